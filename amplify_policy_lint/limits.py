@@ -1,0 +1,10 @@
+"""Input limits (APL004). A hook sees whatever people commit; these keep one file from
+taking the whole run down. Real policies and templates stay far below every one of them."""
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # Terraform plans of large estates reach a few MiB
+MAX_DEPTH = 100  # deepest real input seen: Terraform plans of nested modules, about 30
+MAX_YAML_ALIASES = 1_000  # alias uses in one file
+MAX_YAML_EXPANSION = 100_000  # nodes that alias uses would add when expanded
+MAX_STRING_CHARS = 1_000_000  # one scalar; a policy string is at most 6,144 characters in IAM
+MAX_STATEMENTS = 10_000  # statements in one document
+MAX_EMBEDDED_DEPTH = 2  # a JSON string inside a JSON string inside the file, no further

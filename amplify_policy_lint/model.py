@@ -1,0 +1,146 @@
+"""The values that flow through the pipeline: spans, rules, violations, findings.
+
+Everything here is a frozen dataclass or an enum, so a value can be handed from one
+stage to the next (or to another process) without anyone changing it underway.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+import functools
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Union
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from .policy import PolicyDocument, Principal
+
+# A JSON path: mapping keys and list indexes from the root of a document or file.
+JsonPath = tuple[Union[str, int], ...]
+
+
+class Severity(enum.Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANKS[self]
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            raise ValueError(f"unknown severity {text!r} (expected error, warning or info)") from None
+
+
+_RANKS = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class Scope(enum.Enum):
+    """What a rule looks at."""
+
+    INPUT = "input"  # raised by the reader itself (syntax, encoding, limits)
+    DOCUMENT = "document"  # one policy document at a time
+    PRINCIPAL = "principal"  # every document of one principal together
+
+
+@dataclass(frozen=True)
+class Span:
+    """A region of a file. Lines and columns are 1-based code points; the end is exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int, column: int) -> "Span":
+        return cls(line, column, line, column + 1)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule reports: where (as a JSON path) and the arguments of its message.
+
+    ``variant`` picks one of the rule's messages; ``severity`` overrides the rule's default
+    for rules whose severity depends on the case (APL302). ``part`` says which part of the
+    node at ``path`` the finding covers: its ``"value"``, its ``"key"`` (the member name), or
+    its ``"opening"`` (the first character of a mapping that lacks something). ``document`` is set by principal rules,
+    whose findings may lie in any document of the principal.
+    """
+
+    path: JsonPath
+    args: Mapping[str, Any] = field(default_factory=dict)
+    variant: str = "default"
+    severity: Severity | None = None
+    part: str = "value"
+    document: "PolicyDocument | None" = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule's identity, documentation and check.
+
+    ``check`` takes ``(document, context)`` for DOCUMENT rules and ``(principal, context)``
+    for PRINCIPAL rules; INPUT rules have none (the reader raises them).
+    """
+
+    id: str
+    name: str
+    severity: Severity
+    scope: Scope
+    summary: str
+    why: str
+    bad: str
+    good: str
+    fix: str
+    messages: Mapping[str, str]
+    check: Callable[..., Iterable[Violation]] | None = None
+    # The file name the bad/good examples are written to (it decides JSON or YAML), and the
+    # encoding they are written in (APL003's bad example is not UTF-8).
+    example_name: str = "policy.json"
+    example_encoding: str = "utf-8"
+    references: tuple[str, ...] = ()
+
+    def message(self, violation: Violation) -> str:
+        return self.messages[violation.variant].format(**violation.args)
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    span: Span
+    rule: Rule
+    severity: Severity
+    message: str
+    path: JsonPath = ()
+    detail: str | None = None
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.file, self.span.line, self.span.column, self.rule.id, self.message)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What checks may consult besides the document: the action catalog, loaded on first
+    use, and the settings that change rule behaviour."""
+
+    accounts: frozenset[str] = frozenset()
+    assume_complete: bool = False
+
+    @functools.cached_property
+    def catalog(self) -> Any:
+        from .catalog import Catalog
+
+        return Catalog()
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A file that could not be read at all (missing, a directory, no permission)."""
+
+    file: str
+    message: str

@@ -1,0 +1,40 @@
+"""APL103: two statements with the same Sid."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model import Context, Rule, Scope, Severity, Violation
+from ..policy import PolicyDocument
+
+
+def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
+    first_seen: dict[str, tuple] = {}
+    for statement in document.statements:
+        sid = statement.sid
+        if not sid:
+            continue
+        path = statement.path + ("Sid",)
+        if sid in first_seen:
+            first = document.span(first_seen[sid])
+            yield Violation(path, {"sid": sid, "first": f"{first.line}:{first.column}"})
+        else:
+            first_seen[sid] = path
+
+
+RULE = Rule(
+    id="APL103",
+    name="duplicate-sid",
+    severity=Severity.ERROR,
+    scope=Scope.DOCUMENT,
+    summary="two statements with the same Sid",
+    why=(
+        "IAM requires statement ids to be unique within a policy and rejects the document "
+        "otherwise (\"Statement IDs (SID) in a single policy must be unique\"). Copying a "
+        "statement to grant one more action is the usual way this happens."
+    ),
+    bad='{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Sid": "Amplify", "Effect": "Allow", "Action": "amplify:GetApp", "Resource": "*"},\n    {"Sid": "Amplify", "Effect": "Allow", "Action": "amplify:ListApps", "Resource": "*"}\n  ]\n}\n',
+    good='{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Sid": "AmplifyRead", "Effect": "Allow", "Action": "amplify:GetApp", "Resource": "*"},\n    {"Sid": "AmplifyList", "Effect": "Allow", "Action": "amplify:ListApps", "Resource": "*"}\n  ]\n}\n',
+    fix="Give each statement its own Sid, or merge the two statements.",
+    messages={"default": "duplicate Sid {sid!r} (first used at {first}); statement ids must be unique"},
+    check=check,
+)

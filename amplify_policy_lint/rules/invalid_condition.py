@@ -1,0 +1,114 @@
+"""APL105: a Condition IAM rejects, or one that can never be true as written."""
+from __future__ import annotations
+
+import difflib
+from typing import Any, Iterator
+
+from ..conditions import (
+    OPERATORS, Operator, is_iam_bool, is_iam_date, is_iam_number, is_ip_or_cidr, parse_operator,
+)
+from ..model import Context, Rule, Scope, Severity, Violation
+from ..policy import PolicyDocument, is_intrinsic
+
+# Values IAM rejects when the policy is created (error), and values it accepts but that can
+# never match (warning): IAM parses only dates strictly.
+_VALUE_CHECKS = {
+    "Date": (is_iam_date, Severity.ERROR, "an ISO 8601 date-time or epoch seconds"),
+    "Numeric": (is_iam_number, Severity.WARNING, "a number"),
+    "Bool": (is_iam_bool, Severity.WARNING, "true or false"),
+    "Null": (is_iam_bool, Severity.WARNING, "true or false"),
+    "Ip": (is_ip_or_cidr, Severity.WARNING, "an IP address or CIDR range"),
+}
+
+
+def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
+    for statement in document.statements:
+        condition = statement.condition
+        if not isinstance(condition, dict) or is_intrinsic(condition):
+            continue
+        for name, block in condition.items():
+            path = statement.path + ("Condition", name)
+            yield from _check_operator(name, block, path)
+
+
+def _check_operator(name: str, block: Any, path: tuple) -> Iterator[Violation]:
+    operator = parse_operator(name)
+    if not operator.known:
+        # IAM accepts an unknown operator only with an empty block, and then ignores it.
+        severity = Severity.WARNING if block == {} else Severity.ERROR
+        yield Violation(path, {"operator": name, "hint": _suggest(operator)},
+                        variant="unknown-operator", severity=severity, part="key")
+        return
+    if operator.base == "Null" and operator.if_exists:
+        yield Violation(path, {"operator": name}, variant="null-if-exists", part="key")
+    if not isinstance(block, dict) or is_intrinsic(block):
+        return
+    value_check = _VALUE_CHECKS.get(operator.family)
+    for key, values in block.items():
+        key_path = path + (key,)
+        if not _well_formed_key(key):
+            yield Violation(key_path, {"key": key}, variant="malformed-key",
+                            severity=Severity.WARNING, part="key")
+        if value_check is None:
+            continue
+        accepts, severity, expected = value_check
+        items = values if isinstance(values, list) else [values]
+        for index, value in enumerate(items):
+            if isinstance(value, (dict, list)) or _has_variable(value):
+                continue
+            if not accepts(value):
+                value_path = key_path + (index,) if isinstance(values, list) else key_path
+                yield Violation(value_path, {"value": value, "operator": name, "expected": expected},
+                                variant="bad-value", severity=severity)
+
+
+def _well_formed_key(key: str) -> bool:
+    prefix, colon, rest = key.partition(":")
+    return bool(colon and prefix and rest) and not any(c.isspace() for c in key)
+
+
+def _has_variable(value: Any) -> bool:
+    return isinstance(value, str) and "${" in value
+
+
+def _suggest(operator: Operator) -> str:
+    """A hint for a near miss: wrong case, a doubled colon, or a small typo."""
+    repaired = parse_operator(operator.text.replace("::", ":"))
+    if repaired.known:
+        return f"; did you mean {repaired.text}?"
+    by_lower = {op.lower(): op for op in OPERATORS}
+    close = [by_lower[operator.base.lower()]] if operator.base.lower() in by_lower else \
+        difflib.get_close_matches(operator.base, OPERATORS, n=1, cutoff=0.7)
+    if not close:
+        return ""
+    suggestion = (operator.qualifier or "") + close[0] + ("IfExists" if operator.if_exists else "")
+    case_note = " (operators are case-sensitive)" if close[0].lower() == operator.base.lower() else ""
+    return f"; did you mean {suggestion}?{case_note}"
+
+
+RULE = Rule(
+    id="APL105",
+    name="invalid-condition",
+    severity=Severity.ERROR,
+    scope=Scope.DOCUMENT,
+    summary="unknown operator, IfExists on Null, malformed keys, wrong value types",
+    why=(
+        "IAM rejects an unknown condition operator (a typo such as StringEqual, or a wrong case "
+        "such as stringEquals), NullIfExists, and dates it cannot parse. Other mistakes are "
+        "accepted but make the condition impossible: a condition key without a service prefix "
+        "matches no request key, and a Bool or Numeric condition with a value that is not a "
+        "boolean or number is never true, so a Deny that relies on it never applies."
+    ),
+    bad='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": "s3:GetObject",\n    "Resource": "*",\n    "Condition": {"StringEqual": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}\n  }]\n}\n',
+    good='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": "s3:GetObject",\n    "Resource": "*",\n    "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}\n  }]\n}\n',
+    fix="Use an operator from the IAM list (exact case), a prefixed condition key "
+        "(service:key), and values of the operator's type.",
+    messages={
+        "unknown-operator": "unknown condition operator {operator!r}{hint}",
+        "null-if-exists": "{operator!r}: IfExists cannot be combined with Null",
+        "malformed-key": "condition key {key!r} is not 'service:key'; it matches no request",
+        "bad-value": "{value!r} is not {expected}, as {operator} requires",
+    },
+    check=check,
+    references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",),
+)

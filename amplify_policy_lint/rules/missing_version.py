@@ -1,0 +1,41 @@
+"""APL102: Version absent or the legacy 2008-10-17."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model import Context, Rule, Scope, Severity, Violation
+from ..policy import PolicyDocument
+
+
+def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
+    if document.container == "custom-policies" or not isinstance(document.data, dict):
+        return
+    version = document.data.get("Version")
+    if "Version" not in document.data:
+        yield Violation((), variant="missing", part="opening")
+    elif version == "2008-10-17":
+        yield Violation(("Version",), variant="legacy")
+
+
+RULE = Rule(
+    id="APL102",
+    name="missing-version",
+    severity=Severity.WARNING,
+    scope=Scope.DOCUMENT,
+    summary="Version absent or 2008-10-17",
+    why=(
+        "Without a Version, IAM reads a policy with the 2008-10-17 language, in which policy "
+        "variables such as ${aws:username} are not expanded and some newer features are "
+        "missing; IAM's CreatePolicy rejects such a document outright. The current language is "
+        "2012-10-17."
+    ),
+    bad='{\n  "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]\n}\n',
+    good='{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]\n}\n',
+    fix='Add "Version": "2012-10-17" as the first element of the document.',
+    messages={
+        "missing": 'policy document has no Version; add "Version": "2012-10-17"',
+        "legacy": 'Version 2008-10-17 is the legacy policy language; use "2012-10-17"',
+    },
+    check=check,
+    references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html",),
+)

@@ -1,0 +1,75 @@
+"""APL005: a YAML scalar whose type silently changes."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..model import Context, Rule, Scope, Severity, Violation
+from ..policy import PolicyDocument
+from ..source import iter_nodes
+
+_BOOL_WORDS = {"yes", "no", "on", "off"}
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_STD = "tag:yaml.org,2002:"
+
+
+def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
+    scalars = document.source.yaml_scalars
+    if not scalars:
+        return
+    base = document.base
+    for path, value in iter_nodes(document.data):
+        if isinstance(value, (dict, list)):
+            continue
+        scalar = scalars.get(base + path)
+        if scalar is None or not scalar.plain:
+            continue
+        text = document.raw(path)
+        if scalar.tag == _STD + "timestamp":
+            yield Violation(path, {"text": text}, variant="date")
+        elif scalar.tag == _STD + "bool" and text.lower() in _BOOL_WORDS:
+            yield Violation(path, {"text": text, "value": str(value).lower()}, variant="bool")
+        elif scalar.tag == _STD + "int" and _is_lossy_int(text, path):
+            yield Violation(path, {"text": text, "value": value}, variant="number")
+        elif scalar.tag == _STD + "float" and _in_string_slot(path):
+            yield Violation(path, {"text": text, "value": value}, variant="number")
+
+
+def _is_lossy_int(text: str, path: tuple) -> bool:
+    """An integer where a string was meant: an account id, a leading zero, octal or hex."""
+    if not _DECIMAL.match(text.replace("_", "")) or "_" in text:
+        return True  # 0o17, 0x1F, 017, 1_000, 1:30 (sexagesimal): never what a policy means
+    digits = text.lstrip("+-")
+    return len(digits) == 12 or _in_string_slot(path)
+
+
+def _in_string_slot(path: tuple) -> bool:
+    """Where IAM expects strings only: everything but condition values."""
+    return "Condition" not in path
+
+
+RULE = Rule(
+    id="APL005",
+    name="yaml-type-coercion",
+    severity=Severity.WARNING,
+    scope=Scope.DOCUMENT,
+    summary="a YAML scalar that changes type silently (date Version, numeric account id)",
+    why=(
+        "YAML 1.1, which PyYAML, js-yaml (Serverless) and many CloudFormation tools use, turns "
+        "unquoted 2012-10-17 into a date, 123456789012 into a number, 012345670123 into an octal "
+        "number and yes/no/on/off into booleans. CloudFormation happens to read some of them back "
+        "as text, but other tools in your pipeline do not: an account id with a leading zero loses "
+        "it, and a Version that became a date is rendered as 2012-10-17T00:00:00Z by "
+        "converters. Quoting makes the file mean the same thing to every tool."
+    ),
+    bad='Version: 2012-10-17\nStatement:\n  - Effect: Allow\n    Principal:\n      AWS: 123456789012\n    Action: sts:AssumeRole\n',
+    good='Version: "2012-10-17"\nStatement:\n  - Effect: Allow\n    Principal:\n      AWS: "123456789012"\n    Action: sts:AssumeRole\n',
+    fix="Quote the value: Version: \"2012-10-17\", AWS: \"123456789012\", Value: \"yes\".",
+    messages={
+        "date": "unquoted {text} is a YAML date, not a string; quote it",
+        "bool": "unquoted {text} is the YAML boolean {value}, not a string; quote it",
+        "number": "unquoted {text} is the YAML number {value}, not a string; quote it",
+    },
+    check=check,
+    example_name="trust-policy.yaml",
+)

@@ -1,0 +1,120 @@
+"""Validate policy documents against the IAM grammar in ``schemas/policy.schema.json``.
+
+Messages come from the schema's ``x-message`` annotations, so the grammar and what we
+say about it live side by side. jsonschema is imported only when this module validates.
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from importlib import resources
+from typing import Any, Iterator
+
+from .model import JsonPath, Violation
+from .policy import is_intrinsic
+
+ENTRY_POINTS = ("identityPolicy", "trustPolicy", "customPolicies")
+
+
+class Intrinsic(str):
+    """Stands in for a CloudFormation intrinsic function during validation.
+
+    It is a string, so it satisfies "string" wherever one is expected; any error about it
+    is dropped: the value is only known at deploy time.
+    """
+
+
+@functools.lru_cache(maxsize=None)
+def load_schema() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("schemas/policy.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@functools.lru_cache(maxsize=None)
+def _validator(entry_point: str) -> Any:
+    from jsonschema import Draft202012Validator
+
+    schema = dict(load_schema())
+    schema["$ref"] = f"#/$defs/{entry_point}"
+    return Draft202012Validator(schema)
+
+
+def without_intrinsics(value: Any) -> Any:
+    """``value`` with every intrinsic function replaced by an ``Intrinsic`` placeholder."""
+    if isinstance(value, dict):
+        if is_intrinsic(value):
+            return Intrinsic(next(iter(value)))
+        changed = {k: without_intrinsics(v) for k, v in value.items()}
+        return value if all(changed[k] is value[k] for k in value) else changed
+    if isinstance(value, list):
+        changed_list = [without_intrinsics(v) for v in value]
+        return value if all(a is b for a, b in zip(changed_list, value)) else changed_list
+    return value
+
+
+def validate(data: Any, entry_point: str) -> list[Violation]:
+    """One violation per grammar error, each at the value (or key) it is about."""
+    instance = without_intrinsics(data)
+    violations = []
+    for error in _validator(entry_point).iter_errors(instance):
+        violations.extend(_to_violations(error))
+    return sorted(violations, key=lambda v: tuple(str(p) for p in v.path))
+
+
+def _to_violations(error: Any) -> Iterator[Violation]:
+    if isinstance(error.instance, Intrinsic):
+        return
+    path: JsonPath = tuple(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    key = _describe_key(path)
+    keyword = error.validator
+    value = error.instance
+    if keyword == "required":
+        missing = [name for name in error.validator_value if name not in value]
+        for name in missing:
+            yield Violation(path, {"message": f"{_owner(path)} lacks {name}"}, part="opening")
+        return
+    if keyword == "additionalProperties":
+        allowed = set(schema.get("properties", {}))
+        message_template = schema.get("x-additional-message")
+        for extra in (k for k in value if k not in allowed):
+            message = (message_template.format(key=key, value=json.dumps(extra)) if message_template
+                       else f"unknown element {json.dumps(extra)} in {_owner(path)}")
+            close = difflib.get_close_matches(extra, sorted(allowed), n=1, cutoff=0.75)
+            if close and close[0] not in value:
+                message += f"; did you mean {json.dumps(close[0])}?"
+            yield Violation(path + (extra,), {"message": message}, part="key")
+        return
+    if keyword in ("minItems", "minProperties"):
+        yield Violation(path, {"message": f"{key} must not be empty"})
+        return
+    if keyword == "pattern":
+        template = schema.get("x-pattern-message", "{key} has an invalid value {value}")
+    elif keyword in ("anyOf", "not"):
+        template = schema.get("x-message") or error.message
+        yield Violation(path, {"message": template.format(key=key, value=_show(value))}, part="opening")
+        return
+    else:
+        template = schema.get("x-message") or error.message.replace("{", "{{").replace("}", "}}")
+    yield Violation(path, {"message": template.format(key=key, value=_show(value))})
+
+
+def _describe_key(path: JsonPath) -> str:
+    for part in reversed(path):
+        if isinstance(part, str):
+            return part
+    return "the document"
+
+
+def _owner(path: JsonPath) -> str:
+    if not path:
+        return "the policy document"
+    if path[0] == "Statement" or isinstance(path[0], int):
+        return "statement"
+    return _describe_key(path)
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, Intrinsic) else "(intrinsic)"
+    return text if len(text) <= 60 else text[:57] + "..."
