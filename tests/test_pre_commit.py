@@ -1,0 +1,83 @@
+"""End to end through real pre-commit: `pre-commit try-repo <checkout> amplify-policy-lint`
+in a temporary git repository, exactly as a user's hook would run."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+FAILING = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "allow", "Action": "s3:GetObject", "Resource": "my-bucket/*"}
+  ]
+}
+"""
+CLEAN = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}\n'
+
+
+def pre_commit_executable() -> list[str]:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    try:
+        import pre_commit  # noqa: F401
+    except ImportError:
+        pytest.skip("pre-commit is not installed (pip install -e '.[test]')")
+    return [sys.executable, "-m", "pre_commit"]
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory) -> Path:
+    # One hook environment for the module: pre-commit installs the checkout into it once.
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def git_repo(path: Path, files: dict[str, str]) -> Path:
+    path.mkdir()
+    for name, text in files.items():
+        (path / name).write_text(text)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    subprocess.run(["git", "init", "-q"], cwd=path, check=True, env=env)
+    subprocess.run(["git", "add", "-A"], cwd=path, check=True, env=env)
+    return path
+
+
+def try_repo(repo: Path, home: Path) -> subprocess.CompletedProcess:
+    command = pre_commit_executable() + ["try-repo", str(ROOT), "amplify-policy-lint", "--all-files",
+                                         "--color", "never"]
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home)}
+    return subprocess.run(command, cwd=repo, capture_output=True, text=True, env=env, timeout=900)
+
+
+def test_manifest_is_valid():
+    result = subprocess.run(pre_commit_executable() + ["validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hook_fails_on_a_bad_policy_with_file_line_and_column(tmp_path, pre_commit_home):
+    repo = git_repo(tmp_path / "repo", {"deploy-policy.json": FAILING, "package.json": '{"name": "x"}\n'})
+    result = try_repo(repo, pre_commit_home)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    lines = re.findall(r"^deploy-policy\.json:\d+:\d+: APL\d{3} .*$", output, re.MULTILINE)
+    assert lines == [
+        'deploy-policy.json:4:16: APL101 error Effect must be "Allow" or "Deny" (case-sensitive) [invalid-policy-grammar]',
+        "deploy-policy.json:4:63: APL106 error resource 'my-bucket/*' is not an ARN or \"*\" [invalid-arn]",
+    ]
+    assert "package.json" not in output
+
+
+def test_hook_passes_on_a_clean_policy(tmp_path, pre_commit_home):
+    repo = git_repo(tmp_path / "repo", {"deploy-policy.json": CLEAN, "tsconfig.json": "{\n  // c\n}\n"})
+    result = try_repo(repo, pre_commit_home)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Passed" in result.stdout
