@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Benchmarks for amplify-policy-lint, reported as ratios against baselines measured in the
+same run (absolute times differ from machine to machine; ratios much less).
+
+    python benchmarks/run.py                  # everything, peers installed on first use
+    python benchmarks/run.py --skip-peers     # only our own figures
+    python benchmarks/run.py --runs 9 --json out.json
+
+What it measures (each figure is the median of --runs cold processes):
+  1. one small file through the CLI, against `python -c pass` in the same interpreter;
+  2. the 1,523 AWS managed policies in one process, against a process that only json.loads
+     the same files (and peak memory of both);
+  3. the same folder with parliament 1.6.4, and the CloudFormation corpus with cfn-lint
+     against ours on the same folder (peers live in their own virtual environment,
+     benchmarks/.peers-venv, created on first use; parliament needs setuptools<81);
+  4. peak memory (max RSS) for 2 and 3;
+  5. scaling over 1x, 4x and 16x copies of the managed-policy corpus, and --jobs 2 against
+     --jobs 1 on the 16x copy.
+It never runs in the test suite. Standard library only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+PEERS_VENV = HERE / ".peers-venv"
+PEER_PACKAGES = ["parliament==1.6.4", "setuptools<81", "cfn-lint"]
+
+# Runs one command and prints its wall time and its peak memory, as JSON on stdout, so that
+# each measurement is a fresh process and the RSS is that command's alone.
+_MEASURE = r"""
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+elapsed = time.perf_counter() - start
+peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": elapsed, "peak_mib": peak_kib / 1024, "code": done.returncode}))
+"""
+
+_JSON_LOOP = r"""
+import json, os, sys
+for directory, _, names in os.walk(sys.argv[1]):
+    for name in names:
+        if name.endswith(".json"):
+            with open(os.path.join(directory, name), encoding="utf-8") as handle:
+                json.load(handle)
+"""
+
+
+def measure(command: list[str], runs: int, env: dict | None = None) -> dict:
+    # One unmeasured run first: it writes the bytecode caches and warms the file cache, as
+    # every run after the first on a developer's machine would find them.
+    warm = subprocess.run(command, capture_output=True, text=True, env=env)
+    if warm.returncode not in (0, 1):
+        raise SystemExit(f"benchmark command failed ({warm.returncode}): {' '.join(command)}\n{warm.stderr[-2000:]}")
+    samples = []
+    for _ in range(runs):
+        output = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True,
+                                text=True, env=env, check=True).stdout
+        samples.append(json.loads(output))
+    return {
+        "median_s": statistics.median(s["seconds"] for s in samples),
+        "min_s": min(s["seconds"] for s in samples),
+        "peak_mib": max(s["peak_mib"] for s in samples),
+        "exit_code": samples[-1]["code"],
+        "runs": runs,
+        "command": " ".join(command),
+    }
+
+
+def linter(python: str, *args: str) -> list[str]:
+    return [python, "-m", "amplify_policy_lint", "--exit-zero", *args]
+
+
+def ensure_peers() -> Path | None:
+    python = PEERS_VENV / "bin" / "python"
+    if not python.exists():
+        print(f"creating {PEERS_VENV} for parliament and cfn-lint ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(PEERS_VENV)], check=True)
+        done = subprocess.run([str(python), "-m", "pip", "install", "-q", *PEER_PACKAGES])
+        if done.returncode != 0:
+            print("could not install the peers; skipping them", file=sys.stderr)
+            return None
+    return PEERS_VENV / "bin"
+
+
+def copies(source: Path, times: int, into: Path) -> Path:
+    target = into / f"x{times}"
+    if not target.exists():
+        for i in range(times):
+            shutil.copytree(source, target / f"copy{i}")
+    return target
+
+
+def ratio(value: dict, baseline: dict) -> float:
+    return value["median_s"] / baseline["median_s"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--python", default=sys.executable,
+                        help="interpreter with amplify-policy-lint installed (default: this one)")
+    parser.add_argument("--runs", type=int, default=7, help="cold runs per figure (median; default 7)")
+    parser.add_argument("--skip-peers", action="store_true", help="do not run parliament and cfn-lint")
+    parser.add_argument("--skip-scaling", action="store_true", help="do not run the 4x/16x copies")
+    parser.add_argument("--json", type=Path, default=HERE / "results" / "latest.json",
+                        help="where to write the figures (default: benchmarks/results/latest.json)")
+    args = parser.parse_args()
+    managed, templates = CORPUS / "aws-managed", CORPUS / "cloudformation"
+    if not managed.is_dir():
+        print(f"the corpus {managed} is absent; nothing to measure", file=sys.stderr)
+        return 2
+    python, runs = args.python, args.runs
+    # Bytecode caches as an installed package has them (some sandboxes disable writing them).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["NO_COLOR"] = "1"
+    figures: dict[str, dict] = {}
+    rows: list[tuple[str, str, str, str]] = []
+
+    with tempfile.TemporaryDirectory() as scratch:
+        small = Path(scratch) / "small.json"
+        small.write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+                         '"Action": ["amplify:GetApp", "amplify:ListApps"], "Resource": "*"}]}\n')
+        figures["python_pass"] = measure([python, "-c", "pass"], runs * 3, env)
+        figures["one_file"] = measure(linter(python, str(small)), runs * 3, env)
+        rows.append(("one small file, cold process", _s(figures["one_file"]),
+                     f"{ratio(figures['one_file'], figures['python_pass']):.2f}x python -c pass", "<= 3x"))
+
+        figures["json_loop"] = measure([python, "-c", _JSON_LOOP, str(managed)], runs, env)
+        figures["managed"] = measure(linter(python, str(managed)), runs, env)
+        rows.append(("1,523 managed policies", _s(figures["managed"]),
+                     f"{ratio(figures['managed'], figures['json_loop']):.2f}x json.load loop", "<= 10x"))
+        rows.append(("  peak memory", f"{figures['managed']['peak_mib']:.0f} MiB",
+                     f"json.load loop {figures['json_loop']['peak_mib']:.0f} MiB", "< 60 MiB"))
+
+        if templates.is_dir():
+            figures["templates"] = measure(linter(python, str(templates)), runs, env)
+            rows.append(("534 CloudFormation templates", _s(figures["templates"]),
+                         f"peak {figures['templates']['peak_mib']:.0f} MiB", ""))
+
+        peers = None if args.skip_peers else ensure_peers()
+        if peers is not None:
+            figures["parliament"] = measure([str(peers / "parliament"), "--directory", str(managed),
+                                             "--include_policy_extension", "json"], runs, env)
+            rows.append(("parliament 1.6.4, managed policies", _s(figures["parliament"]),
+                         f"ours is {ratio(figures['parliament'], figures['managed']):.1f}x faster; "
+                         f"peak {figures['parliament']['peak_mib']:.0f} MiB", ""))
+            if templates.is_dir():
+                template_files = sorted(str(p) for p in templates.rglob("*")
+                                        if p.suffix in (".json", ".yaml", ".yml", ".template"))
+                listing = Path(scratch) / "templates.txt"
+                listing.write_text("\n".join(template_files))
+                figures["cfn_lint"] = measure([str(peers / "cfn-lint"), "--", *template_files], max(1, runs // 2), env)
+                rows.append(("cfn-lint, CloudFormation templates", _s(figures["cfn_lint"]),
+                             f"ours is {ratio(figures['cfn_lint'], figures['templates']):.1f}x faster; "
+                             f"peak {figures['cfn_lint']['peak_mib']:.0f} MiB", ""))
+
+        if not args.skip_scaling:
+            base = Path(scratch)
+            for times in (1, 4, 16):
+                folder = copies(managed, times, base)
+                figures[f"scale_x{times}"] = measure(linter(python, str(folder)), max(3, runs // 2), env)
+            for times in (4, 16):
+                per_copy = figures[f"scale_x{times}"]["median_s"] / times
+                rows.append((f"{times}x copies", _s(figures[f"scale_x{times}"]),
+                             f"{per_copy / figures['scale_x1']['median_s']:.2f}x the 1x cost per copy", "~1.0 (linear)"))
+            folder = copies(managed, 16, base)
+            figures["jobs2_x16"] = measure(linter(python, "--jobs", "2", str(folder)), max(3, runs // 2), env)
+            rows.append(("--jobs 2 on 16x", _s(figures["jobs2_x16"]),
+                         f"{figures['scale_x16']['median_s'] / figures['jobs2_x16']['median_s']:.2f}x speed-up "
+                         "over --jobs 1", "~2x on 2 cores"))
+
+    print(f"{'figure':<38} {'median':>9}  {'ratio':<52} budget")
+    for name, value, compared, budget in rows:
+        print(f"{name:<38} {value:>9}  {compared:<52} {budget}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": os.cpu_count()},
+        "runs": runs, "figures": figures,
+    }, indent=2) + "\n")
+    print(f"figures written to {args.json}")
+    return 0
+
+
+def _s(figure: dict) -> str:
+    return f"{figure['median_s'] * 1000:.0f} ms" if figure["median_s"] < 10 else f"{figure['median_s']:.1f} s"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
