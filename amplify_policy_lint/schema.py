@@ -1,7 +1,9 @@
 """Validate policy documents against the IAM grammar in ``schemas/policy.schema.json``.
 
 Messages come from the schema's ``x-message`` annotations, so the grammar and what we
-say about it live side by side. jsonschema is imported only when this module validates.
+say about it live side by side. A yes/no validator compiled from the same schema
+(schema_check.py) answers for valid documents; jsonschema is imported only to describe
+the errors of an invalid one.
 """
 from __future__ import annotations
 
@@ -53,9 +55,19 @@ def without_intrinsics(value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=None)
+def _fast_check(entry_point: str) -> Any:
+    from .schema_check import compile_schema
+
+    schema = load_schema()
+    return compile_schema(schema, schema["$defs"][entry_point])
+
+
 def validate(data: Any, entry_point: str) -> list[Violation]:
     """One violation per grammar error, each at the value (or key) it is about."""
     instance = without_intrinsics(data)
+    if _fast_check(entry_point)(instance):
+        return []  # valid: no need to import jsonschema for the details
     violations = []
     for error in _validator(entry_point).iter_errors(instance):
         violations.extend(_to_violations(error))

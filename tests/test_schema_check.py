@@ -1,0 +1,84 @@
+"""The fast yes/no validator agrees with jsonschema on every document it is given."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, strategies as st
+from jsonschema import Draft202012Validator
+
+from amplify_policy_lint import schema
+from amplify_policy_lint.schema_check import UnsupportedSchema, compile_schema
+
+from conftest import CORPUS, FIXTURES
+
+
+def reference(entry_point: str) -> Draft202012Validator:
+    root = dict(schema.load_schema())
+    root["$ref"] = f"#/$defs/{entry_point}"
+    return Draft202012Validator(root)
+
+
+def fast(entry_point: str):
+    root = schema.load_schema()
+    return compile_schema(root, root["$defs"][entry_point])
+
+
+def fixture_documents() -> list:
+    documents = []
+    for path in sorted(FIXTURES.rglob("*.json")):
+        try:
+            documents.append(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, UnicodeDecodeError):
+            continue
+    managed = CORPUS / "aws-managed"
+    if managed.is_dir():
+        documents.extend(json.loads(p.read_text()) for p in sorted(managed.glob("*.json"))[:300])
+    moto = CORPUS / "moto-policy-cases"
+    for case in sorted(moto.rglob("*.json")) if moto.is_dir() else ():
+        text = json.loads(case.read_text())["policy_document_as_sent"]
+        try:
+            documents.append(json.loads(text))
+        except ValueError:
+            pass
+    return documents
+
+
+@pytest.mark.parametrize("entry_point", schema.ENTRY_POINTS)
+def test_agrees_with_jsonschema_on_fixtures_and_corpus(entry_point):
+    check, slow = fast(entry_point), reference(entry_point)
+    disagreements = [d for d in fixture_documents() if check(d) != slow.is_valid(d)]
+    assert disagreements == []
+
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False),
+                    st.sampled_from(["", "*", "Allow", "Deny", "allow", "s3:GetObject", "a:b:c", "x y:z",
+                                     "2012-10-17", "2008-10-17", "arn:aws:s3:::b"]))
+keys = st.sampled_from(["Version", "Id", "Statement", "Sid", "Effect", "Action", "NotAction", "Resource",
+                        "NotResource", "Principal", "NotPrincipal", "Condition", "AWS", "Service",
+                        "StringEquals", "aws:SourceAccount", "Extra"])
+values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                       st.dictionaries(keys, inner, max_size=5)),
+                      max_leaves=25)
+
+
+@pytest.mark.parametrize("entry_point", schema.ENTRY_POINTS)
+@given(document=values)
+def test_agrees_with_jsonschema_on_arbitrary_policy_shaped_values(entry_point, document):
+    assert fast(entry_point)(document) == reference(entry_point).is_valid(document)
+
+
+def test_refuses_a_keyword_it_does_not_know():
+    with pytest.raises(UnsupportedSchema):
+        compile_schema({"type": "string", "maxLength": 3})
+
+
+def test_validating_a_valid_document_does_not_import_jsonschema():
+    code = ("import sys; from amplify_policy_lint import schema; "
+            "assert schema.validate({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', "
+            "'Action': 's3:GetObject', 'Resource': '*'}]}, 'identityPolicy') == []; "
+            "print('jsonschema' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
