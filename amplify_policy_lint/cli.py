@@ -30,7 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "serverless.yml) at the exact line and column.")
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="files or directories to lint (default: the current directory)")
-    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="output format: text (default; for people), json, sarif (GitHub code "
+                        "scanning), github (workflow annotations), gitlab (Code Quality), junit")
     parser.add_argument("--select", action="append", default=[], metavar="RULES",
                         help="only these rules: ids, id prefixes (APL3) or names, comma-separated")
     parser.add_argument("--ignore", action="append", default=[], metavar="RULES",
@@ -38,14 +40,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fail-on", choices=[s.value for s in Severity], default=None,
                         help="lowest severity that makes the exit code 1 (default: warning)")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    parser.add_argument("--config", metavar="FILE", help="configuration file (default: discovered)")
+    parser.add_argument("--config", metavar="FILE",
+                        help="configuration file (default: the nearest .amplify-policy-lint.yaml, "
+                        "pyproject.toml [tool.amplify-policy-lint] or setup.cfg [amplify-policy-lint], "
+                        "up to the repository root)")
+    parser.add_argument("--no-config", action="store_true", help="use no configuration file")
+    parser.add_argument("--baseline", metavar="FILE",
+                        help="do not report findings recorded in this baseline file")
+    parser.add_argument("--write-baseline", metavar="FILE",
+                        help="record every current finding in FILE (a baseline) and exit 0")
+    parser.add_argument("--report-unused-suppressions", action="store_true",
+                        help="report inline directives and baseline entries that suppress nothing "
+                        "(as APL900 findings, which make the exit code 1)")
     parser.add_argument("--kind", choices=KINDS, default=None,
                         help="treat every file as this kind (default: auto, recognise each file)")
     parser.add_argument("--jobs", type=int, default=None, metavar="N",
                         help="lint with N processes (default: 1)")
     parser.add_argument("--assume-complete", action="store_true",
                         help="treat principals with policies the linter cannot see as complete")
-    parser.add_argument("--verbose", action="store_true", help="say why files were skipped")
+    parser.add_argument("--verbose", action="store_true", help="say why files were skipped and which configuration is used; "
+                        "show each finding's detail")
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
     parser.add_argument("--explain", metavar="RULE", help="explain a rule (id or name) and exit")
     parser.add_argument("--version", action="version",
@@ -87,29 +101,58 @@ def _main(argv: list[str]) -> int:
     except ConfigError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
-    if args.format not in _reporters():
-        print(f"{PROG}: error: --format {args.format} is not available in this version", file=sys.stderr)
-        return 2
     from .linter import failing, lint_paths
+    from .progress import for_stream
 
-    report = lint_paths(args.paths or ["."], settings)
+    if args.verbose and settings.config_file:
+        print(f"using configuration {settings.config_file}", file=sys.stderr)
+    paths = args.paths or ["."]
+    progress = for_stream(sys.stderr, args.format)
+    try:
+        report = lint_paths(paths, settings, progress=progress)
+    except ConfigError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if progress is not None:
+            progress.close()
     for error in report.errors:
         print(f"{PROG}: error: {error.file}: {error.message}", file=sys.stderr)
     if args.verbose:
         for note in report.notes:
             print(note, file=sys.stderr)
-    colour = args.format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    sys.stdout.write(_reporters()[args.format](report, colour=colour))
+    if args.write_baseline:
+        return _write_baseline(args.write_baseline, report, paths, settings)
+    colour = (args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    sys.stdout.write(_reporters()[args.format](report, colour=colour, verbose=args.verbose))
     sys.stdout.flush()
-    if args.format == "text" and (report.findings or args.verbose):
+    if args.format == "text" and (report.findings or args.verbose or report.suppressed):
         from .reporters import summary
 
         print(summary(report), file=sys.stderr)
     if report.errors:
         return 2
-    if failing(report.findings, settings.fail_on) and not args.exit_zero:
+    if args.exit_zero:
+        return 0
+    if failing(report.findings, settings.fail_on):
+        return 1
+    if settings.report_unused_suppressions and any(f.rule.id == "APL900" for f in report.findings):
         return 1
     return 0
+
+
+def _write_baseline(path: str, report, paths: list[str], settings) -> int:
+    from .baseline import write
+    from .linter import Plan
+
+    enabled = Plan.build(settings).enabled
+    try:
+        count = write(path, report.findings, paths, enabled)
+    except OSError as exc:
+        print(f"{PROG}: error: {path}: cannot write baseline: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {count} finding{'s' if count != 1 else ''} to baseline {path}", file=sys.stderr)
+    return 2 if report.errors else 0
 
 
 def _reporters() -> dict:
@@ -119,10 +162,9 @@ def _reporters() -> dict:
 
 
 def _explain(selector: str) -> int:
-    from .docs import explain
-    from .rules import find
+    from .docs import explain, find_documented
 
-    rules = find(selector)
+    rules = find_documented(selector)
     if len(rules) != 1:
         print(f"{PROG}: error: unknown rule {selector!r} (see --list-rules)", file=sys.stderr)
         return 2
@@ -135,21 +177,40 @@ def _split(values: list[str]) -> tuple[str, ...]:
 
 
 def _settings(args: argparse.Namespace):
-    from .config import ConfigError, Settings, expand_selectors
+    """Settings from the command line and the configuration file (see config.make_settings
+    for which wins)."""
+    from .config import ConfigError, find_config, load_config, make_settings
 
     select, ignore = _split(args.select), _split(args.ignore)
-    expand_selectors(select)
-    expand_selectors(ignore)
     if args.jobs is not None and args.jobs < 1:
         raise ConfigError("--jobs must be 1 or more")
-    return Settings(
+    if args.config and args.no_config:
+        raise ConfigError("--config and --no-config cannot be combined")
+    if args.write_baseline and args.baseline:
+        raise ConfigError("--write-baseline and --baseline cannot be combined")
+    path = args.config or (None if args.no_config else find_config())
+    config = load_config(path) if path else None
+    settings = make_settings(
+        config,
         select=select,
         ignore=ignore,
-        fail_on=Severity(args.fail_on) if args.fail_on else Severity.WARNING,
+        fail_on=Severity(args.fail_on) if args.fail_on else None,
+        baseline=args.baseline,
         kind=args.kind or "auto",
         assume_complete=args.assume_complete,
         jobs=args.jobs or 1,
+        report_unused_suppressions=args.report_unused_suppressions and not args.write_baseline,
     )
+    if args.write_baseline:
+        # Record everything the other filters leave, whatever the current baseline holds.
+        from dataclasses import replace
+
+        settings = replace(settings, baseline=None)
+    elif settings.baseline:
+        from .baseline import load
+
+        load(settings.baseline)  # a missing or broken baseline is reported before linting
+    return settings
 
 
 def _tolerant_output() -> None:

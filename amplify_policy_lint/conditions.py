@@ -61,9 +61,11 @@ def _in_range(text: str, low: int, high: int, width: int | None = None) -> bool:
     return low <= int(text) <= high
 
 
-def is_iam_date(text: str) -> bool:
+def is_iam_date(text: object) -> bool:
     """Whether IAM accepts ``text`` as a date: an ISO 8601 date-time or epoch seconds."""
-    lowered = text.lower()
+    if isinstance(text, bool) or not isinstance(text, (str, int, float)):
+        return False
+    lowered = str(text).lower()  # a JSON number is epoch seconds as IAM reads it
     if "t" not in lowered and "-" not in lowered:
         return _in_range(lowered, 0, _MAX_EPOCH)
     date, _, time = lowered.partition("t")

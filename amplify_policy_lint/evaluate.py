@@ -200,22 +200,9 @@ def _resource_match(pattern: str, resource: str) -> Tri:
         return _tri(wildcard.compile(pattern, ignore_case=False).matches(resource))
     # A policy variable stands for text known only at request time: if the pattern cannot
     # match even with every variable as "*", it surely does not; otherwise we cannot tell.
-    widened = wildcard.compile(_variables_as_stars(pattern), ignore_case=False)
+    widened = wildcard.compile(wildcard.variables_as_stars(pattern), ignore_case=False)
     return Tri.MAYBE if widened.matches(resource) else Tri.NO
 
-
-def _variables_as_stars(pattern: str) -> str:
-    out = []
-    rest = pattern
-    while "${" in rest:
-        before, _, after = rest.partition("${")
-        close = after.find("}")
-        if close < 0:
-            break
-        out.append(before + "*")
-        rest = after[close + 1:]
-    out.append(rest)
-    return "".join(out)
 
 
 def _any_entry(items: tuple[Item, ...], test: Callable[[str], Tri]) -> Tri:

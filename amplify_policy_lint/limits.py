@@ -6,5 +6,9 @@ MAX_DEPTH = 100  # deepest real input seen: Terraform plans of nested modules, a
 MAX_YAML_ALIASES = 1_000  # alias uses in one file
 MAX_YAML_EXPANSION = 100_000  # nodes that alias uses would add when expanded
 MAX_STRING_CHARS = 1_000_000  # one scalar; a policy string is at most 6,144 characters in IAM
-MAX_STATEMENTS = 10_000  # statements in one document
+# Statements in one document, and in all the policies of one principal together. The largest
+# document AWS accepts (a 32 KB KMS key policy) holds about 650; the largest AWS managed policy 162.
+# Some rules weigh each grant against every other statement, so this also bounds their work.
+MAX_STATEMENTS = 1_000
+MAX_FINDINGS_PER_FILE = 10_000  # then one APL004 says the rest are not reported (bounds memory)
 MAX_EMBEDDED_DEPTH = 2  # a JSON string inside a JSON string inside the file, no further

@@ -5,9 +5,11 @@ only this module turns them into Findings with positions.
 """
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from . import limits
 from .config import Settings
@@ -31,6 +33,10 @@ class Report:
     files_skipped: int = 0
     # Why each skipped file was skipped, for --verbose.
     notes: list[str] = field(default_factory=list)
+    # Inline suppression directives found in YAML files (suppress.Directive), for the filter stage.
+    directives: list = field(default_factory=list)
+    # How many findings the filter stage dropped, by mechanism (per-file-ignores, inline, baseline).
+    suppressed: dict[str, int] = field(default_factory=dict)
 
     def merge(self, other: "Report") -> None:
         self.findings.extend(other.findings)
@@ -38,6 +44,7 @@ class Report:
         self.files_checked += other.files_checked
         self.files_skipped += other.files_skipped
         self.notes.extend(other.notes)
+        self.directives.extend(other.directives)
 
 
 @dataclass(frozen=True)
@@ -62,13 +69,25 @@ class Plan:
         )
 
 
-def lint_paths(paths: Sequence[str], settings: Settings) -> Report:
+def lint_paths(paths: Sequence[str], settings: Settings,
+               progress: Callable[[int, int], None] | None = None) -> Report:
+    """Lint ``paths``. ``progress(done, total)`` is called after each group of files.
+    A bad baseline file raises config.ConfigError."""
     plan = Plan.build(settings)
     report = Report()
-    files, errors = discover(paths, settings.exclude)
+    files, errors = discover(paths, settings.exclude, settings.base_dir)
     report.errors.extend(errors)
+    done = 0
     for group in group_files(files, settings):
         report.merge(lint_group(group, plan))
+        done += len(group)
+        if progress is not None:
+            progress(done, len(files))
+    if report.directives or settings.per_file_ignores or settings.baseline:
+        from .filters import apply
+
+        outcome = apply(report.findings, report.directives, settings, plan.enabled, paths)
+        report.findings, report.suppressed = outcome.findings, outcome.suppressed
     report.findings.sort(key=lambda f: f.sort_key)
     return report
 
@@ -77,7 +96,7 @@ def group_files(files: Sequence[str], settings: Settings) -> list[tuple[str, ...
     """Files linted together: one each, except those a configured principal joins."""
     from .principals import principal_groups
 
-    return principal_groups(files, settings.principals)
+    return principal_groups(files, settings.principals, settings.base_dir)
 
 
 def lint_group(files: Sequence[str], plan: Plan) -> Report:
@@ -104,7 +123,7 @@ def lint_group(files: Sequence[str], plan: Plan) -> Report:
 def group_name(files: Sequence[str], plan: Plan) -> str | None:
     from .principals import group_of
 
-    return group_of(files, plan.settings.principals)
+    return group_of(files, plan.settings.principals, plan.settings.base_dir)
 
 
 @dataclass
@@ -141,21 +160,28 @@ def lint_file(name: str, plan: Plan) -> FileOutcome:
         report.files_checked = 1
         offset = problem.offset or 0
         prefix = sniffed[:offset]
+        # One character wide, unless the file has none there (a UTF-16 BOM and nothing else).
         report.findings.append(_input_finding(name, prefix, InputViolation(
-            problem.rule_id, problem.message, offset, offset + 1), plan))
+            problem.rule_id, problem.message, offset, max(offset, min(offset + 1, len(sniffed)))), plan))
         return FileOutcome(report)
     if not looks_policy_bearing(name, text, hints):
         report.files_skipped = 1
         report.notes.append(f"{name}: skipped: mentions no Statement, Resources or template keys")
         return FileOutcome(report)
-    source, problems = parse(name, text, file_format(name, text))
+    fmt = file_format(name, text)
+    if fmt == "yaml" and "amplify-policy-lint:" in text:  # inline directives (suppress.py)
+        from .suppress import scan
+
+        report.directives.extend(scan(name, text))
+    source, problems = parse(name, text, fmt)
     if source is None:
         report.files_checked = 1
         report.findings.extend(_input_finding(name, text, p, plan) for p in problems)
         return FileOutcome(report)
     located = locate(source, hints)
+    problems = [*problems, *located.problems]  # syntax errors inside policy strings, mapped into the file
     if not located.documents:
-        if hints.forced(name):
+        if hints.forced(name) or located.problems:
             report.files_checked = 1
             report.findings.extend(_input_finding(name, text, p, plan) for p in problems)
         else:
@@ -163,10 +189,42 @@ def lint_file(name: str, plan: Plan) -> FileOutcome:
         report.notes.append(f"{name}: skipped: {located.reason}")
         return FileOutcome(report, None)
     report.files_checked = 1
-    report.findings.extend(_input_finding(name, text, p, plan) for p in problems)
-    for document in located.documents:
-        report.findings.extend(_document_findings(document, plan))
+    located = _within_statement_limit(located, report, plan)
+    findings = itertools.chain((_input_finding(name, text, p, plan) for p in problems),
+                               (f for document in located.documents for f in _document_findings(document, plan)))
+    report.findings.extend(itertools.islice(findings, limits.MAX_FINDINGS_PER_FILE))
+    if next(findings, None) is not None:  # memory and output stay bounded, and the cut is visible
+        report.findings.append(_input_finding(name, text, InputViolation(
+            "APL004", f"more than {limits.MAX_FINDINGS_PER_FILE:,} findings; the rest are not reported",
+            0, 0), plan))
     return FileOutcome(report, located)
+
+
+def _within_statement_limit(located: Located, report: Report, plan: Plan) -> Located:
+    """A document of more than MAX_STATEMENTS statements is APL004 at its Statement element and
+    no other rule looks at it; its principals become incomplete, so that rules proving an
+    absence stay quiet about what it might have granted."""
+    from dataclasses import replace
+
+    from .policy import statement_list
+
+    over = [d for d in located.documents if len(statement_list(d.data)) > limits.MAX_STATEMENTS]
+    if not over:
+        return located
+    rule = BY_ID["APL004"]
+    for document in over:
+        if rule.id in plan.enabled:
+            count = len(statement_list(document.data))
+            on_key = isinstance(document.data, dict)
+            violation = Violation(("Statement",) if on_key else (), {
+                "message": f"{count:,} statements; the limit is {limits.MAX_STATEMENTS:,} "
+                           "(the document is not checked further)"},
+                part="key" if on_key else "opening")
+            report.findings.append(_finding(rule, document, violation, plan))
+    hidden = {principal for document in over for principal in document.principals}
+    return replace(located, documents=tuple(d for d in located.documents if all(d is not o for o in over)),
+                   principals=tuple(replace(p, complete=False) if p.id in hidden else p
+                                    for p in located.principals))
 
 
 def read_bytes(name: str, hints: Hints) -> bytes | None:
@@ -174,8 +232,13 @@ def read_bytes(name: str, hints: Hints) -> bytes | None:
     with open(name, "rb") as handle:
         size = os.fstat(handle.fileno()).st_size
         if size <= limits.MAX_FILE_BYTES:
-            return handle.read(limits.MAX_FILE_BYTES + 1)
-        head = handle.read(1024 * 1024)
+            data = handle.read(limits.MAX_FILE_BYTES + 1)
+            if len(data) <= limits.MAX_FILE_BYTES:
+                return data
+            # The file grew past the limit after the size check: over the limit all the same.
+            size, head = max(os.fstat(handle.fileno()).st_size, len(data)), data[:1024 * 1024]
+        else:
+            head = handle.read(1024 * 1024)
     if looks_policy_bearing(name, decode_loosely(head), hints):
         raise InputProblem("APL004", f"file is {size:,} bytes; the limit is {limits.MAX_FILE_BYTES:,}")
     return None
@@ -203,8 +266,16 @@ def _os_error_text(exc: OSError) -> str:
 
 def _input_finding(name: str, text: str, problem: InputViolation, plan: Plan) -> Finding | None:
     rule = BY_ID[problem.rule_id]
-    span = LineIndex(text).span(problem.start, problem.end)
-    return Finding(name, span, rule, plan.settings.severity_of(rule, rule.severity), problem.message)
+    span = _line_index(text).span(problem.start, problem.end)
+    return Finding(name, span, rule, plan.settings.severity_of(rule, rule.severity), _one_line(problem.message),
+                   token=_token(text, problem.start, problem.end))
+
+
+@functools.lru_cache(maxsize=2)
+def _line_index(text: str) -> LineIndex:
+    """One index per text, however many input findings it has (300,000 duplicate keys once
+    built 300,000 indexes of the whole file)."""
+    return LineIndex(text)
 
 
 def _document_findings(document: PolicyDocument, plan: Plan) -> Iterator[Finding]:
@@ -216,10 +287,27 @@ def _document_findings(document: PolicyDocument, plan: Plan) -> Iterator[Finding
 def _principal_findings(located: Sequence[tuple[str, Located]], plan: Plan,
                         group: str | None) -> Iterator[Finding]:
     for principal in build_principals([loc for _, loc in located], group):
+        count = sum(len(document.statements) for document in principal.documents)
+        if count > limits.MAX_STATEMENTS:
+            # Rules that weigh every grant against the others are quadratic: bounded here.
+            yield from _principal_over_limit(principal, count, plan)
+            continue
         for rule in plan.principal_rules:
             for violation in _run(rule, principal, plan.context, principal.label):
                 document = violation.document or principal.documents[0]
                 yield _finding(rule, document, violation, plan)
+
+
+def _principal_over_limit(principal: Principal, count: int, plan: Plan) -> Iterator[Finding]:
+    rule = BY_ID["APL004"]
+    if rule.id not in plan.enabled:
+        return
+    document = principal.documents[0]
+    on_key = isinstance(document.data, dict)
+    yield _finding(rule, document, Violation(("Statement",) if on_key else (), {
+        "message": f"{count:,} statements in the policies of one principal ({principal.label}); the "
+                   f"limit is {limits.MAX_STATEMENTS:,} (they are not evaluated together)"},
+        part="key" if on_key else "opening"), plan)
 
 
 def build_principals(located: Iterable[Located], group: str | None) -> list[Principal]:
@@ -248,16 +336,36 @@ def _group_key(principal_id: str, group: str | None) -> str:
 
 def _run(rule: Rule, subject: object, context: Context, where: str) -> list[Violation]:
     try:
-        return list(rule.check(subject, context))  # type: ignore[misc]
+        # At most one more than a file may report: a rule cannot pile up unbounded findings.
+        return list(itertools.islice(rule.check(subject, context),  # type: ignore[misc]
+                                     limits.MAX_FINDINGS_PER_FILE + 1))
     except Exception as exc:  # noqa: BLE001 - a crashing rule must not hide other files
         raise InternalError(f"rule {rule.id} failed on {where}: {type(exc).__name__}: {exc}") from exc
 
 
 def _finding(rule: Rule, document: PolicyDocument, violation: Violation, plan: Plan) -> Finding:
     span = document.span(violation.path, violation.part)
+    source = document.source
+    start, end = source.value_range(tuple(document.base) + tuple(violation.path), violation.part)
     severity = plan.settings.severity_of(rule, violation.severity or rule.severity)
-    return Finding(document.file, span, rule, severity, rule.message(violation),
-                   tuple(document.base) + tuple(violation.path), violation.detail)
+    return Finding(document.file, span, rule, severity, _one_line(rule.message(violation)),
+                   tuple(document.base) + tuple(violation.path), violation.detail,
+                   token=_token(source.text, start, end))
+
+
+# Line breaks and other control characters that a message may quote from the file: escaped, so
+# that every finding stays one line of text output (and one GitHub/GitLab annotation).
+_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, 0x85)}
+_ESCAPES.update({0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r", 0x2028: "\\u2028", 0x2029: "\\u2029"})
+
+
+def _one_line(message: str) -> str:
+    return message.translate(_ESCAPES)
+
+
+def _token(text: str, start: int, end: int) -> str:
+    """The offending text (for baseline keys and fingerprints), capped."""
+    return text[start:min(max(end, start), start + 1000)]
 
 
 def failing(findings: Iterable[Finding], threshold: Severity) -> bool:

@@ -8,16 +8,30 @@ from typing import Any, Iterable
 
 from .model import JsonPath
 from .policy import DocKind, PolicyDocument, make_document, statement_list
-from .source import Source
+from .source import InputViolation, Source
 
 KINDS = ("auto", "policy", "custom-policies", "cloudformation", "terraform-plan", "serverless")
 
-# Text that a policy-bearing file must contain somewhere; anything else is skipped unread.
-_MARKERS = ("Statement", "Resources", "AWSTemplateFormatVersion", "format_version",
-            "iamRoleStatements")
+# Text that a policy-bearing file must contain somewhere, written as a key (quoted, or
+# followed by a colon); anything else is skipped unread. A word in a comment or a
+# description ("Deploy Amplify Resources") does not count.
+_MARKER_WORDS = ("Statement", "Resources", "AWSTemplateFormatVersion", "format_version",
+                 "iamRoleStatements")
+_MARKER_FORMS = ('"{}"', "'{}'", "{}:")
 CUSTOM_POLICIES_NAME = "custom-policies.json"
+# Serverless Framework service files: their statements are under `statements` (lower case).
+SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml", "serverless.json")
 # Trust policies hold only these actions (DESIGN.md section 4).
 _TRUST_ACTIONS = ("sts:assumerole", "sts:tagsession", "sts:setsourceidentity")
+
+
+# How the label of a VPC endpoint policy starts. Principal "*" there means whoever reaches the
+# service through that endpoint of your VPC, not the public: APL401 leaves it alone.
+ENDPOINT_POLICY = "VPC endpoint policy"
+
+
+def is_endpoint_policy(document: PolicyDocument) -> bool:
+    return document.label.startswith(ENDPOINT_POLICY)
 
 
 @dataclass(frozen=True)
@@ -33,6 +47,9 @@ class Located:
     principals: tuple[PrincipalInfo, ...] = ()
     # Why the file holds no policy, for --verbose.
     reason: str = ""
+    # Input findings inside the file's policies (a policy given as a JSON string that does
+    # not parse, a duplicate key in it), placed by offsets into the file's text.
+    problems: tuple[InputViolation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,7 +70,12 @@ class Hints:
 
 def looks_policy_bearing(name: str, text: str, hints: Hints) -> bool:
     """Cheap test before parsing: only these files are parsed, and only their errors reported."""
-    return hints.forced(name) or any(marker in text for marker in _MARKERS)
+    if hints.forced(name):
+        return True
+    for word in _MARKER_WORDS:
+        if word in text and any(form.format(word) in text for form in _MARKER_FORMS):
+            return True
+    return os.path.basename(name) in SERVERLESS_NAMES and ("statements:" in text or '"statements"' in text)
 
 
 def locate(source: Source, hints: Hints) -> Located:
@@ -62,19 +84,45 @@ def locate(source: Source, hints: Hints) -> Located:
         kind = detect_kind(source)
         if kind is None:
             return Located(reason="no policy document, template or plan recognised")
-    locator = _LOCATORS.get(kind)
+    locator = _locator(kind)
     if locator is None:
         return Located(reason=f"{kind} files are not supported yet")
     return locator(source)
 
 
 def detect_kind(source: Source) -> str | None:
+    """Which kind of input a parsed file is, from a few keys at its root (never deeper)."""
     if os.path.basename(source.name) == CUSTOM_POLICIES_NAME:
         return "custom-policies"
     for _, data in roots(source):
-        if isinstance(data, dict) and "Statement" in data:
+        if not isinstance(data, dict):
+            continue
+        if "format_version" in data and any(k in data for k in _PLAN_KEYS):
+            return "terraform-plan"
+        if _is_template(data):
+            return "cloudformation"
+        if _is_serverless(data):
+            return "serverless"
+        if "Statement" in data:
             return "policy"
     return None
+
+
+_PLAN_KEYS = ("planned_values", "resource_changes", "values")
+
+
+def _is_template(data: dict) -> bool:
+    resources = data.get("Resources")
+    if not isinstance(resources, dict):
+        return False
+    if "AWSTemplateFormatVersion" in data:
+        return True
+    return any(isinstance(r, dict) and isinstance(r.get("Type"), str) for r in resources.values())
+
+
+def _is_serverless(data: dict) -> bool:
+    provider = data.get("provider")
+    return "service" in data and (isinstance(provider, dict) or isinstance(data.get("functions"), dict))
 
 
 def roots(source: Source) -> list[tuple[JsonPath, Any]]:
@@ -115,16 +163,25 @@ def _locate_policy_file(source: Source) -> Located:
     return Located(tuple(documents), (principal,))
 
 
-def _locate_custom_policies(source: Source) -> Located:
-    principal = PrincipalInfo(f"file:{source.name}", f"the function role of {source.name}")
-    document = make_document(
-        file=source.name, source=source, base=(), data=source.data, kind=DocKind.IDENTITY,
-        label="Amplify custom policies", principals=(principal.id,), container="custom-policies",
-        implicit_effect="Allow")
-    return Located((document,), (principal,))
+def _locator(kind: str):
+    """The locator of ``kind``; the template, plan and Serverless code is imported only
+    for files that need it."""
+    if kind == "policy":
+        return _locate_policy_file
+    if kind == "custom-policies":
+        from .inputs.custom_policies import locate_custom_policies
 
+        return locate_custom_policies
+    if kind == "cloudformation":
+        from .inputs.cloudformation import locate_template
 
-_LOCATORS = {
-    "policy": _locate_policy_file,
-    "custom-policies": _locate_custom_policies,
-}
+        return locate_template
+    if kind == "terraform-plan":
+        from .inputs.terraform import locate_plan
+
+        return locate_plan
+    if kind == "serverless":
+        from .inputs.serverless import locate_serverless
+
+        return locate_serverless
+    return None

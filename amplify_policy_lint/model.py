@@ -117,6 +117,9 @@ class Finding:
     message: str
     path: JsonPath = ()
     detail: str | None = None
+    # The offending text as written (the text the span covers, capped): with ``path``, what
+    # keys a finding in a baseline and in SARIF/GitLab fingerprints, which never use lines.
+    token: str = field(default="", compare=False)
 
     @property
     def sort_key(self) -> tuple:

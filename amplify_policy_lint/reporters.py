@@ -1,25 +1,49 @@
-"""Findings to text for people and machines. Each reporter returns the whole output."""
+"""Findings to text for people and machines. Each reporter takes the Report and returns the
+whole output; none prints. ``REPORTERS`` maps the ``--format`` names to them.
+
+Paths in machine formats are relative to the current directory (where CI runs the linter: the
+repository root) with ``/`` separators; files outside it keep their absolute path (a ``file://``
+URI in SARIF). SARIF and GitLab fingerprints hash the file, rule id, JSON path and offending
+text, never a line number, so they stay put when unrelated lines move.
+"""
 from __future__ import annotations
 
 import json
-from typing import Callable
+import os
+from typing import Callable, Sequence
 
 from .linter import Report
-from .model import Finding, Severity
+from .model import Finding, Rule, Severity
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _RESET = "\033[0m"
+PROG = "amplify-policy-lint"
 
 
-def text(report: Report, colour: bool = False) -> str:
+# ---------------------------------------------------------------------------------------------
+# text (people)
+
+
+def text(report: Report, colour: bool = False, verbose: bool = False) -> str:
+    """``path:line:col: ID severity message [name]``, one line per finding; with ``verbose``,
+    a finding's detail (such as a statement to paste) follows it, indented."""
     lines = []
     for f in report.findings:
         severity = f.severity.value
         if colour:
             severity = f"{_COLOURS[f.severity]}{severity}{_RESET}"
         lines.append(f"{f.file}:{f.span.line}:{f.span.column}: {f.rule.id} {severity} "
-                     f"{f.message} [{f.rule.name}]")
+                     f"{_one_line(f.message)} [{f.rule.name}]")
+        if verbose and f.detail:
+            lines.extend("    " + line for line in f.detail.splitlines())
     return "".join(line + "\n" for line in lines)
+
+
+def _one_line(message: str) -> str:
+    """One finding, one line: line breaks in a message are shown as ``\\n``."""
+    if "\n" in message or "\r" in message:
+        message = message.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+    return message
 
 
 def summary(report: Report) -> str:
@@ -28,9 +52,17 @@ def summary(report: Report) -> str:
              ((Severity.ERROR, counts[Severity.ERROR]), (Severity.WARNING, counts[Severity.WARNING]),
               (Severity.INFO, counts[Severity.INFO])) if n]
     checked = f"{report.files_checked} file{'s' if report.files_checked != 1 else ''} checked"
+    suppressed = sum(report.suppressed.values())
+    if suppressed:
+        how = ", ".join(f"{n} {what}" for what, n in report.suppressed.items())
+        checked += f"; {suppressed} suppressed ({how})"
     if not parts:
         return f"no findings; {checked}"
     return f"{', '.join(parts)}; {checked}"
+
+
+# ---------------------------------------------------------------------------------------------
+# json (fixed fields, DESIGN.md section 8)
 
 
 def finding_json(f: Finding) -> dict:
@@ -51,7 +83,7 @@ def finding_json(f: Finding) -> dict:
     return entry
 
 
-def json_report(report: Report, colour: bool = False) -> str:
+def json_report(report: Report, colour: bool = False, verbose: bool = False) -> str:
     document = {
         "version": 1,
         "findings": [finding_json(f) for f in report.findings],
@@ -62,7 +94,234 @@ def json_report(report: Report, colour: bool = False) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+# ---------------------------------------------------------------------------------------------
+# Shared by the CI formats
+
+
+def display_path(file: str) -> str:
+    """``file`` relative to the current directory with ``/`` separators, or absolute when it
+    lies outside it."""
+    from .globs import shown
+
+    return shown(file).replace(os.sep, "/")
+
+
+def fingerprints(findings: Sequence[Finding]) -> list[str]:
+    """A stable identity per finding: a hash of file, rule id, JSON path and offending text.
+    Findings that share all four get the occurrence number mixed in, so each is unique."""
+    from .baseline import normalise_token
+
+    seen: dict[str, int] = {}
+    result = []
+    for f in findings:
+        material = "\0".join((display_path(f.file), f.rule.id,
+                              json.dumps(list(f.path), ensure_ascii=False), normalise_token(f.token)))
+        digest = _hash(material)
+        seen[digest] = seen.get(digest, 0) + 1
+        result.append(digest if seen[digest] == 1 else _hash(f"{digest}:{seen[digest]}"))
+    return result
+
+
+def _hash(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+# ---------------------------------------------------------------------------------------------
+# sarif (SARIF 2.1.0 for GitHub code scanning and other viewers)
+
+_SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+FINGERPRINT_KEY = "amplifyPolicyLint/v1"
+
+
+def sarif(report: Report, colour: bool = False, verbose: bool = False) -> str:
+    from . import __version__
+    from .docs import HOME
+
+    rules = sorted({f.rule.id: f.rule for f in report.findings}.values(), key=lambda r: r.id)
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    results = []
+    for f, fingerprint in zip(report.findings, fingerprints(report.findings)):
+        properties: dict = {"jsonPath": list(f.path)}
+        if f.detail:
+            properties["detail"] = f.detail
+        results.append({
+            "ruleId": f.rule.id,
+            "ruleIndex": index[f.rule.id],
+            "level": _SARIF_LEVELS[f.severity],
+            "message": {"text": f.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": _artifact(f.file),
+                "region": {"startLine": f.span.line, "startColumn": f.span.column,
+                           "endLine": f.span.end_line, "endColumn": max(f.span.end_column, 1)},
+            }}],
+            "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+            "properties": properties,
+        })
+    invocation: dict = {"executionSuccessful": not report.errors}
+    if report.errors:
+        invocation["toolExecutionNotifications"] = [
+            {"level": "error", "message": {"text": error.message},
+             "locations": [{"physicalLocation": {"artifactLocation": _artifact(error.file)}}]}
+            for error in report.errors]
+    run = {
+        "tool": {"driver": {"name": PROG, "version": __version__, "informationUri": HOME,
+                            "rules": [_sarif_rule(rule) for rule in rules]}},
+        "columnKind": "unicodeCodePoints",
+        "invocations": [invocation],
+        "results": results,
+    }
+    document = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sarif_rule(rule: Rule) -> dict:
+    from .docs import explain, explain_markdown, help_uri
+
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.why},
+        "help": {"text": explain(rule), "markdown": explain_markdown(rule)},
+        "helpUri": help_uri(rule),
+        "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity]},
+    }
+
+
+def _artifact(file: str) -> dict:
+    from urllib.parse import quote
+
+    path = display_path(file)
+    if os.path.isabs(path):
+        uri = "file://" + quote(os.path.abspath(file).replace(os.sep, "/"), safe="/", errors="surrogateescape")
+        if not uri.startswith("file:///"):
+            uri = "file:///" + uri[len("file://"):]
+        return {"uri": uri}
+    return {"uri": quote(path, safe="/", errors="surrogateescape"), "uriBaseId": "%SRCROOT%"}
+
+
+# ---------------------------------------------------------------------------------------------
+# github (workflow commands: annotations on the pull request)
+
+_GITHUB_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _github_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(report: Report, colour: bool = False, verbose: bool = False) -> str:
+    lines = []
+    for f in report.findings:
+        span = f.span
+        props = [("file", display_path(f.file)), ("line", span.line)]
+        # GitHub accepts columns only for an annotation on a single line.
+        if span.end_line == span.line:
+            props.append(("col", span.column))
+        props.append(("endLine", span.end_line))
+        if span.end_line == span.line:
+            props.append(("endColumn", span.end_column))
+        props.append(("title", f"{f.rule.id} {f.rule.name}"))
+        message = f.message if not f.detail else f"{f.message}\n\n{f.detail}"
+        lines.append(_github_command(_GITHUB_LEVELS[f.severity], props, message))
+    for error in report.errors:
+        lines.append(_github_command("error", [("file", display_path(error.file)), ("title", PROG)],
+                                     error.message))
+    return "".join(line + "\n" for line in lines)
+
+
+def _github_command(level: str, props: list, message: str) -> str:
+    rendered = ",".join(f"{key}={_github_property(str(value))}" for key, value in props)
+    return f"::{level} {rendered}::{_github_data(message)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# gitlab (Code Quality report)
+
+_GITLAB_SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
+
+
+def gitlab(report: Report, colour: bool = False, verbose: bool = False) -> str:
+    issues = []
+    for f, fingerprint in zip(report.findings, fingerprints(report.findings)):
+        issues.append({
+            "type": "issue",
+            "check_name": f.rule.id,
+            "description": f"{f.rule.id} {f.message} [{f.rule.name}]",
+            "severity": _GITLAB_SEVERITIES[f.severity],
+            "fingerprint": fingerprint,
+            "location": {"path": display_path(f.file),
+                         "lines": {"begin": f.span.line, "end": f.span.end_line}},
+        })
+    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# junit (one test case per finding)
+
+
+def junit(report: Report, colour: bool = False, verbose: bool = False) -> str:
+    import xml.etree.ElementTree as ET
+
+    findings, errors = report.findings, report.errors
+    cases = max(len(findings) + len(errors), 1)
+    counts = {"tests": str(cases), "failures": str(len(findings)), "errors": str(len(errors))}
+    root = ET.Element("testsuites", {"name": PROG, **counts})
+    suite = ET.SubElement(root, "testsuite", {"name": PROG, **counts, "skipped": "0"})
+    names: dict[str, int] = {}
+
+    def unique(name: str) -> str:
+        names[name] = names.get(name, 0) + 1
+        return name if names[name] == 1 else f"{name} ({names[name]})"
+
+    for f in findings:
+        path = display_path(f.file)
+        case = ET.SubElement(suite, "testcase", {
+            "classname": _xml(path),
+            "name": _xml(unique(f"{path}:{f.span.line}:{f.span.column} {f.rule.id}")),
+        })
+        failure = ET.SubElement(case, "failure", {"message": _xml(f.message),
+                                                  "type": f"{f.rule.id} {f.rule.name}"})
+        body = f"{path}:{f.span.line}:{f.span.column}: {f.rule.id} {f.severity.value} {f.message} [{f.rule.name}]"
+        if f.detail:
+            body += "\n" + f.detail
+        failure.text = _xml(body)
+    for error in errors:
+        path = display_path(error.file)
+        case = ET.SubElement(suite, "testcase", {"classname": _xml(path),
+                                                 "name": _xml(unique(f"{path} (not checked)"))})
+        ET.SubElement(case, "error", {"message": _xml(error.message)}).text = _xml(f"{path}: {error.message}")
+    if not findings and not errors:
+        ET.SubElement(suite, "testcase", {"classname": PROG, "name": "no findings"})
+    ET.indent(root, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _xml(text: str) -> str:
+    """``text`` with the characters XML 1.0 cannot hold (control characters, lone surrogates,
+    U+FFFE/U+FFFF) written as \\uXXXX, so that the document stays well formed."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+                or 0x10000 <= code <= 0x10FFFF):
+            out.append(char)
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out)
+
+
 REPORTERS: dict[str, Callable[..., str]] = {
     "text": text,
     "json": json_report,
+    "sarif": sarif,
+    "github": github,
+    "gitlab": gitlab,
+    "junit": junit,
 }

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import json
 from importlib import resources
 from typing import Any, Iterator
 
+from . import limits
 from .model import JsonPath, Violation
 from .policy import is_intrinsic
 
@@ -68,9 +70,12 @@ def validate(data: Any, entry_point: str) -> list[Violation]:
     instance = without_intrinsics(data)
     if _fast_check(entry_point)(instance):
         return []  # valid: no need to import jsonschema for the details
-    violations = []
+    violations: list[Violation] = []
+    most = limits.MAX_FINDINGS_PER_FILE + 1  # more than a file may report: the linter says so
     for error in _validator(entry_point).iter_errors(instance):
-        violations.extend(_to_violations(error))
+        violations.extend(itertools.islice(_to_violations(error), most - len(violations)))
+        if len(violations) >= most:
+            break
     return sorted(violations, key=lambda v: tuple(str(p) for p in v.path))
 
 

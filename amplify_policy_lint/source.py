@@ -53,8 +53,12 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.starts = [0] + [m.end() for m in self._BREAK.finditer(text)]
+        self._text = text
 
     def line_col(self, offset: int) -> tuple[int, int]:
+        text = self._text
+        if 0 < offset < len(text) and text[offset] == "\n" and text[offset - 1] == "\r":
+            offset -= 1  # between the two characters of a CRLF break: the break's own position
         line = bisect.bisect_right(self.starts, offset) - 1
         return line + 1, offset - self.starts[line] + 1
 
@@ -190,6 +194,8 @@ def decode_loosely(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # as decode() drops it: APL003 offsets count from after it
     return data.decode("utf-8", "replace")
 
 
@@ -221,7 +227,9 @@ def parse_json(name: str, text: str) -> tuple[Source | None, list[InputViolation
         # The fast reader said no; the slow one says exactly where and why.
         pass
     else:
-        if _deeper_than(data, limits.MAX_DEPTH):
+        if _deeper_than(data, limits.MAX_DEPTH) or (
+                len(text) > limits.MAX_STRING_CHARS and _has_long_string(data)):
+            # The position-recording reader refuses it too, and says where.
             return None, [_depth_violation_json(text)]
         return Source(name, text, "json", data,
                       build_table=lambda: _JsonReader(text).read().table), []
@@ -244,6 +252,22 @@ def _depth_violation_json(text: str) -> InputViolation:
     return InputViolation("APL004", f"nesting deeper than {limits.MAX_DEPTH} levels", 0, 1)
 
 
+def _has_long_string(data: Any) -> bool:
+    """Whether a key or string value is longer than MAX_STRING_CHARS (as _JsonReader counts)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if len(value) > limits.MAX_STRING_CHARS:
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 def _deeper_than(data: Any, limit: int) -> bool:
     stack = [(data, 1)]
     while stack:
@@ -262,7 +286,9 @@ def _deeper_than(data: Any, limit: int) -> bool:
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]+|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"')
+# "Unrolled" (plain run, then escape + plain run, ...): no nested quantifier, so an unterminated
+# string fails in linear time (the former `(?:[^"\\]+|\\.)*` backtracked exponentially).
+_STRING = re.compile(r'"[^"\\\x00-\x1f]*(?:(?:\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*"')
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _LITERALS = {"true": True, "false": False, "null": None}
 _NOT_JSON = {"NaN": "NaN", "Infinity": "Infinity", "-Infinity": "-Infinity",
@@ -392,9 +418,10 @@ class _JsonReader:
         seen: dict[str, int] = frame[3]
         if key in seen:
             line, column = self._line_col(seen[key])
-            self.duplicates.append(InputViolation(
-                "APL002", f"duplicate key {key!r} (first defined at {line}:{column}); "
-                          "only the last value is used", pos, end))
+            if len(self.duplicates) <= limits.MAX_FINDINGS_PER_FILE:  # the linter reports the cut
+                self.duplicates.append(InputViolation(
+                    "APL002", f"duplicate key {key!r} (first defined at {line}:{column}); "
+                              "only the last value is used", pos, end))
             # The parser keeps the last one; so do we, positions included.
             self.table.values.pop(frame[1] + (key,), None)
         seen[key] = pos
@@ -413,9 +440,10 @@ class _JsonReader:
         if match is None:
             raise InputProblem("APL001", *self._string_error(pos))
         end = match.end()
-        if end - pos > limits.MAX_STRING_CHARS:
+        value = json.loads(match.group())
+        if len(value) > limits.MAX_STRING_CHARS:  # the string's characters, as YAML counts them
             raise InputProblem("APL004", f"string longer than {limits.MAX_STRING_CHARS:,} characters", pos)
-        return json.loads(match.group()), end
+        return value, end
 
     def _string_error(self, pos: int) -> tuple[str, int]:
         text = self.text
@@ -486,7 +514,9 @@ CFN_SHORT_TAGS = {
     **{f"!{name}": f"Fn::{name}" for name in (
         "And", "Base64", "Cidr", "Equals", "FindInMap", "ForEach", "GetAtt", "GetAZs",
         "If", "ImportValue", "Join", "Length", "Not", "Or", "Select", "Split", "Sub",
-        "ToJsonString", "Transform")},
+        "ToJsonString", "Transform",
+        # The functions of a template's Rules section.
+        "Contains", "EachMemberEquals", "EachMemberIn", "RefAll", "ValueOf", "ValueOfAll")},
 }
 
 _YAML_STD = "tag:yaml.org,2002:"
@@ -658,7 +688,7 @@ class _YamlBuilder:
                     return frame[1] + ("<<",)
                 path = frame[1] + (key,)
                 seen = frame[5]
-                if key in seen:
+                if key in seen and len(self.violations) <= limits.MAX_FINDINGS_PER_FILE:
                     line, column = self._line_index().line_col(seen[key])
                     self.violations.append(InputViolation(
                         "APL002", f"duplicate key {key!r} (first defined at {line}:{column}); "
@@ -702,6 +732,8 @@ class _YamlBuilder:
         if tag is None or tag in ("!", _YAML_STD + "map", _YAML_STD + "seq", _YAML_STD + "omap",
                                   _YAML_STD + "set"):
             return
+        if tag.startswith("!") and "::" in tag:
+            return  # a template preprocessor's tag (Rain's !Rain::Embed): its output is the template
         written = re.match(r"\S*", self.text[offset:offset + 200]).group()
         self.violations.append(InputViolation(
             "APL001", f"unsupported YAML tag {written or tag!r} (read as plain data; only standard "
@@ -714,7 +746,9 @@ class _YamlBuilder:
         tag = event.tag
         if tag in CFN_SHORT_TAGS:
             return _short_form(tag, text), tag
-        if tag and tag not in ("!",) and not tag.startswith(_YAML_STD):
+        # Only the standard scalar tags are read as such; any other (!!python/name:os.system,
+        # !custom) is reported and read as plain text, never constructed.
+        if tag and tag != "!" and tag not in _SCALAR_TAGS:
             self._check_tag(tag, start)
             return text, _YAML_STD + "str"
         if not tag or tag == "!":
@@ -735,6 +769,8 @@ class _YamlBuilder:
 
 
 _NO_KEY = object()
+_SCALAR_TAGS = frozenset(_YAML_STD + name for name in (
+    "str", "int", "float", "bool", "null", "timestamp", "binary", "value", "merge"))
 
 
 def _short_form(tag: str, text: str) -> dict:

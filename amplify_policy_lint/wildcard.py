@@ -23,6 +23,22 @@ def has_wildcard(text: str) -> bool:
     return "*" in text or "?" in text
 
 
+def variables_as_stars(text: str) -> str:
+    """``text`` with each ``${...}`` placeholder (a policy variable, or a variable of an ARN
+    format such as ``${Region}``) replaced by ``*``."""
+    out = []
+    rest = text
+    while "${" in rest:
+        before, _, after = rest.partition("${")
+        close = after.find("}")
+        if close < 0:
+            break
+        out.append(before + "*")
+        rest = after[close + 1:]
+    out.append(rest)
+    return "".join(out)
+
+
 class Pattern:
     """A compiled pattern; build it with :func:`compile` (cached) rather than directly."""
 

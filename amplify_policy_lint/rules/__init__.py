@@ -3,6 +3,11 @@ from __future__ import annotations
 
 from ..model import Rule
 from . import (
+    action_resource_mismatch,
+    admin_wildcard,
+    allow_with_not_principal,
+    amplify_delete_without_remove_all_backends,
+    cross_account_trust,
     duplicate_key,
     duplicate_sid,
     input_limit,
@@ -11,9 +16,17 @@ from . import (
     invalid_policy_grammar,
     missing_version,
     parse_error,
+    passrole_missing,
+    passrole_wildcard_resource,
+    passrole_without_passed_to_service,
     policy_variable_without_version,
     principal_misplaced,
+    public_trust,
     undecodable_file,
+    unknown_action,
+    unknown_condition_key,
+    unknown_service,
+    wildcard_matches_nothing,
     yaml_type_coercion,
 )
 
@@ -30,6 +43,19 @@ RULES: tuple[Rule, ...] = (
     invalid_condition.RULE,
     invalid_arn.RULE,
     policy_variable_without_version.RULE,
+    unknown_service.RULE,
+    unknown_action.RULE,
+    wildcard_matches_nothing.RULE,
+    unknown_condition_key.RULE,
+    action_resource_mismatch.RULE,
+    amplify_delete_without_remove_all_backends.RULE,
+    passrole_missing.RULE,
+    passrole_wildcard_resource.RULE,
+    passrole_without_passed_to_service.RULE,
+    public_trust.RULE,
+    cross_account_trust.RULE,
+    admin_wildcard.RULE,
+    allow_with_not_principal.RULE,
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

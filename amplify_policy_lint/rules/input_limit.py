@@ -10,8 +10,9 @@ RULE = Rule(
     why=(
         "A commit hook must finish quickly on anything people commit. Files beyond the limits "
         "(20 MiB, 100 levels of nesting, 1,000 YAML aliases or 100,000 nodes of alias expansion, "
-        "1,000,000-character strings, 10,000 statements) are far outside what IAM accepts (a "
-        "managed policy is at most 6,144 characters) and are usually generated or hostile: a YAML "
+        "1,000,000-character strings, 1,000 statements in a document or in a principal's policies) "
+        "are far outside what IAM accepts (a managed policy is at most 6,144 characters) and are "
+        "usually generated or hostile: a YAML "
         "alias bomb expands a few lines into billions of nodes. The file is reported instead of "
         "being read."
     ),

@@ -54,7 +54,8 @@ def _check_operator(name: str, block: Any, path: tuple) -> Iterator[Violation]:
         accepts, severity, expected = value_check
         items = values if isinstance(values, list) else [values]
         for index, value in enumerate(items):
-            if isinstance(value, (dict, list)) or _has_variable(value):
+            # null is APL101's finding (a condition value must be a string, number or boolean).
+            if value is None or isinstance(value, (dict, list)) or _has_variable(value):
                 continue
             if not accepts(value):
                 value_path = key_path + (index,) if isinstance(values, list) else key_path

@@ -17,18 +17,18 @@ def entry_point(document: PolicyDocument) -> str:
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
-    coerced = _coerced_yaml_scalars(document)
+    scalars = document.source.yaml_scalars
+    base = tuple(document.base)
     for violation in schema.validate(document.data, entry_point(document)):
         # An unquoted 123456789012 where a string belongs is APL005's finding, not a second one.
-        if violation.path not in coerced:
+        # (Looked up per violation: collecting the file's scalars for every document of a
+        # YAML stream was quadratic.)
+        if not _coerced(scalars.get(base + tuple(violation.path))):
             yield violation
 
 
-def _coerced_yaml_scalars(document: PolicyDocument) -> frozenset:
-    base = len(document.base)
-    return frozenset(path[base:] for path, scalar in document.source.yaml_scalars.items()
-                     if scalar.plain and scalar.tag.rsplit(":", 1)[-1] in _COERCED_TAGS
-                     and path[:base] == document.base)
+def _coerced(scalar) -> bool:
+    return scalar is not None and scalar.plain and scalar.tag.rsplit(":", 1)[-1] in _COERCED_TAGS
 
 
 _COERCED_TAGS = ("int", "float", "bool", "timestamp")

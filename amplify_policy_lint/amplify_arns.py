@@ -1,0 +1,212 @@
+"""Which Amplify apps a statement's resources name: app ids from amplify and amplifybackend ARNs.
+
+APL301 compares the apps a delete grant covers (``arn:aws:amplify:REGION:ACCOUNT:apps/APPID``)
+with the apps ``amplifybackend:RemoveAllBackends`` is granted on
+(``arn:aws:amplifybackend:REGION:ACCOUNT:/backend/APPID/*``). Every field may hold IAM
+wildcards, so two scopes are compared field by field with :func:`patterns_overlap`, which
+decides whether two wildcard patterns can match a common text (a product of the two
+patterns walked without backtracking: at most ``len(a) * len(b)`` states).
+
+Anything that cannot be read (an unresolved intrinsic, a policy variable, ``NotResource``)
+becomes :data:`ANY`, which overlaps everything: the rules that use these scopes only ever
+report a *mismatch*, so an unreadable value must never produce one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from . import wildcard
+from .policy import Statement
+
+# Above this many states the comparison gives up and answers "they overlap" (quiet).
+_MAX_STATES = 250_000
+
+
+def patterns_overlap(a: str, b: str) -> bool:
+    """Whether some text matches both IAM wildcard patterns (case-sensitive, as ARNs are)."""
+    if not (wildcard.has_wildcard(a) or wildcard.has_wildcard(b)):
+        return a == b  # the common case (two app ids), without the walk
+    n, m = len(a), len(b)
+    if (n + 1) * (m + 1) > _MAX_STATES:
+        return True
+    seen = set()
+    stack = [(0, 0)]
+    while stack:
+        state = stack.pop()
+        if state in seen:
+            continue
+        seen.add(state)
+        i, j = state
+        if i == n and j == m:
+            return True
+        ca = a[i] if i < n else None
+        cb = b[j] if j < m else None
+        if ca == "*":
+            stack.append((i + 1, j))  # the star matches nothing more
+            if cb is not None and cb != "*":
+                stack.append((i, j + 1))  # the star takes the character b produces
+        if cb == "*":
+            stack.append((i, j + 1))
+            if ca is not None and ca != "*":
+                stack.append((i + 1, j))
+        if ca is not None and cb is not None and ca != "*" and cb != "*":
+            if ca == cb or ca == "?" or cb == "?":
+                stack.append((i + 1, j + 1))
+    return False
+
+
+def arn_patterns_overlap(a: str, b: str) -> bool:
+    """Whether two ARN patterns can name a common resource, field by field: a wildcard in the
+    partition, service, region or account stays within its field (the resource part, which may
+    hold colons, is compared as a whole). Patterns that are not six fields are compared whole."""
+    fields_a, fields_b = a.split(":", 5), b.split(":", 5)
+    if len(fields_a) != 6 or len(fields_b) != 6:
+        return patterns_overlap(a, b)
+    return all(patterns_overlap(x, y) for x, y in zip(fields_a, fields_b))
+
+
+@dataclass(frozen=True)
+class AppScope:
+    """The Amplify apps one resource entry can name; each field is an IAM wildcard pattern."""
+
+    partition: str = "*"
+    region: str = "*"
+    account: str = "*"
+    app: str = "*"
+    # The resource entry as written (None for ANY and unreadable entries).
+    text: str | None = None
+
+    @property
+    def fields(self) -> tuple[str, str, str, str]:
+        return (self.partition, self.region, self.account, self.app)
+
+    @property
+    def concrete(self) -> bool:
+        """One app exactly: no field holds a wildcard."""
+        return not any(wildcard.has_wildcard(f) or not f for f in self.fields)
+
+    @property
+    def is_any(self) -> bool:
+        return all(f == "*" for f in self.fields)
+
+    def overlaps(self, other: "AppScope") -> bool:
+        return all(patterns_overlap(x, y) for x, y in zip(self.fields, other.fields))
+
+    def app_overlaps(self, other: "AppScope") -> bool:
+        return patterns_overlap(self.app, other.app)
+
+    def backend_arn(self) -> str:
+        """The amplifybackend resource that RemoveAllBackends needs for these apps."""
+        if self.is_any:
+            return "*"
+        tail = "*" if self.app == "*" else f"{self.app}/*"
+        return f"arn:{self.partition}:amplifybackend:{self.region}:{self.account}:/backend/{tail}"
+
+    def describe(self) -> str:
+        return self.text if self.text is not None else "*"
+
+
+ANY = AppScope()
+
+_ARN_TEMPLATE = {
+    "amplify": "arn:*:amplify:*:*:apps/*",
+    "amplifybackend": "arn:*:amplifybackend:*:*:/backend/*",
+}
+
+
+def _parse(value: str | None, service: str, strict: bool) -> AppScope | None:
+    """The scope of one resource entry for ``service`` (amplify or amplifybackend), or None
+    when the entry cannot name an app of that service.
+
+    ``strict`` (the amplify side, whose grant is being reported) drops entries that cannot
+    match an app ARN; otherwise an odd entry becomes ANY so that nothing is reported on it.
+    """
+    if value is None or "${" in value:
+        return ANY
+    template = _ARN_TEMPLATE[service]
+    parts = value.split(":", 5)
+    if len(parts) < 6:
+        # Only a wildcard can stand for the missing colons ("*", "arn:aws:amplify:*").
+        if wildcard.has_wildcard(value) and patterns_overlap(value, template):
+            return AppScope(text=value)
+        return None
+    head, partition, arn_service, region, account, resource = parts
+    if not (patterns_overlap(head, "arn") and patterns_overlap(arn_service, service)):
+        return None
+    if not (region and account):
+        if strict:
+            return None  # an amplify ARN always has both: this entry matches no app
+        return AppScope(text=value)
+    if service == "amplify":
+        if resource.startswith("apps/"):
+            app = resource[len("apps/"):]
+            # DeleteApp and DeleteBackendEnvironment act on apps/APPID: a literal "/" after
+            # the id (apps/APPID/*, a branch) can never match that ARN.
+            if "/" in app or not app:
+                return None if strict else AppScope(partition, region, account, "*", value)
+            return AppScope(partition, region, account, app, value)
+        if patterns_overlap(resource, "apps/*"):
+            return AppScope(partition, region, account, "*", value)
+        return None
+    if resource.startswith("/backend/"):
+        app = resource[len("/backend/"):].split("/", 1)[0]
+        return AppScope(partition, region, account, app or "*", value)
+    if patterns_overlap(resource, "/backend/*"):
+        return AppScope(partition, region, account, "*", value)
+    return None
+
+
+def statement_scopes(statement: Statement, service: str, strict: bool) -> tuple[AppScope, ...]:
+    """The app scopes of a statement's resources for ``service``.
+
+    ``NotResource`` (or no resource element) cannot be bounded: ANY. Entries that cannot name
+    an app of the service are left out, so an empty result means the statement covers no app.
+    """
+    if statement.resource_key != "Resource":
+        return (ANY,)
+    if statement.data.get("Resource") is None:
+        return (ANY,)
+    found = []
+    for item in statement.resources:
+        scope = _parse(item.value, service, strict)
+        if scope is not None:
+            found.append(scope)
+    return tuple(found)
+
+
+def delete_scopes(statement: Statement) -> tuple[AppScope, ...]:
+    """The apps an Allow of ``amplify:DeleteApp`` / ``DeleteBackendEnvironment`` covers."""
+    return statement_scopes(statement, "amplify", strict=True)
+
+
+def backend_scopes(statement: Statement) -> tuple[AppScope, ...]:
+    """The apps an Allow of ``amplifybackend:RemoveAllBackends`` covers."""
+    return statement_scopes(statement, "amplifybackend", strict=False)
+
+
+def any_overlap(left: Iterable[AppScope], right: Iterable[AppScope]) -> bool:
+    right = tuple(right)
+    return any(a.overlaps(b) for a in left for b in right)
+
+
+def account_of(statement: Statement) -> str | None:
+    """The account id of the statement's first resource ARN with a literal 12-digit account."""
+    if statement.resource_key != "Resource":
+        return None
+    for item in statement.resources:
+        if item.value is None:
+            continue
+        parts = item.value.split(":", 5)
+        if len(parts) == 6 and len(parts[4]) == 12 and parts[4].isdigit():
+            return parts[4]
+    return None
+
+
+def partition_of(statement: Statement) -> str:
+    if statement.resource_key == "Resource":
+        for item in statement.resources:
+            parts = (item.value or "").split(":", 5)
+            if len(parts) == 6 and parts[0] == "arn" and parts[1] and not wildcard.has_wildcard(parts[1]):
+                return parts[1]
+    return "aws"

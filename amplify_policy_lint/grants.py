@@ -1,0 +1,140 @@
+"""Helpers shared by the rules that report grants and absences (APL301-APL304).
+
+A *token* is what a finding about a grant is placed on: the ``Action`` entry that matches
+(``"amplify:Delete*"``), or the ``NotAction`` key of a statement that grants by exclusion.
+"""
+from __future__ import annotations
+
+import json
+import weakref
+from typing import Any, Iterable, Sequence
+
+from . import wildcard
+from .evaluate import Grant
+from .model import Context, JsonPath, Violation
+from .policy import DocKind, PolicyDocument, Principal, Statement
+
+
+def absence_documents(principal: Principal, context: Context) -> tuple[PolicyDocument, ...] | None:
+    """The documents a rule that proves an absence (APL301, APL302) may judge, or None when it
+    must stay quiet: the principal has policies the linter cannot see (unless
+    ``--assume-complete``), or a document whose kind cannot be told.
+
+    Only identity policies grant the principal anything; resource and trust policies found in
+    a bare file are somebody else's permissions and are left out.
+    """
+    if not principal.complete and not context.assume_complete:
+        return None
+    if any(d.kind is DocKind.UNKNOWN for d in principal.documents):
+        return None
+    return tuple(d for d in principal.documents if d.kind is DocKind.IDENTITY)
+
+
+def token_key(grant: Grant) -> tuple:
+    return (grant.document.file, tuple(grant.document.base), tuple(grant.path))
+
+
+def token_text(grant: Grant) -> str:
+    """How a message names the token: the entry as a quoted string, or the NotAction key."""
+    if grant.item is None:
+        return "NotAction"
+    return f"'{grant.item.value}'"
+
+
+def principal_phrase(principal: Principal, grant: Grant) -> str:
+    """How a message names the principal: "this file" when the principal is the token's file."""
+    if principal.id == f"file:{grant.document.file}":
+        return "this file"
+    return principal.label
+
+
+def names_exactly(grant: Grant, action: str) -> bool:
+    """Whether the token is the action's own name as written (no wildcard, same case)."""
+    return grant.item is not None and grant.item.value == action
+
+
+def violation_at(grant: Grant, args: dict[str, Any], **more: Any) -> Violation:
+    """A violation on the grant's token: the entry's value, or the NotAction key."""
+    return Violation(grant.path, args, part="key" if grant.on_key else "value",
+                     document=grant.document, **more)
+
+
+def position(document: PolicyDocument, path: JsonPath, part: str, from_file: str | None) -> str:
+    """``line:col`` of a node, prefixed by its file when that is not ``from_file``."""
+    span = document.span(path, part)
+    where = f"{span.line}:{span.column}"
+    return where if document.file == from_file else f"{document.file}:{where}"
+
+
+def grant_position(grant: Grant, from_file: str | None) -> str:
+    return position(grant.document, grant.path, "key" if grant.on_key else "value", from_file)
+
+
+def join(names: Sequence[str], conjunction: str = "and") -> str:
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
+
+
+def statement_json(statement: dict[str, Any]) -> str:
+    """A statement as ready-to-paste JSON (two-space indent, as the AWS console writes it)."""
+    return json.dumps(statement, indent=2)
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def reaches(statement: Statement, action: str, catalog: Any) -> bool:
+    """Whether the statement's ``Resource`` can name a resource the action acts on.
+
+    ``"s3:*"`` on ``arn:aws:s3:::bucket/*`` does not grant ``s3:CreateJob`` (a job resource),
+    and ``cloudformation:*`` on a stack ARN does not grant actions that only take ``"*"``. The
+    action's resource types come from the catalog (``${...}`` parts as wildcards). Whatever
+    cannot be judged -- NotResource, unresolved entries, policy variables, an action or a
+    resource type the catalog does not know -- reaches.
+    """
+    if statement.resource_key != "Resource":
+        return True
+    values = [item.value for item in statement.resources]
+    if any(v is None or "${" in v for v in values):
+        return True
+    if any(wildcard.compile(v).matches_everything for v in values):
+        return True
+    patterns = _resource_patterns(catalog, action.lower())
+    if patterns is None:
+        return True
+    from .amplify_arns import arn_patterns_overlap
+
+    if not patterns:  # the action takes only "*"
+        return any(wildcard.compile(v, ignore_case=False).matches("*") for v in values)
+    return any(arn_patterns_overlap(v, p) for v in values for p in patterns)
+
+
+_PATTERNS: "weakref.WeakKeyDictionary[Any, dict[str, tuple[str, ...] | None]]" = weakref.WeakKeyDictionary()
+
+
+def _resource_patterns(catalog: Any, action: str) -> tuple[str, ...] | None:
+    known = _PATTERNS.setdefault(catalog, {})
+    if action not in known:
+        known[action] = _compute_patterns(catalog, action)
+    return known[action]
+
+
+def _compute_patterns(catalog: Any, action: str) -> tuple[str, ...] | None:
+    prefix, _, name = action.partition(":")
+    try:
+        info = catalog.action(prefix, name)
+        types = catalog.resource_types(prefix) if info is not None else {}
+    except Exception:  # noqa: BLE001 - no catalog data: judge nothing
+        return None
+    if info is None:
+        return None
+    patterns = []
+    for resource in info.resource_types:
+        known = types.get(resource.name) or types.get(resource.name.lower())
+        if known is None or not known.arn_pattern:
+            return None
+        patterns.append(wildcard.variables_as_stars(known.arn_pattern))
+    return tuple(patterns)

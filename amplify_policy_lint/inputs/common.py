@@ -1,0 +1,164 @@
+"""What every locator needs: collecting documents and principals, policies given as JSON
+strings, CloudFormation's ``Fn::If`` alternatives, and lists of statements."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from ..embedded import EmbeddedSource, embed, written
+from ..locate import Located, PrincipalInfo
+from ..model import JsonPath
+from ..policy import DocKind, PolicyDocument, is_intrinsic, make_document
+from ..source import InputViolation, LineIndex, Source
+
+NO_VALUE = {"Ref": "AWS::NoValue"}
+
+
+@dataclass
+class Pending:
+    fields: dict[str, Any]
+    principals: list[str]
+
+
+@dataclass
+class Collector:
+    """Documents and principals of one file, built up by a locator."""
+
+    source: Source
+    container: str
+    pending: list[Pending] = field(default_factory=list)
+    principals: dict[str, PrincipalInfo] = field(default_factory=dict)
+    problems: list[InputViolation] = field(default_factory=list)
+
+    def principal(self, principal_id: str, label: str, complete: bool = True) -> str:
+        known = self.principals.get(principal_id)
+        if known is not None:
+            label, complete = known.label, known.complete and complete
+        self.principals[principal_id] = PrincipalInfo(principal_id, label, complete)
+        return principal_id
+
+    def incomplete(self, principal_id: str) -> None:
+        known = self.principals.get(principal_id)
+        if known is not None and known.complete:
+            self.principals[principal_id] = PrincipalInfo(known.id, known.label, False)
+
+    def add(self, path: JsonPath, kind: DocKind, label: str, principals: tuple[str, ...] = (),
+            *, source: Source | None = None, implicit_effect: str | None = None,
+            data_override: Any = None) -> "Pending | None":
+        """A document at ``path`` of ``source`` (a mapping, or a JSON string parsed again).
+
+        Returns None when nothing can be checked there: an intrinsic function, a string that
+        does not parse (reported as an input problem), a value of another type. Callers then
+        mark the principals incomplete: they hold a policy the linter cannot read.
+        """
+        source = source or self.source
+        relative = relative_path(source, path)
+        value = data_override if data_override is not None else value_at(source.data, relative)
+        base: JsonPath = path
+        if isinstance(value, str):
+            if source.format == "yaml" and written(source, relative).startswith("!"):
+                return None  # a preprocessor's tag (!Rain::Embed file.json): not the policy itself
+            embedded, problems = embed(source, relative)
+            self.problems.extend(problems)
+            if embedded is None:
+                return None
+            source, base, value = embedded, embedded.prefix, embedded.data
+        elif not isinstance(value, (dict, list)) or is_intrinsic(value):
+            return None
+        pending = Pending(dict(file=source.name, source=source, base=base, data=value, kind=kind,
+                                label=label, container=self.container,
+                                implicit_effect=implicit_effect), list(principals))
+        self.pending.append(pending)
+        return pending
+
+    def attach(self, pending: "Pending", principal_id: str) -> None:
+        if principal_id not in pending.principals:
+            pending.principals.append(principal_id)
+
+    def documents(self) -> tuple[PolicyDocument, ...]:
+        return tuple(make_document(principals=tuple(p.principals), **p.fields) for p in self.pending)
+
+    def located(self, reason: str) -> Located:
+        documents = self.documents()
+        return Located(documents, tuple(self.principals.values()), "" if documents else reason,
+                       tuple(self.problems))
+
+
+def relative_path(source: Source, path: JsonPath) -> JsonPath:
+    """``path`` (in the file's path space) relative to ``source``'s own data."""
+    if isinstance(source, EmbeddedSource):
+        return tuple(path)[len(source.prefix):]
+    return tuple(path)
+
+
+def value_at(data: Any, path: JsonPath) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def get(mapping: Any, key: str) -> Any:
+    """``mapping[key]`` when ``mapping`` is a mapping, else None."""
+    return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+def alternatives(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, Any]]:
+    """``value`` itself, or each branch of an ``Fn::If`` (nested ones too), without
+    ``AWS::NoValue``: a conditional policy may be deployed, so each branch is checked."""
+    stack = [(path, value)]
+    while stack:
+        current, item = stack.pop()
+        if item == NO_VALUE:
+            continue
+        branches = item.get("Fn::If") if isinstance(item, dict) and len(item) == 1 else None
+        if isinstance(branches, list) and len(branches) == 3:
+            stack.extend(reversed([(current + ("Fn::If", i), branches[i]) for i in (1, 2)]))
+            continue
+        yield current, item
+
+
+def list_items(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, Any]]:
+    """The entries of a list property, through ``Fn::If`` on the list and on its entries.
+
+    A lone value (not a list) counts as a list of one, as several properties allow.
+    """
+    for list_path, items in alternatives(value, path):
+        if isinstance(items, list):
+            for index, item in enumerate(items):
+                yield from alternatives(item, list_path + (index,))
+        elif items is not None:
+            yield list_path, items
+
+
+class StatementListSource(Source):
+    """A bare list of statements (Serverless ``iam.role.statements``) seen as the policy
+    ``{"Version": "2012-10-17", "Statement": [...]}`` the framework deploys.
+
+    Paths below ``base + ("Statement",)`` are answered at the list in the file; the
+    synthetic ``Version`` has no position of its own (the list's opening stands for it).
+    """
+
+    def __init__(self, parent: Source, list_path: JsonPath) -> None:
+        statements = value_at(parent.data, list_path)
+        super().__init__(parent.name, parent.text, parent.format,
+                         {"Version": "2012-10-17", "Statement": statements})
+        self.parent = parent
+        self.list_path = tuple(list_path)
+        cut = len(self.list_path)
+        self.yaml_scalars = {self.list_path + ("Statement",) + p[cut:]: s
+                             for p, s in parent.yaml_scalars.items() if p[:cut] == self.list_path}
+        self.synthetic_data = {"Version": "2012-10-17", "Statement": statements}
+
+    @property
+    def lines(self) -> LineIndex:  # type: ignore[override]
+        return self.parent.lines
+
+    def value_range(self, path: JsonPath, part: str = "value") -> tuple[int, int]:
+        path = tuple(path)
+        cut = len(self.list_path)
+        if path[:cut] == self.list_path and path[cut:cut + 1] == ("Statement",):
+            return self.parent.value_range(self.list_path + path[cut + 1:], part)
+        if path[:cut] == self.list_path:
+            return self.parent.value_range(self.list_path, "opening")
+        return self.parent.value_range(path, part)
+

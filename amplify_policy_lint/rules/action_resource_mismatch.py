@@ -1,0 +1,165 @@
+"""APL205: an action that none of the statement's resources can be the target of."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from .. import wildcard
+from ..arn import check_resource
+from ..catalog import ActionInfo, ActionStatus
+from ..evaluate import Tri, action_matches_statement
+from ..model import Context, Rule, Scope, Severity, Violation
+from ..policy import Item, PolicyDocument, Statement
+
+# How many action names a message lists before it says "and N more".
+_LISTED = 3
+
+
+def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
+    catalog = context.catalog
+    for statement in document.statements:
+        resources = _decidable_resources(statement)
+        if resources is None:
+            continue
+        # Mismatched action entries, grouped by the resource entry the finding is placed on.
+        groups: dict[int, list[tuple[Item, tuple[ActionInfo, ...]]]] = {}
+        for item in statement.actions:
+            infos = _actions(item, catalog)
+            if not infos:
+                continue
+            if not _surely_misfit(infos, resources, catalog):
+                continue
+            if all(_granted_elsewhere(info, statement, document, catalog) for info in infos):
+                continue  # another statement covers it on resources it acts on: redundant, not broken
+            groups.setdefault(_target(item.value, resources), []).append((item, infos))
+        for index, mismatched in sorted(groups.items()):
+            yield Violation(resources[index].path, _message_args(mismatched, resources, catalog))
+
+
+def _decidable_resources(statement: Statement) -> tuple[Item, ...] | None:
+    """The Resource entries when every one is a plain, well-formed ARN pattern and none of
+    them matches everything; None when the statement cannot be judged."""
+    if statement.action_key != "Action" or statement.resource_key != "Resource":
+        return None  # NotAction and NotResource: skip
+    if statement.data.get("Resource") is None or not statement.resources:
+        return None
+    for item in statement.resources:
+        if item.value is None or wildcard.compile(item.value).matches_everything:
+            return None
+        if check_resource(item.value) is not None:
+            return None  # APL106's business
+    return statement.resources
+
+
+def _actions(item: Item, catalog: Any) -> tuple[ActionInfo, ...]:
+    """The catalog entries an Action entry names (several for a pattern); empty when undecidable."""
+    token = item.value
+    if token is None or catalog.check_action(token) is not ActionStatus.KNOWN:
+        return ()
+    service, _, name = token.partition(":")
+    if service == "*" or token == "*":
+        return ()
+    if not wildcard.has_wildcard(name):
+        info = catalog.action(service, name)
+        return (info,) if info is not None else ()
+    return tuple(info for full in catalog.expand(token)
+                 if (info := catalog.action(*full.split(":", 1))) is not None)
+
+
+def _surely_misfit(infos: tuple[ActionInfo, ...], resources: tuple[Item, ...], catalog: Any) -> bool:
+    """True when no action can act on any resource, as far as the catalog surely knows."""
+    return all(catalog.surely_misfits(info, item.value) for info in infos for item in resources)
+
+
+def _granted_elsewhere(info: ActionInfo, statement: Statement, document: PolicyDocument, catalog: Any) -> bool:
+    """Whether another statement of the document, of the same effect, covers the action on a
+    resource it may act on (or on resources we cannot judge)."""
+    for other in document.statements:
+        if other is statement or other.effect != statement.effect:
+            continue
+        by_action, _ = action_matches_statement(other, info.full_name)
+        if by_action is Tri.NO:
+            continue
+        if other.resource_key != "Resource" or not other.resources:
+            return True  # NotResource, or no Resource at all: cannot tell, so assume it does
+        for item in other.resources:
+            if item.value is None or catalog.action_fits_resource(info, item.value) is not False:
+                return True
+    return False
+
+
+def _target(token: str | None, resources: tuple[Item, ...]) -> int:
+    """The resource entry to report on: the first of the action's own service, else the first."""
+    service = (token or "").partition(":")[0]
+    for index, item in enumerate(resources):
+        fields = (item.value or "").split(":")
+        if len(fields) > 2 and wildcard.match(fields[2], service):
+            return index
+    return 0
+
+
+def _message_args(mismatched: list[tuple[Item, tuple[ActionInfo, ...]]], resources: tuple[Item, ...],
+                  catalog: Any) -> dict[str, str]:
+    tokens = [item.value or "" for item, _ in mismatched]
+    names = ", ".join(tokens[:_LISTED])
+    if len(tokens) > _LISTED:
+        names += f" and {len(tokens) - _LISTED} more"
+    infos = [info for _, group in mismatched for info in group]
+    plural = len(infos) > 1
+    where = repr(resources[0].value) if len(resources) == 1 else f"any of the {len(resources)} listed resources"
+    return {"actions": names, "verb": "act" if plural else "acts", "where": where,
+            "need": _need(infos, plural, catalog)}
+
+
+def _need(infos: list[ActionInfo], plural: bool, catalog: Any) -> str:
+    """What the actions act on: their resource types with the ARN formats, when few."""
+    subject = "they act" if plural else "it acts"
+    if all(not info.resource_types for info in infos):
+        return f'{"they take" if plural else "it takes"} only Resource "*"'
+    if any(not info.resource_types for info in infos):
+        return "some take only Resource \"*\", the others other resource types"
+    described: dict[str, str] = {}
+    for info in infos:
+        types = catalog.resource_types(info.service)
+        for listed in info.resource_types:
+            resource_type = types.get(listed.name.lower())
+            pattern = resource_type.arn_pattern if resource_type is not None else "?"
+            described.setdefault(f"{listed.name} ({pattern})", "")
+    if len(described) > _LISTED:
+        return f"{subject} on other resource types (see the Service Authorization Reference)"
+    return f"{subject} on {' or '.join(described)}"
+
+
+RULE = Rule(
+    id="APL205",
+    name="action-resource-mismatch",
+    severity=Severity.WARNING,
+    scope=Scope.DOCUMENT,
+    summary="no listed resource fits any resource type of the action",
+    why=(
+        "IAM matches the Resource entries of a statement against the ARN of the resource each "
+        "request acts on, and every action acts on particular resource types: amplify:DeleteApp "
+        "on an app (apps/APPID), amplify:DeleteBranch on a branch (apps/APPID/branches/NAME), "
+        "s3:GetObject on an object (bucket/key), s3:ListBucket on the bucket itself. An action "
+        "listed only with resources of another type, or an action without resource-level "
+        "permissions (amplify:ListApps) listed with a specific ARN, is granted (or denied) on "
+        "nothing, and the deploy fails with AccessDenied although the action is plainly in the "
+        "policy. Wildcards and policy variables in a resource match whatever they could. The "
+        "rule reports only what the action catalog can vouch for: a resource of a related type "
+        "(the app of a branch, the bucket of an object, a branch beside a domain), a resource "
+        "of another service, or a specific ARN for an action that takes only \"*\". It stays "
+        "quiet on NotAction, NotResource, unresolved values and \"*\" resources, on resource "
+        "types the catalog does not list, and when another statement of the policy grants the "
+        "action on a resource it acts on (then the entry is redundant, not broken)."
+    ),
+    bad='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": ["amplify:DeleteApp", "amplify:DeleteBranch"],\n    "Resource": "arn:aws:amplify:us-east-1:123456789012:apps/d1a2b3c4d5e6f7/branches/main"\n  }]\n}\n',
+    good='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": ["amplify:DeleteApp", "amplify:DeleteBranch"],\n    "Resource": [\n      "arn:aws:amplify:us-east-1:123456789012:apps/d1a2b3c4d5e6f7",\n      "arn:aws:amplify:us-east-1:123456789012:apps/d1a2b3c4d5e6f7/branches/main"\n    ]\n  }]\n}\n',
+    fix="Add an ARN of the resource type the action acts on (the message shows its format), or "
+        "move the action to a statement with such resources; for an action without resource-level "
+        "permissions use Resource \"*\".",
+    messages={"default": "{actions} {verb} on no resource that matches {where}; {need}"},
+    check=check,
+    references=(
+        "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsamplify.html#awsamplify-resources-for-iam-policies",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html",
+    ),
+)

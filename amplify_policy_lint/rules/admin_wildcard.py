@@ -1,0 +1,136 @@
+"""APL403: an Allow of every action ("*", "*:*") or an Allow with NotAction, on every resource."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from .. import wildcard
+from ..model import Context, Rule, Scope, Severity, Violation
+from ..policy import DocKind, PolicyDocument, Statement
+
+
+def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
+    if document.kind in (DocKind.TRUST, DocKind.RESOURCE):
+        # In a resource policy "*" is the resource the policy is attached to, not the account;
+        # who may use it is APL401's business.
+        return
+    if any(_bounds_everything(statement) for statement in document.statements):
+        return
+    for statement in document.statements:
+        if statement.effect != "Allow" or not _every_resource(statement) or _limits_actions(statement):
+            continue
+        when = " under a Condition" if statement.conditional else ""
+        if statement.action_key == "NotAction":
+            if any(item.value is None for item in statement.actions):
+                continue  # an unresolved entry may exclude everything
+            excluded = [item.value for item in statement.actions if item.value is not None]
+            yield Violation(statement.path + ("NotAction",),
+                            {"excluded": _describe(excluded), "when": when, "resources": _resources(statement)},
+                            variant="not-action", part="key")
+            continue
+        for item in statement.actions:
+            if item.value is not None and item.value in ("*", "*:*"):
+                yield Violation(item.path, {"action": item.value, "when": when,
+                                            "resources": _resources(statement)})
+
+
+def _bounds_everything(statement: Statement) -> bool:
+    """An unconditional Deny on every resource of every action ("*"), or of every action but an
+    allowlist (NotAction): beside it no Allow grants more than that allowlist."""
+    if statement.effect != "Deny" or statement.conditional or statement.resource_key != "Resource":
+        return False
+    if not any(item.value is not None and _everything(item.value) for item in statement.resources):
+        return False
+    if statement.action_key == "NotAction":
+        # A NotAction entry "*" exempts every action: that Deny denies nothing.
+        return bool(statement.actions) and all(
+            item.value is not None and item.value not in ("*", "*:*") for item in statement.actions)
+    return any(item.value in ("*", "*:*") for item in statement.actions)
+
+
+# Condition keys that narrow which actions a statement applies to, not only when: with
+# aws:IsMcpServiceAction an Allow of "*" covers only the actions of the AWS MCP service.
+_ACTION_LIMITING_KEYS = frozenset({"aws:ismcpserviceaction"})
+
+
+def _limits_actions(statement: Statement) -> bool:
+    """A Condition {"Bool": {"aws:IsMcpServiceAction": "true"}} (not IfExists, which would
+    also hold for every other action)."""
+    condition = statement.condition
+    if not isinstance(condition, dict) or not isinstance(condition.get("Bool"), dict):
+        return False
+    return any(isinstance(key, str) and key.lower() in _ACTION_LIMITING_KEYS and _is_true(value)
+               for key, value in condition["Bool"].items())
+
+
+def _is_true(value: object) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return bool(values) and all(v is True or (isinstance(v, str) and v.lower() == "true") for v in values)
+
+
+def _every_resource(statement: Statement) -> bool:
+    """Resource "*" (or an entry that matches every ARN), or a NotResource that excludes some."""
+    if statement.resource_key is None or statement.data.get(statement.resource_key) is None:
+        return False
+    values = [item.value for item in statement.resources]
+    if statement.resource_key == "Resource":
+        return any(value is not None and _everything(value) for value in values)
+    # NotResource: every resource except those listed, unless an entry may exclude everything.
+    return bool(values) and all(value is not None and not _everything(value) for value in values)
+
+
+def _everything(value: str) -> bool:
+    """'*', or an ARN pattern whose every field after the partition is '*' ('arn:aws:*:*:*:*')."""
+    if wildcard.compile(value).matches_everything:
+        return True
+    fields = value.split(":")
+    return (len(fields) >= 3 and fields[0] == "arn"
+            and all(field and wildcard.compile(field).matches_everything for field in fields[2:]))
+
+
+def _resources(statement: Statement) -> str:
+    return "every resource" if statement.resource_key == "Resource" else "every resource but those in NotResource"
+
+
+def _describe(excluded: list[str]) -> str:
+    if not excluded:
+        return "nothing"
+    shown = ", ".join(excluded[:3])
+    return shown + (f" and {len(excluded) - 3} more" if len(excluded) > 3 else "")
+
+
+RULE = Rule(
+    id="APL403",
+    name="admin-wildcard",
+    severity=Severity.WARNING,
+    scope=Scope.DOCUMENT,
+    summary="Allow of * (or *:*), or Allow with NotAction, on Resource *",
+    why=(
+        "An Allow of \"*\" on every resource is administrator access: whoever holds it (an Amplify "
+        "build role, a CI user, a Lambda function) can create users, read every secret and delete "
+        "every app. An Allow with NotAction is the same with a few exceptions, and it also grants "
+        "every action AWS adds from now on. A Condition (MFA, region) limits when, not what, so a "
+        "conditional grant is still reported (except one on aws:IsMcpServiceAction, which limits "
+        "the grant to the AWS MCP service's actions), and so is one beside Deny statements that block some "
+        "actions or apply only under a Condition: such a blocklist does not cover the services AWS "
+        "launches next. The document is quiet only when an unconditional Deny on every resource "
+        "denies every action, or every action but a NotAction allowlist, because then the Allow "
+        "grants no more than that allowlist. Only identity policies are checked (in a resource "
+        "policy \"*\" is the resource the policy is attached to)."
+    ),
+    bad='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Sid": "AmplifyDeployer",\n    "Effect": "Allow",\n    "Action": "*",\n    "Resource": "*"\n  }]\n}\n',
+    good='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Sid": "AmplifyDeployer",\n    "Effect": "Allow",\n    "Action": ["amplify:*", "amplifybackend:*", "cloudformation:*"],\n    "Resource": "*"\n  }]\n}\n',
+    fix="List the services (amplify:*, amplifybackend:*, ...) or better the actions the principal "
+        "needs, on the resources it needs them on; use the AdministratorAccess managed policy "
+        "deliberately and only for administrators.",
+    messages={
+        "default": "Allow of {action!r} on {resources}{when} is administrator access; grant the "
+                   "services or actions needed instead",
+        "not-action": "Allow with NotAction on {resources}{when} grants every action except {excluded}, "
+                      "including those AWS adds later; list the actions needed instead",
+    },
+    check=check,
+    references=(
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html",
+    ),
+)

