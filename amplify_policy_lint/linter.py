@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator, Sequence
 
 from . import limits
@@ -78,8 +78,11 @@ def lint_paths(paths: Sequence[str], settings: Settings,
     files, errors = discover(paths, settings.exclude, settings.base_dir)
     report.errors.extend(errors)
     done = 0
+    from .principals import context_files
+
+    linted = {os.path.normpath(f) for f in files}
     for group in group_files(files, settings):
-        report.merge(lint_group(group, plan))
+        report.merge(lint_group(group, plan, context_files(group, linted)))
         done += len(group)
         if progress is not None:
             progress(done, len(files))
@@ -99,8 +102,12 @@ def group_files(files: Sequence[str], settings: Settings) -> list[tuple[str, ...
     return principal_groups(files, settings.principals, settings.base_dir)
 
 
-def lint_group(files: Sequence[str], plan: Plan) -> Report:
-    """Lint files whose documents may share principals (one task for --jobs)."""
+def lint_group(files: Sequence[str], plan: Plan, context: Sequence[str] = ()) -> Report:
+    """Lint files whose documents may share principals (one task for --jobs).
+
+    ``context`` files hold more policies of the same principals: they are read for the
+    principal rules only, and nothing is reported about them.
+    """
     report = Report()
     located: list[tuple[str, Located]] = []
     for name in files:
@@ -113,11 +120,33 @@ def lint_group(files: Sequence[str], plan: Plan) -> Report:
         if outcome.located is not None:
             located.append((name, outcome.located))
     if plan.principal_rules and located:
+        located.extend((name, _context_located(name, plan)) for name in context)
+    if plan.principal_rules and located:
         try:
             report.findings.extend(_principal_findings(located, plan, group_name(files, plan)))
         except InternalError as exc:
             report.errors.append(FileError(files[0], f"internal error: {exc}"))
     return report
+
+
+def _context_located(name: str, plan: Plan) -> Located:
+    """The documents of a context file; when it cannot be read, its principals are
+    unknown territory, so they are marked incomplete (absence rules then stay quiet)."""
+    from .principals import amplify_function_dir
+    from .inputs.custom_policies import function_principal_id
+
+    context_plan = replace(plan, document_rules=())
+    try:
+        outcome = lint_file(name, context_plan)
+    except InternalError:
+        outcome = FileOutcome(Report())
+    if outcome.located is not None and not outcome.report.findings:
+        return outcome.located
+    directory = amplify_function_dir(name)
+    unknown = PrincipalInfo(function_principal_id(directory), f"the function role of {directory}", False)
+    documents = outcome.located.documents if outcome.located is not None else ()
+    principals = outcome.located.principals if outcome.located is not None else ()
+    return Located(documents, (*principals, unknown))
 
 
 def group_name(files: Sequence[str], plan: Plan) -> str | None:

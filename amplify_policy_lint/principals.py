@@ -4,7 +4,10 @@ The globs use the configuration's path syntax (gitignore-style, relative to ``ba
 configuration file's directory; see globs.py)."""
 from __future__ import annotations
 
+import os
 from typing import Mapping, Sequence
+
+CUSTOM_POLICIES = "custom-policies.json"
 
 
 def group_of(files: Sequence[str], principals: Mapping[str, Sequence[str]],
@@ -19,19 +22,49 @@ def group_of(files: Sequence[str], principals: Mapping[str, Sequence[str]],
 
 def principal_groups(files: Sequence[str], principals: Mapping[str, Sequence[str]],
                      base: str | None = None) -> list[tuple[str, ...]]:
-    """Files to lint together: each configured principal's files, then every other file alone."""
-    if not principals:
-        return [(file,) for file in files]
-    specs = _specs(principals, base)
+    """Files to lint together: each configured principal's files, the files of one Amplify
+    function (its custom-policies.json and its template extend one role), then every other
+    file alone."""
+    specs = _specs(principals, base) if principals else {}
     groups: dict[str, list[str]] = {name: [] for name in principals}
+    functions: dict[str, list[str]] = {}
     alone: list[tuple[str, ...]] = []
     for file in files:
         name = next((n for n, spec in specs.items() if spec.matches(file)), None)
-        if name is None:
-            alone.append((file,))
-        else:
+        function = amplify_function_dir(file) if name is None else None
+        if name is not None:
             groups[name].append(file)
-    return [tuple(members) for members in groups.values() if members] + alone
+        elif function is not None:
+            functions.setdefault(function, []).append(file)
+        else:
+            alone.append((file,))
+    return ([tuple(members) for members in groups.values() if members]
+            + [tuple(members) for members in functions.values()] + alone)
+
+
+def amplify_function_dir(file: str) -> str | None:
+    """The directory of an Amplify CLI function (amplify/backend/function/<name>/) when
+    ``file`` is its custom-policies.json or its <name>-cloudformation-template.json."""
+    directory, name = os.path.split(os.path.normpath(file))
+    parent, function = os.path.split(directory)
+    if os.path.basename(parent) != "function" or os.path.basename(os.path.dirname(parent)) != "backend":
+        return None
+    if name in (CUSTOM_POLICIES, f"{function}-cloudformation-template.json"):
+        return directory
+    return None
+
+
+def context_files(group: Sequence[str], linted: set[str]) -> tuple[str, ...]:
+    """Files that hold policies of the group's principals but were not asked for (pre-commit
+    names only the staged ones): read for evaluation, never reported on."""
+    found: list[str] = []
+    for directory in dict.fromkeys(d for d in map(amplify_function_dir, group) if d is not None):
+        function = os.path.basename(directory)
+        for name in (CUSTOM_POLICIES, f"{function}-cloudformation-template.json"):
+            sibling = os.path.join(directory, name)
+            if os.path.normpath(sibling) not in linted and os.path.isfile(sibling):
+                found.append(sibling)
+    return tuple(found)
 
 
 def _specs(principals: Mapping[str, Sequence[str]], base: str | None) -> dict:

@@ -27,16 +27,35 @@ def write_amplify_function(root, template_actions, custom_actions):
     return function
 
 
-def test_configured_principal_joins_an_amplify_function_and_its_template(tmp_path, monkeypatch):
+def test_an_amplify_function_and_its_template_are_one_principal_without_configuration(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write_amplify_function(tmp_path, ["amplifybackend:RemoveAllBackends"], ["amplify:DeleteApp"])
-    # Alone, custom-policies.json lacks RemoveAllBackends ...
-    alone = lint_paths(["amplify"], Settings(select=("APL301",)))
-    assert [f.rule.id for f in alone.findings] == ["APL301"]
-    # ... but the function's role holds both, which a configured principal says.
-    grouped = lint_paths(["amplify"], Settings(select=("APL301",), principals={
-        "cleanup": ("amplify/backend/function/cleanup/*",)}))
-    assert grouped.findings == []
+    # custom-policies.json lacks RemoveAllBackends, but the function's role (its template) has it.
+    assert lint_paths(["amplify"], Settings(select=("APL301",))).findings == []
+
+
+def test_a_staged_custom_policies_file_is_judged_with_the_template_beside_it(tmp_path, monkeypatch):
+    # pre-commit names only the staged file; the template on disk still belongs to the role.
+    monkeypatch.chdir(tmp_path)
+    function = write_amplify_function(tmp_path, ["amplifybackend:RemoveAllBackends"], ["amplify:DeleteApp"])
+    report = lint_paths([str(function / "custom-policies.json")], Settings(select=("APL301",)))
+    assert report.findings == [] and report.files_checked == 1
+
+
+def test_a_template_beside_it_that_lacks_the_grant_still_lets_the_finding_through(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    function = write_amplify_function(tmp_path, ["logs:CreateLogGroup"], ["amplify:DeleteApp"])
+    report = lint_paths([str(function / "custom-policies.json")], Settings(select=("APL301",)))
+    assert [(f.file, f.rule.id) for f in report.findings] == [(str(function / "custom-policies.json"), "APL301")]
+
+
+def test_an_unreadable_template_beside_it_makes_the_role_incomplete(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    function = write_amplify_function(tmp_path, ["logs:CreateLogGroup"], ["amplify:DeleteApp"])
+    (function / "cleanup-cloudformation-template.json").write_text('{"Resources": {')
+    report = lint_paths([str(function / "custom-policies.json")], Settings(select=("APL301",)))
+    # Nothing is said about the template (it was not asked for), and nothing proves an absence.
+    assert report.findings == [] and report.errors == []
 
 
 def test_both_files_of_a_function_name_the_same_principal(tmp_path, monkeypatch):
