@@ -32,7 +32,7 @@ YAML_NAME = ".amplify-policy-lint.yaml"
 CONFIG_NAMES = (YAML_NAME, "pyproject.toml", "setup.cfg")
 SECTION = "amplify-policy-lint"
 KEYS = ("select", "ignore", "severity", "fail-on", "per-file-ignores", "exclude", "principals",
-        "accounts", "baseline")
+        "accounts", "baseline", "policy-files")
 
 
 class ConfigError(Exception):
@@ -418,6 +418,7 @@ _NORMALISERS: dict[str, Callable[[Any, str], Any]] = {
     "principals": _principals,
     "accounts": _accounts,
     "baseline": _baseline,
+    "policy-files": _patterns,
 }
 
 
@@ -448,6 +449,7 @@ def make_settings(config: FileConfig | None, *, select: tuple[str, ...] = (),
         principals=values.get("principals", {}),
         accounts=values.get("accounts", frozenset()),
         baseline=baseline or values.get("baseline"),
+        policy_globs=values.get("policy-files", ()),
         config_file=config.path if config is not None else None,
         base_dir=config.base_dir if config is not None else None,
         **options,

@@ -163,7 +163,7 @@ class FileOutcome:
 
 def lint_file(name: str, plan: Plan) -> FileOutcome:
     report = Report()
-    hints = Hints(plan.settings.kind, plan.settings.policy_globs)
+    hints = Hints(plan.settings.kind, plan.settings.policy_globs, plan.settings.base_dir)
     try:
         data = read_bytes(name, hints)
     except OSError as exc:

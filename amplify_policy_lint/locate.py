@@ -1,7 +1,7 @@
 """Which policy documents a file holds, of what kind, and whose they are."""
 from __future__ import annotations
 
-import fnmatch
+import functools
 import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -57,15 +57,26 @@ class Hints:
     """What decides whether a file is policy-bearing besides its content."""
 
     kind: str = "auto"
+    # The configuration's policy-files: gitignore-style patterns relative to base_dir.
     policy_globs: tuple[str, ...] = field(default=())
+    base_dir: str | None = None
 
     def forced(self, name: str) -> bool:
         return self.kind != "auto" or self.named_policy(name)
 
     def named_policy(self, name: str) -> bool:
-        base = os.path.basename(name)
-        return base == CUSTOM_POLICIES_NAME or any(
-            fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(base, glob) for glob in self.policy_globs)
+        return os.path.basename(name) == CUSTOM_POLICIES_NAME or self.configured_policy(name)
+
+    def configured_policy(self, name: str) -> bool:
+        """Whether the configuration names this file as a policy (policy-files)."""
+        return bool(self.policy_globs) and _policy_files(self.policy_globs, self.base_dir).matches(name)
+
+
+@functools.lru_cache(maxsize=8)
+def _policy_files(globs: tuple[str, ...], base_dir: str | None):
+    from .globs import PathSpec
+
+    return PathSpec(globs, base_dir)
 
 
 def looks_policy_bearing(name: str, text: str, hints: Hints) -> bool:
@@ -82,6 +93,8 @@ def locate(source: Source, hints: Hints) -> Located:
     kind = hints.kind
     if kind == "auto":
         kind = detect_kind(source)
+        if kind is None and hints.configured_policy(source.name):
+            kind = "policy"  # named a policy by the configuration: judge it as one
         if kind is None:
             return Located(reason="no policy document, template or plan recognised")
     locator = _locator(kind)

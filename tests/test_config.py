@@ -224,6 +224,21 @@ def test_accounts_and_baseline(repo, monkeypatch):
     assert make_settings(load_config("ci/lint.yaml"), baseline="b.json").baseline == "b.json"
 
 
+def test_policy_files_are_judged_as_policies_even_when_not_recognisable(repo, monkeypatch):
+    write(repo / ".amplify-policy-lint.yaml", "policy-files: ['iam/*.json']\n")
+    write(repo / "iam" / "typo.json", '{"Version": "2012-10-17", "Statment": []}\n')
+    write(repo / "iam" / "broken.json", '{"Version": "2012-10-17",\n')
+    write(repo / "other" / "typo.json", '{"Version": "2012-10-17", "Statment": []}\n')
+    monkeypatch.chdir(repo / "other")  # the globs are relative to the configuration file
+    code, findings, _ = lint("..")
+    assert code == 1
+    assert findings == [
+        "../iam/broken.json:2:1: APL001 error",
+        "../iam/typo.json:1:1: APL101 error",
+        "../iam/typo.json:1:27: APL101 error",
+    ]
+
+
 def test_empty_configuration_file_is_fine(repo):
     write(repo / ".amplify-policy-lint.yaml", "# nothing yet\n")
     write(repo / "p.json", POLICY)
