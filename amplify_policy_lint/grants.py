@@ -86,20 +86,28 @@ def unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def reaches(statement: Statement, action: str, catalog: Any) -> bool:
+def reaches(statement: Statement, action: str, catalog: Any, unknown: bool = True) -> bool:
     """Whether the statement's ``Resource`` can name a resource the action acts on.
 
     ``"s3:*"`` on ``arn:aws:s3:::bucket/*`` does not grant ``s3:CreateJob`` (a job resource),
     and ``cloudformation:*`` on a stack ARN does not grant actions that only take ``"*"``. The
     action's resource types come from the catalog (``${...}`` parts as wildcards). Whatever
-    cannot be judged -- NotResource, unresolved entries, policy variables, an action or a
-    resource type the catalog does not know -- reaches.
+    cannot be judged -- NotResource, policy variables, an action or a resource type the
+    catalog does not know -- reaches. An entry only known at deploy time (an intrinsic) counts
+    as ``unknown``: rules that prove an absence pass True (it may reach), rules that report a
+    grant pass False (it is no proof).
     """
     if statement.resource_key != "Resource":
         return True
     values = [item.value for item in statement.resources]
-    if any(v is None or "${" in v for v in values):
+    if any(v is not None and "${" in v for v in values):
         return True
+    if any(v is None for v in values):
+        if unknown:
+            return True
+        values = [v for v in values if v is not None]
+        if not values:
+            return False
     if any(wildcard.compile(v).matches_everything for v in values):
         return True
     patterns = _resource_patterns(catalog, action.lower())

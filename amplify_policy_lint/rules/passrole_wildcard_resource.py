@@ -16,26 +16,29 @@ PassRole outright or allows it only on listed roles (a Deny with ``NotResource``
 """
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 from .. import wildcard
 from ..amplify_arns import patterns_overlap
 from ..evaluate import Decision, Grant, action_matches_statement, evaluate, Tri
-from ..grants import names_exactly, statement_json, token_text, violation_at
+from ..grants import names_exactly, reaches, statement_json, token_text, violation_at
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..passrole import PASS_ROLE
 from ..policy import DocKind, PolicyDocument, Statement
 
 
-def passrole_grants(document: PolicyDocument) -> list[Grant]:
+def passrole_grants(document: PolicyDocument, catalog: Any) -> list[Grant]:
     """The Allow tokens of an identity document that grant iam:PassRole and are worth judging
-    (APL303 and APL304 share this): not admin tokens, and not when the document denies it."""
+    (APL303 and APL304 share this): not admin tokens, not when the document denies it, and
+    only where the statement's Resource surely can name a role (``"*"`` on an SNS topic
+    ``!Ref`` passes no role)."""
     if document.kind is not DocKind.IDENTITY:
         return []
     evaluation = evaluate([document], PASS_ROLE)
     if evaluation.decision is Decision.DENIED:
         return []
-    return [g for g in evaluation.grants if not is_admin_token(g)]
+    return [g for g in evaluation.grants
+            if not is_admin_token(g) and reaches(g.statement, PASS_ROLE, catalog, unknown=False)]
 
 
 def is_admin_token(grant: Grant) -> bool:
@@ -117,7 +120,7 @@ def _allow_listed(document: PolicyDocument) -> bool:
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
-    grants = passrole_grants(document)
+    grants = passrole_grants(document, context.catalog)
     if not grants or _allow_listed(document):
         return
     for grant in grants:

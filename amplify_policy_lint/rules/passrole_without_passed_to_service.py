@@ -50,7 +50,7 @@ def _guarded_by_deny(document: PolicyDocument) -> bool:
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
-    grants = passrole_grants(document)
+    grants = passrole_grants(document, context.catalog)
     if not grants or _guarded_by_deny(document):
         return
     for grant in grants:
