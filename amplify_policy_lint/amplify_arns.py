@@ -13,8 +13,7 @@ report a *mismatch*, so an unreadable value must never produce one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from . import wildcard
 from .policy import Statement
@@ -66,8 +65,7 @@ def arn_patterns_overlap(a: str, b: str) -> bool:
     return all(patterns_overlap(x, y) for x, y in zip(fields_a, fields_b))
 
 
-@dataclass(frozen=True)
-class AppScope:
+class AppScope(NamedTuple):
     """The Amplify apps one resource entry can name; each field is an IAM wildcard pattern."""
 
     partition: str = "*"
@@ -188,6 +186,40 @@ def backend_scopes(statement: Statement) -> tuple[AppScope, ...]:
 def any_overlap(left: Iterable[AppScope], right: Iterable[AppScope]) -> bool:
     right = tuple(right)
     return any(a.overlaps(b) for a in left for b in right)
+
+
+class ScopeIndex:
+    """Scopes grouped by app id, so that a scope is compared only with those that can share
+    its app: an app id without a wildcard overlaps only the same id or a pattern. (Comparing
+    every delete grant with every RemoveAllBackends grant was quadratic.)"""
+
+    __slots__ = ("scopes", "_by_app", "_patterns")
+
+    def __init__(self, scopes: Iterable[AppScope]) -> None:
+        self.scopes = tuple(scopes)
+        self._by_app: dict[str, list[AppScope]] = {}
+        self._patterns: list[AppScope] = []  # app ids with a wildcard
+        for scope in self.scopes:
+            if wildcard.has_wildcard(scope.app):
+                self._patterns.append(scope)
+            else:
+                self._by_app.setdefault(scope.app, []).append(scope)
+
+    def __bool__(self) -> bool:
+        return bool(self.scopes)
+
+    def _candidates(self, scope: AppScope) -> Iterable[AppScope]:
+        if wildcard.has_wildcard(scope.app):
+            return self.scopes
+        return (*self._by_app.get(scope.app, ()), *self._patterns)
+
+    def overlaps_any(self, scopes: Iterable[AppScope]) -> bool:
+        """Whether any of ``scopes`` overlaps one of these in every field."""
+        return any(a.overlaps(b) for a in scopes for b in self._candidates(a))
+
+    def app_overlaps_any(self, scopes: Iterable[AppScope]) -> bool:
+        """Whether any of ``scopes`` can name the app of one of these (whatever the region)."""
+        return any(a.app_overlaps(b) for a in scopes for b in self._candidates(a))
 
 
 def account_of(statement: Statement) -> str | None:

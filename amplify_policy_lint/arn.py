@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
@@ -22,14 +23,15 @@ IAM_RESOURCE_PREFIXES = (
 _VARIABLE = re.compile(r"\$\{[^{}]*\}")
 
 
-@dataclass(frozen=True)
-class ArnProblem:
+class ArnProblem(NamedTuple):
     message: str
     rejected: bool  # True: IAM refuses the policy; False: accepted but matches nothing
 
 
+@lru_cache(maxsize=4096)
 def check_resource(resource: str) -> ArnProblem | None:
-    """The problem IAM has with ``resource`` (a Resource/NotResource entry), if any."""
+    """The problem IAM has with ``resource`` (a Resource/NotResource entry), if any.
+    (Remembered: APL106 and APL205 ask about the same entries, and policies repeat them.)"""
     if resource == "*":
         return None
     text = _VARIABLE.sub("x", resource)  # ${aws:username} holds a colon of its own

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 import sys
-from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Mapping, NamedTuple
 
-from . import wildcard
+from . import limits, wildcard
 
 
 class CatalogError(Exception):
@@ -32,8 +32,7 @@ class ActionResource(NamedTuple):
     condition_keys: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ActionInfo:
+class ActionInfo(NamedTuple):
     service: str  # the service prefix, lower case as IAM lists it
     name: str  # canonical case, e.g. "DeleteApp"
     access_level: str  # "Read", "Write", "List", "Tagging" or "Permissions management"
@@ -45,15 +44,13 @@ class ActionInfo:
         return f"{self.service}:{self.name}"
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceType:
+class ResourceType(NamedTuple):
     name: str
     arn_pattern: str  # e.g. "arn:${Partition}:amplify:${Region}:${Account}:apps/${AppId}"
     condition_keys: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ConditionKey:
+class ConditionKey(NamedTuple):
     key: str  # canonical case; may be a template such as "aws:RequestTag/${TagKey}"
     type: str  # "String", "ARN", "ArrayOfString", ...
 
@@ -114,9 +111,8 @@ FOREIGN_CONDITION_KEY_DEFINERS: Mapping[str, tuple[str, ...]] = MappingProxyType
     "ssm": ("ec2messages", "ssmmessages"),
 })
 
-# The characters of a service prefix, as the policy grammar (schemas/policy.schema.json,
-# $defs.action) allows them.
-_PREFIX_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-")
+# A service prefix, as the policy grammar (schemas/policy.schema.json, $defs.action) allows it.
+_PREFIX = re.compile(r"[A-Za-z0-9.-]+")
 
 
 class ActionStatus(enum.Enum):
@@ -138,7 +134,7 @@ def well_formed_action(token: str) -> bool:
     service, colon, action = token.partition(":")
     if not colon or ":" in action:
         return False
-    return service == "*" or (service != "" and all(c in _PREFIX_CHARACTERS for c in service))
+    return service == "*" or _PREFIX.fullmatch(service) is not None
 
 
 class Catalog:
@@ -159,6 +155,8 @@ class Catalog:
         self._suggested: dict[tuple[str, int], tuple[str, ...]] = {}
         self._arn_templates: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
         self._arn_extensions: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
+        self._service_templates: dict[str, tuple[_ArnTemplate, ...]] = {}
+        self._aligned_by: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
 
     # -- services --------------------------------------------------------------------
 
@@ -191,6 +189,9 @@ class Catalog:
         prefix = prefix.lower()
         if prefix not in self._actions:
             raw = self._read_service("actions", prefix)
+            # Built at once, not on first use: holding the raw entries (with their
+            # descriptions) for the hundreds of services a large run names took more memory
+            # than building every entry takes time.
             self._actions[prefix] = MappingProxyType({
                 lower: _action_info(prefix, lower, entry) for lower, entry in raw.items()
             })
@@ -382,14 +383,17 @@ class Catalog:
         same service segment by segment, is of that type (``apps/d1/branches/main`` is a
         branch, not an app whose id is ``d1/branches/main``). An action without resource types
         (it takes only ``"*"``) fits every entry with a wildcard or a variable, and no fully
-        specific ARN.
+        specific ARN. An entry longer than any ARN (``limits.MAX_ARN_CHARS``) is not judged
+        (None): comparing it with the formats would cost time in proportion to its length.
         """
-        key = (info.full_name, resource)
+        key = (_resource_kinds(info), resource)
         if key not in self._fits:
             self._fits[key] = self._action_fits_resource(info, resource)
         return self._fits[key]
 
     def _action_fits_resource(self, info: ActionInfo, resource: str) -> bool | None:
+        if len(resource) > limits.MAX_ARN_CHARS:
+            return None  # no ARN is that long: not judged
         pattern = wildcard.variables_as_stars(resource)
         if not info.resource_types:
             return wildcard.has_wildcard(pattern)
@@ -420,7 +424,7 @@ class Catalog:
         * the entry is a resource of another service (a type listed there), while every type
           of the action is a resource of the action's own service.
         """
-        key = (info.full_name, resource)
+        key = (_resource_kinds(info), resource)
         if key not in self._misfits:
             self._misfits[key] = self._surely_misfits(info, resource)
         return self._misfits[key]
@@ -439,14 +443,32 @@ class Catalog:
                for template in self._templates_named(info.service, listed.name)]
         own_services = {template.arn_service for template in own}
         if arn_service in own_services:
-            everything = [t for rt in self.resource_types(info.service).values()
-                          for t in self._templates(info.service, rt)]
-            recognised = [t for t in everything if t.arn_service == arn_service and _aligned(fields, t, LOOSE)]
+            everything = self._all_templates(info.service)
+            recognised = [t for t in self._aligned_templates(info.service, pattern) if t.arn_service == arn_service]
             return any(_related(mine, seen, everything) for mine in own for seen in recognised)
         if own_services != {info.service} or not self.has_service(arn_service):
             return False
-        return any(_aligned(fields, t, LOOSE)
-                   for rt in self.resource_types(arn_service).values() for t in self._templates(arn_service, rt))
+        return bool(self._aligned_templates(arn_service, pattern))
+
+    def _all_templates(self, prefix: str) -> tuple[_ArnTemplate, ...]:
+        """Every ARN format of the service."""
+        found = self._service_templates.get(prefix)
+        if found is None:
+            found = tuple(t for rt in self.resource_types(prefix).values() for t in self._templates(prefix, rt))
+            self._service_templates[prefix] = found
+        return found
+
+    def _aligned_templates(self, prefix: str, pattern: str) -> tuple[_ArnTemplate, ...]:
+        """The service's ARN formats that a (lower-case, variables as "*") resource pattern
+        fits field by field. Asked for each kind of action that misfits the resource, so
+        remembered per resource."""
+        key = (prefix, pattern)
+        found = self._aligned_by.get(key)
+        if found is None:
+            fields = pattern.split(":", 5)
+            found = tuple(t for t in self._all_templates(prefix) if _aligned(fields, t, LOOSE))
+            self._aligned_by[key] = found
+        return found
 
     def _templates_named(self, prefix: str, name: str) -> tuple[_ArnTemplate, ...]:
         resource_type = self.resource_types(prefix).get(name.lower())
@@ -466,8 +488,7 @@ class Catalog:
         key = (prefix, template.source)
         found = self._arn_extensions.get(key)
         if found is None:
-            everything = [t for rt in self.resource_types(prefix).values() for t in self._templates(prefix, rt)]
-            found = tuple(t for t in everything
+            found = tuple(t for t in self._all_templates(prefix)
                           if len(t.source) > len(template.source) and t.source.startswith(template.source))
             self._arn_extensions[key] = found
         return found
@@ -513,6 +534,13 @@ class Catalog:
         if self._data_dir is None:
             self._data_dir = find_data_dir()
         return self._data_dir
+
+
+def _resource_kinds(info: ActionInfo) -> tuple[str, tuple[str, ...]]:
+    """All that decides whether an action fits a resource: its service and the names of its
+    resource types. Remembering answers by this, not by action, shares them between the
+    dozens of actions a statement lists that act on the same types (s3:GetObject, s3:PutObject...)."""
+    return info.service, tuple(listed.name for listed in info.resource_types)
 
 
 class _KeyIndex:
@@ -684,6 +712,13 @@ def _walk(pattern: str, tokens: tuple[Any, ...], mode: int, colon_in_last: bool)
             j += 1
         if i == n and j == m:
             return True
+        if j == last and tokens[j] is _PLACEHOLDER:
+            # Only the last placeholder is left: it takes the rest of the pattern when it may
+            # hold every character of it (a "*" of the pattern can always match nothing).
+            # Decided at once, where the walk took one step per character of a long name.
+            if _last_takes(pattern[i:], mode, colon_in_last):
+                return True
+            continue
         char = pattern[i] if i < n else None
         token = tokens[j] if j < m else None
         moves = []
@@ -715,6 +750,12 @@ def _walk(pattern: str, tokens: tuple[Any, ...], mode: int, colon_in_last: bool)
                 push((a, b))
     return False
 
+
+
+def _last_takes(rest: str, mode: int, colon_in_last: bool) -> bool:
+    """Whether a format's last placeholder can hold ``rest`` (the moves of _walk for it: a
+    ":" only with ``colon_in_last``, a "/" except in SLASH_FREE, anything else always)."""
+    return (colon_in_last or ":" not in rest) and (mode != SLASH_FREE or "/" not in rest)
 
 
 def _template_pattern(template: str) -> str:

@@ -1,7 +1,8 @@
 """The IAM condition-operator grammar and IAM's value formats (dates, numbers, booleans, IPs)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
+
 
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
 OPERATORS = (
@@ -23,8 +24,7 @@ _MIN_YEAR, _MAX_YEAR = -292275054, 292278993
 _MAX_EPOCH = 2**63 - 1
 
 
-@dataclass(frozen=True)
-class Operator:
+class Operator(NamedTuple):
     text: str
     qualifier: str | None  # "ForAnyValue:" / "ForAllValues:"
     base: str  # without qualifier and IfExists, as written

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
 from .model import Rule, Severity
 from .rules import RULES, find
@@ -39,20 +38,20 @@ class ConfigError(Exception):
     """A bad option or configuration value: a one-line message, exit code 2."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    severity: Mapping[str, Severity] = field(default_factory=dict)
+    # (The empty mappings below are shared defaults: settings are never changed.)
+    severity: Mapping[str, Severity] = {}
     fail_on: Severity = Severity.WARNING
     kind: str = "auto"
     policy_globs: tuple[str, ...] = ()
     # Gitignore-style patterns, relative to base_dir.
     exclude: tuple[str, ...] = ()
     # Glob (relative to base_dir) -> rule selectors whose findings are dropped in those files.
-    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    per_file_ignores: Mapping[str, tuple[str, ...]] = {}
     # Principal name -> globs (relative to base_dir) of the files evaluated as that principal.
-    principals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    principals: Mapping[str, tuple[str, ...]] = {}
     accounts: frozenset[str] = frozenset()
     assume_complete: bool = False
     jobs: int = 1
@@ -93,8 +92,7 @@ def expand_selectors(selectors: tuple[str, ...]) -> list[str]:
 # Finding and reading configuration files
 
 
-@dataclass(frozen=True)
-class FileConfig:
+class FileConfig(NamedTuple):
     """A configuration file, read and checked. ``values`` holds only the keys the file sets,
     already normalised (see ``_NORMALISERS``); paths in it are absolute."""
 

@@ -1,7 +1,6 @@
 """Which files a run looks at: the files named, and policy-like files below directories."""
 from __future__ import annotations
 
-import fnmatch
 import os
 from typing import Sequence
 
@@ -66,7 +65,7 @@ def _walk(root: str, spec, errors: list[FileError]) -> list[str]:
     for directory, subdirs, names in os.walk(root, onerror=on_error, followlinks=False):
         relative_dir = os.path.relpath(directory, root)
         subdirs[:] = sorted(d for d in subdirs
-                            if not _excluded(_join(relative_dir, d), DEFAULT_EXCLUDES)
+                            if not _excluded(_join(relative_dir, d))
                             and not os.path.islink(os.path.join(directory, d))
                             and not configured(_join(relative_dir, d), True))
         for name in sorted(names):
@@ -76,7 +75,7 @@ def _walk(root: str, spec, errors: list[FileError]) -> list[str]:
             if not os.path.isfile(full):  # a FIFO would block the read forever; a socket, a device
                 continue
             relative = _join(relative_dir, name)
-            if not _excluded(relative, DEFAULT_EXCLUDES) and not configured(relative, False):
+            if not _excluded(relative) and not configured(relative, False):
                 found.append(_tidy(full))
     return found
 
@@ -93,7 +92,12 @@ def _join(directory: str, name: str) -> str:
     return name if directory in (".", "") else f"{directory}/{name}".replace(os.sep, "/")
 
 
-def _excluded(relative: str, patterns: Sequence[str]) -> bool:
-    """A default pattern excludes a path when it matches any of its names."""
+def _excluded(relative: str) -> bool:
+    """A default exclude applies when it is one of the path's names."""
     parts = relative.replace(os.sep, "/").split("/")
-    return any(fnmatch.fnmatch(part, pattern) for pattern in patterns for part in parts)
+    return any(os.path.normcase(part) in _DEFAULT_NAMES for part in parts)
+
+
+# The default excludes are plain names: a set lookup per name (as fnmatch compares them,
+# case-folded where the file system ignores case), not an fnmatch call per name and pattern.
+_DEFAULT_NAMES = frozenset(os.path.normcase(name) for name in DEFAULT_EXCLUDES)

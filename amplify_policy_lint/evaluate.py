@@ -22,8 +22,7 @@ text too.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from . import wildcard
 from .model import JsonPath
@@ -56,8 +55,7 @@ class Tri(enum.Enum):
     MAYBE = "maybe"
 
 
-@dataclass(frozen=True)
-class Grant:
+class Grant(NamedTuple):
     """One statement entry that matches the action.
 
     ``item`` is the matching Action entry, or None when the statement matches through
@@ -82,8 +80,7 @@ class Grant:
         return self.item is None
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     """``decision`` is the net answer. ``grants`` are the Allow entries that match the action
     and target, also when a Deny overrides them (then the decision is DENIED or UNKNOWN), so
     check the decision before reporting a grant. ``denials`` are the Deny entries that
@@ -150,9 +147,7 @@ def evaluate(documents: Iterable[PolicyDocument], action: str, resource: str | N
     denials: list[Grant] = []
     maybe_granted = denied = maybe_denied = conditionally_denied = False
     for document in documents:
-        for statement in document.statements:
-            if statement.effect is None:
-                continue
+        for statement in document.action_index.candidates(action):
             by_action, items = action_matches_statement(statement, action)
             if by_action is Tri.NO:
                 continue
@@ -180,6 +175,17 @@ def evaluate(documents: Iterable[PolicyDocument], action: str, resource: str | N
         for document, statement, item in grants
     )
     return Evaluation(_decide(found, maybe_granted, denied, maybe_denied), found, tuple(denials))
+
+
+def denied_on(documents: Iterable[PolicyDocument], action: str) -> Callable[[str], bool]:
+    """A test of whether ``evaluate(documents, action, resource)`` is DENIED, for one resource
+    after another: that takes an unconditional Deny whose Action surely covers the action and
+    whose Resource surely covers the resource, so those Denies are found once, and the Allows,
+    which cannot change a denial, are never weighed."""
+    denies = [statement for document in documents for statement in document.action_index.candidates(action)
+              if statement.effect == "Deny" and not statement.conditional
+              and action_matches_statement(statement, action)[0] is Tri.YES]
+    return lambda resource: any(statement_covers_resource(s, resource) is Tri.YES for s in denies)
 
 
 def _decide(grants: tuple[Grant, ...], maybe_granted: bool, denied: bool, maybe_denied: bool) -> Decision:

@@ -12,3 +12,6 @@ MAX_STRING_CHARS = 1_000_000  # one scalar; a policy string is at most 6,144 cha
 MAX_STATEMENTS = 1_000
 MAX_FINDINGS_PER_FILE = 10_000  # then one APL004 says the rest are not reported (bounds memory)
 MAX_EMBEDDED_DEPTH = 2  # a JSON string inside a JSON string inside the file, no further
+# A resource pattern longer than this is no ARN (AWS caps ARNs at 2,048 characters): the catalog
+# does not compare it with ARN formats (a comparison costs time in proportion to its length).
+MAX_ARN_CHARS = 2_048

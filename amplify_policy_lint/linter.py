@@ -8,8 +8,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
-from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from . import limits
 from .config import Settings
@@ -25,18 +24,25 @@ class InternalError(Exception):
     """A bug in the linter (a rule that crashed): reported in one line, exit code 2."""
 
 
-@dataclass
 class Report:
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[FileError] = field(default_factory=list)
-    files_checked: int = 0
-    files_skipped: int = 0
-    # Why each skipped file was skipped, for --verbose.
-    notes: list[str] = field(default_factory=list)
-    # Inline suppression directives found in YAML files (suppress.Directive), for the filter stage.
-    directives: list = field(default_factory=list)
-    # How many findings the filter stage dropped, by mechanism (per-file-ignores, inline, baseline).
-    suppressed: dict[str, int] = field(default_factory=dict)
+    """What linting found: filled in as files are linted, merged in file order."""
+
+    def __init__(self, findings: list[Finding] | None = None, errors: list[FileError] | None = None,
+                 files_checked: int = 0, files_skipped: int = 0) -> None:
+        self.findings: list[Finding] = findings if findings is not None else []
+        self.errors: list[FileError] = errors if errors is not None else []
+        self.files_checked = files_checked
+        self.files_skipped = files_skipped
+        # Why each skipped file was skipped, for --verbose.
+        self.notes: list[str] = []
+        # Inline suppression directives found in YAML files (suppress.Directive), for the filter stage.
+        self.directives: list = []
+        # How many findings the filter stage dropped, by mechanism (per-file-ignores, inline, baseline).
+        self.suppressed: dict[str, int] = {}
+
+    def __repr__(self) -> str:
+        return (f"Report({len(self.findings)} findings, {len(self.errors)} errors, "
+                f"files_checked={self.files_checked}, files_skipped={self.files_skipped})")
 
     def merge(self, other: "Report") -> None:
         self.findings.extend(other.findings)
@@ -47,8 +53,7 @@ class Report:
         self.directives.extend(other.directives)
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """The rules to run, split by scope, with the settings that shape findings."""
 
     settings: Settings
@@ -81,9 +86,10 @@ def lint_paths(paths: Sequence[str], settings: Settings,
     from .principals import context_files
 
     linted = {os.path.normpath(f) for f in files}
-    for group in group_files(files, settings):
-        report.merge(lint_group(group, plan, context_files(group, linted)))
-        done += len(group)
+    tasks = [(group, context_files(group, linted)) for group in group_files(files, settings)]
+    for outcome, count in _lint_tasks(tasks, plan, len(files)):
+        report.merge(outcome)
+        done += count
         if progress is not None:
             progress(done, len(files))
     if report.directives or settings.per_file_ignores or settings.baseline:
@@ -93,6 +99,24 @@ def lint_paths(paths: Sequence[str], settings: Settings,
         report.findings, report.suppressed = outcome.findings, outcome.suppressed
     report.findings.sort(key=lambda f: f.sort_key)
     return report
+
+
+# Below this many files, --jobs lints in this process: starting workers, each reading the
+# catalog services it needs, costs more than a few dozen files take. (--help says 50.)
+PARALLEL_MIN_FILES = 50
+
+
+def _lint_tasks(tasks: list[tuple[tuple[str, ...], tuple[str, ...]]], plan: Plan,
+                file_count: int) -> Iterator[tuple[Report, int]]:
+    """(report, number of files) per group of files, or per chunk of groups with --jobs; in order."""
+    jobs = plan.settings.jobs
+    if jobs > 1 and file_count >= PARALLEL_MIN_FILES and len(tasks) > 1:
+        from .parallel import lint_in_processes
+
+        yield from lint_in_processes(tasks, plan.settings, jobs)
+        return
+    for group, context in tasks:
+        yield lint_group(group, plan, context), len(group)
 
 
 def group_files(files: Sequence[str], settings: Settings) -> list[tuple[str, ...]]:
@@ -135,7 +159,7 @@ def _context_located(name: str, plan: Plan) -> Located:
     from .principals import amplify_function_dir
     from .inputs.custom_policies import function_principal_id
 
-    context_plan = replace(plan, document_rules=())
+    context_plan = plan._replace(document_rules=())
     try:
         outcome = lint_file(name, context_plan)
     except InternalError:
@@ -155,8 +179,7 @@ def group_name(files: Sequence[str], plan: Plan) -> str | None:
     return group_of(files, plan.settings.principals, plan.settings.base_dir)
 
 
-@dataclass
-class FileOutcome:
+class FileOutcome(NamedTuple):
     report: Report
     located: Located | None = None
 
@@ -233,8 +256,6 @@ def _within_statement_limit(located: Located, report: Report, plan: Plan) -> Loc
     """A document of more than MAX_STATEMENTS statements is APL004 at its Statement element and
     no other rule looks at it; its principals become incomplete, so that rules proving an
     absence stay quiet about what it might have granted."""
-    from dataclasses import replace
-
     from .policy import statement_list
 
     over = [d for d in located.documents if len(statement_list(d.data)) > limits.MAX_STATEMENTS]
@@ -251,9 +272,9 @@ def _within_statement_limit(located: Located, report: Report, plan: Plan) -> Loc
                 part="key" if on_key else "opening")
             report.findings.append(_finding(rule, document, violation, plan))
     hidden = {principal for document in over for principal in document.principals}
-    return replace(located, documents=tuple(d for d in located.documents if all(d is not o for o in over)),
-                   principals=tuple(replace(p, complete=False) if p.id in hidden else p
-                                    for p in located.principals))
+    return located._replace(documents=tuple(d for d in located.documents if all(d is not o for o in over)),
+                            principals=tuple(p._replace(complete=False) if p.id in hidden else p
+                                             for p in located.principals))
 
 
 def read_bytes(name: str, hints: Hints) -> bytes | None:

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from .model import JsonPath
 from .policy import DocKind, PolicyDocument, make_document, statement_list
@@ -34,15 +33,13 @@ def is_endpoint_policy(document: PolicyDocument) -> bool:
     return document.label.startswith(ENDPOINT_POLICY)
 
 
-@dataclass(frozen=True)
-class PrincipalInfo:
+class PrincipalInfo(NamedTuple):
     id: str
     label: str
     complete: bool = True
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(NamedTuple):
     documents: tuple[PolicyDocument, ...] = ()
     principals: tuple[PrincipalInfo, ...] = ()
     # Why the file holds no policy, for --verbose.
@@ -52,13 +49,12 @@ class Located:
     problems: tuple[InputViolation, ...] = ()
 
 
-@dataclass(frozen=True)
-class Hints:
+class Hints(NamedTuple):
     """What decides whether a file is policy-bearing besides its content."""
 
     kind: str = "auto"
     # The configuration's policy-files: gitignore-style patterns relative to base_dir.
-    policy_globs: tuple[str, ...] = field(default=())
+    policy_globs: tuple[str, ...] = ()
     base_dir: str | None = None
 
     def forced(self, name: str) -> bool:

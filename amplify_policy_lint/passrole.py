@@ -7,9 +7,9 @@ keyed by lower-case action name; the ``_meta`` entry describes the table and is 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import os
 from functools import lru_cache
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 
 from . import wildcard
 from .model import Severity
@@ -17,8 +17,7 @@ from .model import Severity
 PASS_ROLE = "iam:PassRole"
 
 
-@dataclass(frozen=True)
-class PassRoleEntry:
+class PassRoleEntry(NamedTuple):
     action: str  # canonical case, e.g. "amplify:CreateApp"
     fields: tuple[str, ...]  # request members that carry the role; may be empty
     required: bool  # the API requires a role field
@@ -37,33 +36,52 @@ class PassRoleEntry:
 
 
 @lru_cache(maxsize=1)
-def table() -> Mapping[str, PassRoleEntry]:
-    """Every entry, keyed by lower-case action name."""
-    from importlib import resources
+def _raw() -> Mapping[str, Mapping]:
+    """The table as written, keyed by lower-case action name (entries are built on use)."""
+    raw = json.loads(_read_data("data", "passrole_actions.json"))
+    raw.pop("_meta", None)
+    return raw
 
-    text = resources.files(__package__).joinpath("data", "passrole_actions.json").read_text(encoding="utf-8")
-    raw = json.loads(text)
-    return {
-        key: PassRoleEntry(
-            action=str(entry["action"]),
-            fields=tuple(entry.get("fields") or ()),
-            required=bool(entry.get("required")),
-            aws_listed=bool(entry.get("aws_listed")),
-            severity=Severity.parse(str(entry.get("severity", "warning"))),
-            passed_to_service=entry.get("passed_to_service") or None,
-            sources=tuple(entry.get("sources") or ()),
-        )
-        for key, entry in raw.items()
-        if key != "_meta"
-    }
+
+def _read_data(*parts: str) -> str:
+    # Read beside this module: importing importlib.resources costs a hook run more than the
+    # read itself. It remains the way for a package that is not unpacked on disk (a zip).
+    try:
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), *parts), encoding="utf-8") as handle:
+            return handle.read()
+    except OSError:
+        from importlib import resources
+
+        return resources.files(__package__).joinpath(*parts).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def entry(key: str) -> PassRoleEntry:
+    """The entry of a lower-case action name in the table (a KeyError for any other)."""
+    written = _raw()[key]
+    return PassRoleEntry(
+        action=str(written["action"]),
+        fields=tuple(written.get("fields") or ()),
+        required=bool(written.get("required")),
+        aws_listed=bool(written.get("aws_listed")),
+        severity=Severity.parse(str(written.get("severity", "warning"))),
+        passed_to_service=written.get("passed_to_service") or None,
+        sources=tuple(written.get("sources") or ()),
+    )
 
 
 @lru_cache(maxsize=1)
-def _by_service() -> Mapping[str, tuple[PassRoleEntry, ...]]:
-    grouped: dict[str, list[PassRoleEntry]] = {}
-    for entry in table().values():
-        grouped.setdefault(entry.service, []).append(entry)
-    return {service: tuple(entries) for service, entries in grouped.items()}
+def table() -> Mapping[str, PassRoleEntry]:
+    """Every entry, keyed by lower-case action name."""
+    return {key: entry(key) for key in _raw()}
+
+
+@lru_cache(maxsize=1)
+def _keys_by_service() -> Mapping[str, tuple[str, ...]]:
+    grouped: dict[str, list[str]] = {}
+    for key in _raw():
+        grouped.setdefault(key.partition(":")[0], []).append(key)
+    return {service: tuple(keys) for service, keys in grouped.items()}
 
 
 @lru_cache(maxsize=4096)
@@ -71,23 +89,25 @@ def matching(pattern: str) -> tuple[PassRoleEntry, ...]:
     """The entries whose action the IAM action pattern matches (case-insensitive, ``*``/``?``).
 
     A name holds exactly one colon, so a pattern's literal colon must meet it: the text
-    before the pattern's first colon matches the service prefix alone.
+    before the pattern's first colon matches the service prefix alone. Only the entries
+    that match are built (a policy names thousands of actions, a few of which pass a role).
     """
+    if not wildcard.has_wildcard(pattern):  # a plain name: one lookup
+        key = pattern.lower()
+        return (entry(key),) if key in _raw() else ()
     compiled = wildcard.compile(pattern)
     service_part, colon, _ = pattern.partition(":")
     if colon and not wildcard.has_wildcard(service_part):
-        candidates: Iterable[PassRoleEntry] = _by_service().get(service_part.lower(), ())
+        candidates: Iterable[str] = _keys_by_service().get(service_part.lower(), ())
     elif colon:
         service = wildcard.compile(service_part)
-        candidates = (e for s, entries in _by_service().items() if service.matches(s) for e in entries)
-    elif wildcard.has_wildcard(pattern):
-        candidates = table().values()
+        candidates = (k for s, keys in _keys_by_service().items() if service.matches(s) for k in keys)
     else:
-        return ()
-    return tuple(e for e in candidates if compiled.matches(e.key))
+        candidates = _raw()
+    return tuple(entry(k) for k in candidates if compiled.matches(k))
 
 
 def not_matching(patterns: Iterable[str]) -> tuple[PassRoleEntry, ...]:
     """The entries that none of the patterns matches (what a ``NotAction`` leaves granted)."""
     excluded = {e.key for p in patterns for e in matching(p)}
-    return tuple(e for e in table().values() if e.key not in excluded)
+    return tuple(entry(k) for k in _raw() if k not in excluded)

@@ -6,9 +6,9 @@ Normalising never fails: a value of the wrong type becomes an ``Item`` with ``va
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple, Sequence
 
+from . import wildcard
 from .model import JsonPath
 from .source import Source
 
@@ -20,8 +20,7 @@ class DocKind(enum.Enum):
     UNKNOWN = "unknown"  # a bare policy file whose kind cannot be told
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """One entry of Action, NotAction, Resource or NotResource.
 
     ``value`` is None when the entry is not a plain string (an intrinsic function, a
@@ -32,8 +31,7 @@ class Item:
     path: JsonPath  # relative to the document
 
 
-@dataclass(frozen=True)
-class Statement:
+class Statement(NamedTuple):
     path: JsonPath  # relative to the document, e.g. ("Statement", 2)
     data: Mapping[str, Any]
     sid: str | None
@@ -51,27 +49,38 @@ class Statement:
         return self.condition is not None and self.condition != {}
 
 
-@dataclass(frozen=True)
 class PolicyDocument:
     """One policy document found in a file.
 
     ``source`` answers positions for paths relative to ``base`` (for an embedded JSON
     string, ``source`` is the inner text mapped back to the file). ``principals`` names
     whose permissions this document is part of; ``label`` says in words where it is.
+    Not changed once made (a plain class, not a named tuple, only because it keeps its
+    ``action_index`` once built).
     """
 
-    file: str
-    source: Source
-    base: JsonPath
-    data: Any
-    kind: DocKind
-    label: str
-    principals: tuple[str, ...] = ()
-    # Where the document came from: policy, custom-policies, cloudformation, terraform-plan, serverless.
-    container: str = "policy"
-    # Amplify custom-policies.json statements have no Version and default Effect to Allow.
-    implicit_effect: str | None = None
-    statements: tuple[Statement, ...] = field(default=(), compare=False)
+    __slots__ = ("file", "source", "base", "data", "kind", "label", "principals", "container",
+                 "implicit_effect", "statements", "_action_index")
+
+    def __init__(self, file: str, source: Source, base: JsonPath, data: Any, kind: DocKind, label: str,
+                 principals: tuple[str, ...] = (), container: str = "policy",
+                 implicit_effect: str | None = None, statements: tuple[Statement, ...] = ()) -> None:
+        self.file = file
+        self.source = source
+        self.base = base
+        self.data = data
+        self.kind = kind
+        self.label = label
+        self.principals = principals
+        # Where the document came from: policy, custom-policies, cloudformation, terraform-plan, serverless.
+        self.container = container
+        # Amplify custom-policies.json statements have no Version and default Effect to Allow.
+        self.implicit_effect = implicit_effect
+        self.statements = statements
+        self._action_index: ActionIndex | None = None
+
+    def __repr__(self) -> str:
+        return f"PolicyDocument(file={self.file!r}, base={self.base!r}, kind={self.kind}, label={self.label!r})"
 
     @property
     def is_yaml(self) -> bool:
@@ -83,9 +92,66 @@ class PolicyDocument:
     def raw(self, path: JsonPath) -> str:
         return self.source.raw(self.base + tuple(path))
 
+    @property
+    def action_index(self) -> "ActionIndex":
+        """Which of the statements may name an action (built on first use, then kept)."""
+        if self._action_index is None:
+            self._action_index = ActionIndex(self.statements)
+        return self._action_index
 
-@dataclass(frozen=True)
-class Principal:
+
+class ActionIndex:
+    """The statements that may match an action, found without matching every entry of every
+    statement: rules evaluate hundreds of actions (PassRole candidates, every action of a
+    wildcard) against documents of up to a thousand statements.
+
+    ``candidates(action)`` is a superset of the statements whose Action/NotAction can cover
+    ``action`` (never one too few), in document order; the caller still judges each.
+    """
+
+    __slots__ = ("_statements", "_names", "_patterns", "_anywhere", "_always")
+
+    def __init__(self, statements: Sequence[Statement]) -> None:
+        self._statements = tuple(statements)
+        self._names: dict[str, list[int]] = {}  # plain entries, by lower-case name
+        self._patterns: dict[str, list[tuple[wildcard.Pattern, int]]] = {}  # by literal service prefix
+        self._anywhere: list[tuple[wildcard.Pattern, int]] = []  # a wildcard before the colon
+        self._always: list[int] = []  # NotAction, or an unresolved entry: judged for every action
+        for index, statement in enumerate(self._statements):
+            if statement.effect is None or statement.action_key is None:
+                continue  # never grants or denies anything
+            if statement.action_key == "NotAction" or any(i.value is None for i in statement.actions):
+                self._always.append(index)
+                continue
+            for item in statement.actions:
+                self._add(item.value, index)  # type: ignore[arg-type]
+
+    def _add(self, value: str, index: int) -> None:
+        if not wildcard.has_wildcard(value):
+            self._names.setdefault(value.lower(), []).append(index)
+            return
+        service, colon, _ = value.partition(":")
+        # A name holds one colon: a pattern whose text before its colon is literal can only
+        # match actions of that service.
+        if colon and not wildcard.has_wildcard(service):
+            self._patterns.setdefault(service.lower(), []).append((wildcard.compile(value), index))
+        else:
+            self._anywhere.append((wildcard.compile(value), index))
+
+    def candidates(self, action: str) -> list[Statement]:
+        lower = action.lower()
+        found = set(self._names.get(lower, ()))
+        for pattern, index in self._patterns.get(lower.partition(":")[0], ()):
+            if index not in found and pattern.matches(lower):
+                found.add(index)
+        for pattern, index in self._anywhere:
+            if index not in found and pattern.matches(lower):
+                found.add(index)
+        found.update(self._always)
+        return [self._statements[i] for i in sorted(found)]
+
+
+class Principal(NamedTuple):
     """Whose permissions are evaluated together: a role, user or group, or a file.
 
     ``complete`` is False when the principal has policies the linter cannot see (an AWS

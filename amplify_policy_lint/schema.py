@@ -7,11 +7,9 @@ the errors of an invalid one.
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import itertools
 import json
-from importlib import resources
 from typing import Any, Iterator
 
 from . import limits
@@ -31,6 +29,8 @@ class Intrinsic(str):
 
 @functools.lru_cache(maxsize=None)
 def load_schema() -> dict[str, Any]:
+    from importlib import resources  # only an invalid document needs the schema itself
+
     text = resources.files(__package__).joinpath("schemas/policy.schema.json").read_text("utf-8")
     return json.loads(text)
 
@@ -45,24 +45,36 @@ def _validator(entry_point: str) -> Any:
 
 
 def without_intrinsics(value: Any) -> Any:
-    """``value`` with every intrinsic function replaced by an ``Intrinsic`` placeholder."""
+    """``value`` with every intrinsic function replaced by an ``Intrinsic`` placeholder; the
+    value itself (no copy) when it holds none, as almost every document does."""
     if isinstance(value, dict):
         if is_intrinsic(value):
             return Intrinsic(next(iter(value)))
-        changed = {k: without_intrinsics(v) for k, v in value.items()}
-        return value if all(changed[k] is value[k] for k in value) else changed
+        copy = None
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                replaced = without_intrinsics(item)
+                if replaced is not item:
+                    copy = dict(value) if copy is None else copy
+                    copy[key] = replaced
+        return value if copy is None else copy
     if isinstance(value, list):
-        changed_list = [without_intrinsics(v) for v in value]
-        return value if all(a is b for a, b in zip(changed_list, value)) else changed_list
+        copy_list = None
+        for index, item in enumerate(value):
+            if isinstance(item, (dict, list)):
+                replaced = without_intrinsics(item)
+                if replaced is not item:
+                    copy_list = list(value) if copy_list is None else copy_list
+                    copy_list[index] = replaced
+        return value if copy_list is None else copy_list
     return value
 
 
-@functools.lru_cache(maxsize=None)
 def _fast_check(entry_point: str) -> Any:
-    from .schema_check import compile_schema
+    # Generated from the schema ahead of time (schema_check.py; a test keeps it in step).
+    from ._schema_checks import CHECKS
 
-    schema = load_schema()
-    return compile_schema(schema, schema["$defs"][entry_point])
+    return CHECKS[entry_point]
 
 
 def validate(data: Any, entry_point: str) -> list[Violation]:
@@ -98,6 +110,8 @@ def _to_violations(error: Any) -> Iterator[Violation]:
         for extra in (k for k in value if k not in allowed):
             message = (message_template.format(key=key, value=json.dumps(extra)) if message_template
                        else f"unknown element {json.dumps(extra)} in {_owner(path)}")
+            import difflib
+
             close = difflib.get_close_matches(extra, sorted(allowed), n=1, cutoff=0.75)
             if close and close[0] not in value:
                 message += f"; did you mean {json.dumps(close[0])}?"

@@ -39,10 +39,16 @@ def variables_as_stars(text: str) -> str:
     return "".join(out)
 
 
+# The shapes almost every pattern in real policies has, answered without the general search:
+# a plain name ("s3:GetObject"), a prefix ("s3:Get*"), and "*". Anything else (a "?", a star
+# in the middle or at the start) takes the general search.
+_GENERAL, _EXACT, _PREFIX, _EVERYTHING = range(4)
+
+
 class Pattern:
     """A compiled pattern; build it with :func:`compile` (cached) rather than directly."""
 
-    __slots__ = ("source", "ignore_case", "_chunks", "_starred", "_min_length")
+    __slots__ = ("source", "ignore_case", "_chunks", "_starred", "_min_length", "_shape", "_literal")
 
     def __init__(self, source: str, ignore_case: bool = True) -> None:
         self.source = source
@@ -52,6 +58,7 @@ class Pattern:
         self._starred = len(chunks) > 1
         self._chunks = tuple(_Chunk(c) for c in chunks)
         self._min_length = sum(len(c) for c in chunks)
+        self._shape, self._literal = _shape(folded)
 
     def __repr__(self) -> str:
         return f"Pattern({self.source!r}, ignore_case={self.ignore_case})"
@@ -62,15 +69,28 @@ class Pattern:
         return self._starred and self._min_length == 0
 
     def matches(self, text: str) -> bool:
-        return self.match_with_steps(text)[0]
+        if self.ignore_case:
+            text = text.lower()
+        shape = self._shape
+        if shape == _EXACT:
+            return text == self._literal
+        if shape == _PREFIX:
+            return text.startswith(self._literal)
+        if shape == _EVERYTHING:
+            return True
+        return self._search(text)[0]
 
     def match_with_steps(self, text: str) -> tuple[bool, int]:
-        """The match result plus the number of characters the search examined.
+        """The match result plus the number of characters the search examined (always the
+        general search, never a shortcut of :meth:`matches`).
 
         The count exists so tests can prove the cost stays linear without timing anything.
         """
         if self.ignore_case:
             text = text.lower()
+        return self._search(text)
+
+    def _search(self, text: str) -> tuple[bool, int]:
         chunks = self._chunks
         if not self._starred:
             chunk = chunks[0]
@@ -92,6 +112,20 @@ class Pattern:
                 return False, steps
             position = found + len(chunk.text)
         return True, steps
+
+
+def _shape(folded: str) -> tuple[int, str]:
+    """Which shortcut answers for the (case-folded) pattern, and the literal text it needs."""
+    if "?" in folded:
+        return _GENERAL, ""
+    star = folded.find("*")
+    if star < 0:
+        return _EXACT, folded
+    if star == len(folded) - 1:
+        return _PREFIX, folded[:-1]
+    if folded.strip("*") == "":
+        return _EVERYTHING, ""
+    return _GENERAL, ""
 
 
 class _Chunk:

@@ -1,4 +1,5 @@
-"""The fast yes/no validator agrees with jsonschema on every document it is given."""
+"""The fast yes/no validator agrees with jsonschema on every document it is given, and the
+generated module that holds it is in step with the schema."""
 from __future__ import annotations
 
 import json
@@ -9,10 +10,10 @@ import pytest
 from hypothesis import given, strategies as st
 from jsonschema import Draft202012Validator
 
-from amplify_policy_lint import schema
-from amplify_policy_lint.schema_check import UnsupportedSchema, compile_schema
+from amplify_policy_lint import schema, schema_check
+from amplify_policy_lint.schema_check import UnsupportedSchema, generate_module
 
-from conftest import CORPUS, FIXTURES
+from conftest import CORPUS, FIXTURES, ROOT
 
 
 def reference(entry_point: str) -> Draft202012Validator:
@@ -22,8 +23,14 @@ def reference(entry_point: str) -> Draft202012Validator:
 
 
 def fast(entry_point: str):
-    root = schema.load_schema()
-    return compile_schema(root, root["$defs"][entry_point])
+    """The check a run uses: the shipped, generated module."""
+    return schema._fast_check(entry_point)
+
+
+def test_the_generated_module_is_in_step_with_the_schema():
+    shipped = (ROOT / "amplify_policy_lint" / schema_check.MODULE).read_text(encoding="utf-8")
+    assert shipped == generate_module(schema.load_schema(), schema.ENTRY_POINTS), (
+        "amplify_policy_lint/_schema_checks.py is stale: run python -m amplify_policy_lint.schema_check")
 
 
 def fixture_documents() -> list:
@@ -72,7 +79,7 @@ def test_agrees_with_jsonschema_on_arbitrary_policy_shaped_values(entry_point, d
 
 def test_refuses_a_keyword_it_does_not_know():
     with pytest.raises(UnsupportedSchema):
-        compile_schema({"type": "string", "maxLength": 3})
+        generate_module({"$defs": {"name": {"type": "string", "maxLength": 3}}}, ("name",))
 
 
 def test_validating_a_valid_document_does_not_import_jsonschema():

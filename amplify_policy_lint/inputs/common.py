@@ -2,8 +2,7 @@
 strings, CloudFormation's ``Fn::If`` alternatives, and lists of statements."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from ..embedded import EmbeddedSource, embed, written
 from ..locate import Located, PrincipalInfo
@@ -14,21 +13,22 @@ from ..source import InputViolation, LineIndex, Source
 NO_VALUE = {"Ref": "AWS::NoValue"}
 
 
-@dataclass
-class Pending:
+class Pending(NamedTuple):
+    """A document found, whose principals may still grow (its fields and list are filled in)."""
+
     fields: dict[str, Any]
     principals: list[str]
 
 
-@dataclass
 class Collector:
     """Documents and principals of one file, built up by a locator."""
 
-    source: Source
-    container: str
-    pending: list[Pending] = field(default_factory=list)
-    principals: dict[str, PrincipalInfo] = field(default_factory=dict)
-    problems: list[InputViolation] = field(default_factory=list)
+    def __init__(self, source: Source, container: str) -> None:
+        self.source = source
+        self.container = container
+        self.pending: list[Pending] = []
+        self.principals: dict[str, PrincipalInfo] = {}
+        self.problems: list[InputViolation] = []
 
     def principal(self, principal_id: str, label: str, complete: bool = True) -> str:
         known = self.principals.get(principal_id)

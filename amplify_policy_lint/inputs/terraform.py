@@ -15,7 +15,6 @@ principal incomplete.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ..locate import ENDPOINT_POLICY, Located
@@ -47,15 +46,16 @@ RESOURCE_POLICIES = {
 _INDEX = re.compile(r"\[[^\]]*\]$")
 
 
-@dataclass
 class _Resource:
-    address: str  # module.x.aws_iam_role.deploy[0]
-    module: str  # module.x, or "" for the root module
-    type: str
-    name: str
-    values: dict[str, Any]
-    path: JsonPath  # where its values are, in the file
-    config: dict[str, Any] = field(default_factory=dict)  # its expressions in `configuration`
+    def __init__(self, address: str, module: str, type: str, name: str, values: dict[str, Any],
+                 path: JsonPath) -> None:
+        self.address = address  # module.x.aws_iam_role.deploy[0]
+        self.module = module  # module.x, or "" for the root module
+        self.type = type
+        self.name = name
+        self.values = values
+        self.path = path  # where its values are, in the file
+        self.config: dict[str, Any] = {}  # its expressions in `configuration`, filled in later
 
     @property
     def config_address(self) -> str:

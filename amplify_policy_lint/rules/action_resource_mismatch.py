@@ -16,6 +16,7 @@ _LISTED = 3
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     catalog = context.catalog
+    covering: dict[tuple[str, str | None], tuple[Statement, ...]] = {}
     for statement in document.statements:
         resources = _decidable_resources(statement)
         if resources is None:
@@ -28,7 +29,7 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
                 continue
             if not _surely_misfit(infos, resources, catalog):
                 continue
-            if all(_granted_elsewhere(info, statement, document, catalog) for info in infos):
+            if all(_granted_elsewhere(info, statement, document, catalog, covering) for info in infos):
                 continue  # another statement covers it on resources it acts on: redundant, not broken
             groups.setdefault(_target(item.value, resources), []).append((item, infos))
         for index, mismatched in sorted(groups.items()):
@@ -66,25 +67,46 @@ def _actions(item: Item, catalog: Any) -> tuple[ActionInfo, ...]:
 
 
 def _surely_misfit(infos: tuple[ActionInfo, ...], resources: tuple[Item, ...], catalog: Any) -> bool:
-    """True when no action can act on any resource, as far as the catalog surely knows."""
-    return all(catalog.surely_misfits(info, item.value) for info in infos for item in resources)
+    """True when no action can act on any resource, as far as the catalog surely knows.
+
+    Actions of the same service with the same resource types get the same answer, so one of
+    each kind is asked (ec2:Describe* names hundreds of actions of a few kinds)."""
+    one_of_each = {(info.service, info.resource_types): info for info in infos}.values()
+    return all(catalog.surely_misfits(info, item.value) for info in one_of_each for item in resources)
 
 
-def _granted_elsewhere(info: ActionInfo, statement: Statement, document: PolicyDocument, catalog: Any) -> bool:
+def _granted_elsewhere(info: ActionInfo, statement: Statement, document: PolicyDocument, catalog: Any,
+                       covering: dict[tuple[str, str | None], tuple[Statement, ...]]) -> bool:
     """Whether another statement of the document, of the same effect, covers the action on a
-    resource it may act on (or on resources we cannot judge)."""
-    for other in document.statements:
-        if other is statement or other.effect != statement.effect:
+    resource it may act on (or on resources we cannot judge). ``covering`` remembers the
+    answer's ingredients per action and effect: asked for every misfit entry of every
+    statement, rescanning the document each time was quadratic."""
+    key = (info.full_name, statement.effect)
+    if key not in covering:
+        covering[key] = _first_two_covering(info, statement.effect, document, catalog)
+    return any(other is not statement for other in covering[key])
+
+
+def _first_two_covering(info: ActionInfo, effect: str | None, document: PolicyDocument,
+                        catalog: Any) -> tuple[Statement, ...]:
+    """The first two statements of ``effect`` that cover the action on a resource it may act
+    on: whichever statement asks, at least one of them is another one, if any exists."""
+    found: list[Statement] = []
+    for other in document.action_index.candidates(info.full_name):
+        if other.effect != effect or action_matches_statement(other, info.full_name)[0] is Tri.NO:
             continue
-        by_action, _ = action_matches_statement(other, info.full_name)
-        if by_action is Tri.NO:
-            continue
-        if other.resource_key != "Resource" or not other.resources:
-            return True  # NotResource, or no Resource at all: cannot tell, so assume it does
-        for item in other.resources:
-            if item.value is None or catalog.action_fits_resource(info, item.value) is not False:
-                return True
-    return False
+        if _may_reach(other, info, catalog):
+            found.append(other)
+            if len(found) == 2:
+                break
+    return tuple(found)
+
+
+def _may_reach(statement: Statement, info: ActionInfo, catalog: Any) -> bool:
+    if statement.resource_key != "Resource" or not statement.resources:
+        return True  # NotResource, or no Resource at all: cannot tell, so assume it does
+    return any(item.value is None or catalog.action_fits_resource(info, item.value) is not False
+               for item in statement.resources)
 
 
 def _target(token: str | None, resources: tuple[Item, ...]) -> int:

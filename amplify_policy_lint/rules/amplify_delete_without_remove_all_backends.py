@@ -11,12 +11,11 @@ DeleteApp or DeleteBackendEnvironment act on (``apps/APPID/*`` is a branch, not 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .. import amplify_arns
-from ..amplify_arns import AppScope
-from ..evaluate import Decision, Evaluation, Grant, evaluate
+from ..amplify_arns import AppScope, ScopeIndex
+from ..evaluate import Decision, Evaluation, Grant, denied_on, evaluate
 from ..grants import (
     absence_documents, grant_position, join, names_exactly, principal_phrase, statement_json, token_key,
     token_text, unique, violation_at,
@@ -28,10 +27,12 @@ DELETE_ACTIONS = ("amplify:DeleteApp", "amplify:DeleteBackendEnvironment")
 REMOVE_ALL = "amplifybackend:RemoveAllBackends"
 
 
-@dataclass
 class _Token:
-    grant: Grant
-    actions: list[str] = field(default_factory=list)
+    """A grant of a delete action, and which of the two actions it grants."""
+
+    def __init__(self, grant: Grant) -> None:
+        self.grant = grant
+        self.actions: list[str] = []
 
 
 def check(principal: Principal, context: Context) -> Iterator[Violation]:
@@ -52,41 +53,42 @@ def check(principal: Principal, context: Context) -> Iterator[Violation]:
     remove = evaluate(documents, REMOVE_ALL)
     if remove.decision is Decision.UNKNOWN:
         return
-    granted_scopes = _granted_scopes(remove) if remove.decision.granted else ()
+    granted_scopes = _granted_scopes(remove) if remove.decision.granted else ScopeIndex(())
+    # Per action, whether it is denied on one app: asked for every token's apps.
+    denied = {action: denied_on(documents, action) for action in (*DELETE_ACTIONS, REMOVE_ALL)}
     for token in tokens.values():
-        scopes = _deletable_scopes(token, documents)
+        scopes = _deletable_scopes(token, denied)
         if not scopes:
             continue
-        violation = _judge(token, scopes, remove, granted_scopes, documents, principal)
+        violation = _judge(token, scopes, remove, granted_scopes, documents, principal, denied[REMOVE_ALL])
         if violation is not None:
             yield violation
 
 
-def _deletable_scopes(token: _Token, documents: tuple[PolicyDocument, ...]) -> tuple[AppScope, ...]:
+def _deletable_scopes(token: _Token, denied: dict[str, Callable[[str], bool]]) -> tuple[AppScope, ...]:
     """The apps the token's statement lets the principal delete; one exact app whose deletion
     a Deny forbids (for every action the token grants) is left out."""
     kept = []
     for scope in amplify_arns.delete_scopes(token.grant.statement):
         if scope.concrete:
             arn = f"arn:{scope.partition}:amplify:{scope.region}:{scope.account}:apps/{scope.app}"
-            if not any(evaluate(documents, action, arn).decision is not Decision.DENIED
-                       for action in token.actions):
+            if all(denied[action](arn) for action in token.actions):
                 continue
         kept.append(scope)
     return tuple(kept)
 
 
-def _granted_scopes(remove: Evaluation) -> tuple[AppScope, ...]:
+def _granted_scopes(remove: Evaluation) -> ScopeIndex:
     found: dict[tuple, AppScope] = {}
     for grant in remove.grants:
         for scope in amplify_arns.backend_scopes(grant.statement):
             found.setdefault((scope.fields, scope.text), scope)
-    return tuple(found.values())
+    return ScopeIndex(found.values())
 
 
 def _judge(token: _Token, scopes: tuple[AppScope, ...], remove: Evaluation,
-           granted_scopes: tuple[AppScope, ...], documents: tuple[PolicyDocument, ...],
-           principal: Principal) -> Violation | None:
+           granted_scopes: ScopeIndex, documents: tuple[PolicyDocument, ...],
+           principal: Principal, remove_denied: Callable[[str], bool]) -> Violation | None:
     grant = token.grant
     if len(token.actions) == 1 and names_exactly(grant, token.actions[0]):
         granted = f"{token_text(grant)} is granted"
@@ -103,8 +105,8 @@ def _judge(token: _Token, scopes: tuple[AppScope, ...], remove: Evaluation,
     if remove.decision is Decision.DENIED:
         return _denied(grant, args, remove)
     # Granted (perhaps under a condition): the apps must overlap.
-    if not amplify_arns.any_overlap(scopes, granted_scopes):
-        same_app = any(a.app_overlaps(b) for a in scopes for b in granted_scopes)
+    if not granted_scopes.overlaps_any(scopes):
+        same_app = granted_scopes.app_overlaps_any(scopes)
         args.update(
             apps=join(unique(s.describe() for s in scopes)),
             granted=join(unique(_granted_places(remove, grant.document.file))),
@@ -114,9 +116,8 @@ def _judge(token: _Token, scopes: tuple[AppScope, ...], remove: Evaluation,
         return violation_at(grant, args, variant="other-app", detail=_snippet(scopes))
     if all(s.concrete for s in scopes):
         # One exact app each: a Deny of RemoveAllBackends on those backends still fails the delete.
-        per_app = [evaluate(documents, REMOVE_ALL, s.backend_arn()) for s in scopes]
-        if all(e.decision is Decision.DENIED for e in per_app):
-            return _denied(grant, args, per_app[0])
+        if all(remove_denied(s.backend_arn()) for s in scopes):
+            return _denied(grant, args, evaluate(documents, REMOVE_ALL, scopes[0].backend_arn()))
     return None
 
 

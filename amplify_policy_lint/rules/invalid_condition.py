@@ -1,7 +1,6 @@
 """APL105: a Condition IAM rejects, or one that can never be true as written."""
 from __future__ import annotations
 
-import difflib
 from typing import Any, Iterator
 
 from ..conditions import (
@@ -74,12 +73,14 @@ def _has_variable(value: Any) -> bool:
 
 def _suggest(operator: Operator) -> str:
     """A hint for a near miss: wrong case, a doubled colon, or a small typo."""
+    from difflib import get_close_matches  # only a finding needs it
+
     repaired = parse_operator(operator.text.replace("::", ":"))
     if repaired.known:
         return f"; did you mean {repaired.text}?"
     by_lower = {op.lower(): op for op in OPERATORS}
     close = [by_lower[operator.base.lower()]] if operator.base.lower() in by_lower else \
-        difflib.get_close_matches(operator.base, OPERATORS, n=1, cutoff=0.7)
+        get_close_matches(operator.base, OPERATORS, n=1, cutoff=0.7)
     if not close:
         return ""
     suggestion = (operator.qualifier or "") + close[0] + ("IfExists" if operator.if_exists else "")

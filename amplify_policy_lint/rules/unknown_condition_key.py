@@ -1,7 +1,6 @@
 """APL204: a condition key that is not global and not defined by the statement's services."""
 from __future__ import annotations
 
-import difflib
 from typing import Any, Iterator
 
 from ..catalog import GLOBAL_CONDITION_KEYS, ActionStatus
@@ -102,12 +101,14 @@ def _names(services: tuple[str, ...]) -> str:
 
 def _hint(key: str, definers: tuple[str, ...], catalog: Any) -> str:
     """The closest real key: a global one for aws:..., else one of the key's own service."""
+    from difflib import get_close_matches  # only a finding needs it
+
     if key.partition(":")[0].lower() == "aws":
         pool = GLOBAL_CONDITION_KEYS
     else:
         pool = tuple(k.key for service in definers for k in catalog.condition_keys(service).values())
     candidates = {candidate.lower(): candidate for candidate in pool}
-    close = difflib.get_close_matches(key.lower(), list(candidates), n=1, cutoff=0.75)
+    close = get_close_matches(key.lower(), list(candidates), n=1, cutoff=0.75)
     return f"; did you mean {candidates[close[0]]}?" if close else ""
 
 

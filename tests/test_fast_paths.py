@@ -1,0 +1,286 @@
+"""The shortcuts the linter takes for speed answer exactly what the plain way answers.
+
+Each test puts a fast path beside its reference: the compact JSON position table beside the
+error-reporting reader's table, the wildcard shortcuts beside the general search, the action
+index and ``denied_on`` beside evaluating every statement, ``--jobs`` beside one process.
+The full-corpus comparison is ``benchmarks/compare_findings.py``.
+"""
+from __future__ import annotations
+
+import json
+import re
+import tracemalloc
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from amplify_policy_lint import catalog, evaluate as evaluate_module, parallel, source as source_module, wildcard
+from amplify_policy_lint.amplify_arns import AppScope
+from amplify_policy_lint.config import Settings
+from amplify_policy_lint.evaluate import Decision, Tri, action_matches_statement, denied_on, evaluate
+from amplify_policy_lint.linter import lint_paths
+from amplify_policy_lint.policy import DocKind, make_document
+from amplify_policy_lint.source import parse_json
+
+from conftest import FIXTURES
+
+
+# --- the compact position table of a JSON text that parsed ----------------------------------
+
+def _paths(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, path + (index,))
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.characters(codec="utf-8"), max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=30)
+
+
+@settings(max_examples=200)
+@given(value=JSON_VALUES, indent=st.sampled_from([None, 0, 2, "\t"]))
+def test_compact_table_places_every_value_and_key_as_the_reader_does(value, indent):
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    reference = source_module._JsonReader(text).read().table
+    compact = source_module._JsonPositions(text, json.loads(text))
+    for path in _paths(json.loads(text)):
+        assert compact.value(path) == reference.value(path), path
+        assert compact.key(path) == reference.key(path), path
+    # Paths that are not in the document are not found (the caller then reports an ancestor).
+    for missing in (("nope",), (99,), (True,), ("a", "b", 3)):
+        assert compact.value(missing) == reference.value(missing)
+
+
+def test_compact_table_is_smaller_than_the_text():
+    statements = [{"Sid": f"S{i}", "Effect": "Allow", "Action": ["s3:GetObject", "ec2:Describe*"],
+                   "Resource": [f"arn:aws:s3:::bucket-{i}/*"]} for i in range(5_000)]
+    text = json.dumps({"Version": "2012-10-17", "Statement": statements})
+    source, problems = parse_json("p.json", text)
+    assert problems == [] and source is not None
+    tracemalloc.start()
+    source.table  # noqa: B018 - built on first use
+    size, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    # About 20 bytes a value, where a table keyed by path tuples took some 45 bytes per byte of text.
+    assert size < 2 * len(text)
+
+
+# --- wildcard shortcuts ----------------------------------------------------------------------
+
+@given(pattern=st.text(alphabet="ab*?:", max_size=10), text=st.text(alphabet="abAB:", max_size=12),
+       ignore_case=st.booleans())
+def test_wildcard_shortcuts_agree_with_the_general_search(pattern, text, ignore_case):
+    compiled = wildcard.Pattern(pattern, ignore_case)
+    assert compiled.matches(text) == compiled.match_with_steps(text)[0]
+
+
+# --- the action index and denied_on ------------------------------------------------------------
+
+ACTIONS = ["s3:GetObject", "s3:PutObject", "S3:getobject", "iam:PassRole", "amplify:DeleteApp",
+           "amplify:DeleteBackendEnvironment", "amplifybackend:RemoveAllBackends", "ec2:RunInstances"]
+ENTRIES = st.sampled_from(ACTIONS + ["*", "s3:*", "s3:Get*", "*:Get*", "amplify:Delete*", "amp*",
+                                     "iam:Pass?ole", "*Object", "x:y:z"]) | st.builds(dict, Ref=st.just("P"))
+RESOURCES = st.sampled_from(["*", "arn:aws:s3:::b/*", "arn:aws:amplify:us-east-1:123456789012:apps/d1",
+                             "arn:aws:amplify:*:*:apps/*", "arn:aws:iam::123456789012:role/r"])
+STATEMENTS = st.fixed_dictionaries(
+    {"Effect": st.sampled_from(["Allow", "Deny", "allow"])},
+    optional={"Action": st.lists(ENTRIES, min_size=1, max_size=3) | ENTRIES,
+              "NotAction": st.lists(ENTRIES, min_size=1, max_size=2),
+              "Resource": st.lists(RESOURCES, min_size=1, max_size=2) | RESOURCES,
+              "NotResource": RESOURCES,
+              "Condition": st.just({"Bool": {"aws:SecureTransport": "true"}})})
+
+
+def _document(statements):
+    data = {"Version": "2012-10-17", "Statement": statements}
+    source, _ = parse_json("p.json", json.dumps(data))
+    return make_document(file="p.json", source=source, base=(), data=source.data, kind=DocKind.IDENTITY,
+                         label="identity policy", principals=("file:p.json",))
+
+
+@given(statements=st.lists(STATEMENTS, max_size=6), action=st.sampled_from(ACTIONS))
+def test_the_action_index_never_leaves_out_a_statement_that_may_match(statements, action):
+    document = _document(statements)
+    candidates = document.action_index.candidates(action)
+    needed = [s for s in document.statements
+              if s.effect is not None and action_matches_statement(s, action)[0] is not Tri.NO]
+    assert all(any(s is c for c in candidates) for s in needed)
+    order = [next(i for i, s in enumerate(document.statements) if s is c) for c in candidates]
+    assert order == sorted(order)  # document order, as evaluation reports grants
+
+
+@given(statements=st.lists(STATEMENTS, max_size=6), action=st.sampled_from(ACTIONS),
+       resource=RESOURCES)
+def test_denied_on_agrees_with_a_full_evaluation(statements, action, resource):
+    documents = [_document(statements)]
+    expected = evaluate(documents, action, resource).decision is Decision.DENIED
+    assert denied_on(documents, action)(resource) == expected
+
+
+# --- work that must stay linear in the number of statements -----------------------------------
+
+def _count_statement_checks(monkeypatch) -> list[int]:
+    calls = [0]
+    original = evaluate_module.action_matches_statement
+
+    def counted(statement, action):
+        calls[0] += 1
+        return original(statement, action)
+
+    monkeypatch.setattr(evaluate_module, "action_matches_statement", counted)
+    from amplify_policy_lint.rules import action_resource_mismatch
+
+    monkeypatch.setattr(action_resource_mismatch, "action_matches_statement", counted)
+    return calls
+
+
+def test_apl205_looks_at_each_statement_a_bounded_number_of_times(tmp_path, monkeypatch):
+    # 1,000 statements that all name the same actions on a resource they cannot act on: each
+    # misfit once asked "does another statement cover it?" of every other statement.
+    statements = [{"Effect": "Allow", "Action": ["ecs:RunTask", "amplify:DeleteApp"],
+                   "Resource": f"arn:aws:iam::123456789012:role/r{i}"} for i in range(1_000)]
+    (tmp_path / "p.json").write_text(json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    calls = _count_statement_checks(monkeypatch)
+    report = lint_paths([str(tmp_path / "p.json")], Settings(select=("APL205",)))
+    assert report.errors == [] and len(report.findings) == len(statements)  # a role is no task or app
+    assert calls[0] <= 20 * len(statements)
+
+
+def test_apl301_judges_each_app_without_reevaluating_the_principal(tmp_path, monkeypatch):
+    statements = []
+    for i in range(500):
+        statements.append({"Effect": "Allow", "Action": "amplify:DeleteApp",
+                           "Resource": f"arn:aws:amplify:us-east-1:123456789012:apps/app{i}"})
+        statements.append({"Effect": "Allow", "Action": "amplifybackend:RemoveAllBackends",
+                           "Resource": f"arn:aws:amplifybackend:us-east-1:123456789012:/backend/x{i}/*"})
+    (tmp_path / "p.json").write_text(json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    calls = _count_statement_checks(monkeypatch)
+    comparisons = [0]
+    for method in ("overlaps", "app_overlaps"):
+        original = getattr(AppScope, method)
+        monkeypatch.setattr(AppScope, method, lambda a, b, original=original: comparisons.__setitem__(
+            0, comparisons[0] + 1) or original(a, b))
+    report = lint_paths([str(tmp_path / "p.json")], Settings(select=("APL301",)))
+    assert len(report.findings) == 500  # every app lacks its own backend grant
+    assert calls[0] <= 20 * len(statements)
+    assert comparisons[0] <= 20 * len(statements)  # not every delete app against every backend
+
+
+# --- --jobs -------------------------------------------------------------------------------------
+
+def _outcome(report):
+    return ([(f.file, f.span, f.rule.id, f.severity, f.message, f.path, f.detail, f.token)
+             for f in report.findings],
+            report.errors, report.files_checked, report.files_skipped, report.notes)
+
+
+@pytest.mark.parametrize("start_method", [None, "spawn"])
+def test_jobs_give_the_report_one_process_gives(monkeypatch, start_method):
+    monkeypatch.setattr(parallel, "START_METHOD", start_method)
+    one = lint_paths([str(FIXTURES)], Settings(jobs=1))
+    assert one.files_checked + one.files_skipped > 50  # enough files for workers to be used
+    used = []
+    original = parallel.lint_in_processes
+    monkeypatch.setattr(parallel, "lint_in_processes", lambda *a: used.append(1) or original(*a))
+    two = lint_paths([str(FIXTURES)], Settings(jobs=2))
+    assert used, "--jobs 2 did not start workers"
+    assert _outcome(two) == _outcome(one)
+    # Rules come back as the registered objects, not as copies.
+    from amplify_policy_lint.rules import BY_ID
+
+    assert all(f.rule is BY_ID[f.rule.id] for f in two.findings)
+
+
+def test_few_files_are_linted_in_this_process(monkeypatch, tmp_path):
+    (tmp_path / "p.json").write_text('{"Version": "2012-10-17", "Statement": []}')
+    monkeypatch.setattr(parallel, "lint_in_processes", lambda *a: pytest.fail("workers started"))
+    lint_paths([str(tmp_path)], Settings(jobs=4))
+
+
+# --- the ARN format walk's shortcut for a last placeholder -----------------------------------
+
+def _reference_walk(pattern, tokens, mode, colon_in_last):
+    """catalog._walk as it was before the shortcut for the last placeholder."""
+    n, m = len(pattern), len(tokens)
+    width = m + 1
+    last = m - 1
+    segments = mode == catalog.SEGMENTS
+    seen = {0}
+    stack = [(0, 0)]
+    push = stack.append
+    while stack:
+        i, j = stack.pop()
+        # Literal against literal has one move only: follow it without branching.
+        while i < n and j < m:
+            char, token = pattern[i], tokens[j]
+            if char == "*" or char == "?" or token.__class__ is not str or char != token:
+                break
+            i += 1
+            j += 1
+        if i == n and j == m:
+            return True
+        char = pattern[i] if i < n else None
+        token = tokens[j] if j < m else None
+        moves = []
+        if char == "*":
+            moves.append((i + 1, j))  # the star matches nothing more
+        if token is catalog._PLACEHOLDER or token is catalog._FIELD:
+            moves.append((i, j + 1))  # the placeholder holds nothing more
+        if char is not None and token is not None:
+            if token is catalog._FIELD or token is catalog._FIELD_CHAR:
+                step = 1 if token is catalog._FIELD_CHAR else 0
+                if char == "*":
+                    if step:
+                        moves.append((i, j + 1))  # the star supplies the field's character
+                elif char == "?" or (char != ":" and char != "/"):
+                    moves.append((i + 1, j + step))
+            elif token is catalog._PLACEHOLDER:
+                if char == "?" or (char != "*" and (char != ":" or (colon_in_last and j == last)) and (
+                        char != "/" or mode == catalog.LOOSE or (segments and j == last))):
+                    moves.append((i + 1, j))  # the placeholder takes the pattern's character
+            elif char == "*":
+                if not segments or (token != "/" and token != ":"):
+                    moves.append((i, j + 1))  # the star takes the format's character
+            elif char == "?":
+                moves.append((i + 1, j + 1))
+        for a, b in moves:
+            key = a * width + b
+            if key not in seen:
+                seen.add(key)
+                push((a, b))
+    return False
+
+
+ARN_FORMATS = ["arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}",
+               "arn:${Partition}:amplify:${Region}:${Account}:apps/${AppId}/branches/${BranchName}",
+               "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}",
+               "arn:${Partition}:s3:::${BucketName}/${ObjectName}", "arn:${Partition}:s3:::${BucketName}",
+               "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}"]
+
+
+@settings(max_examples=300)
+@given(source=st.sampled_from(ARN_FORMATS), pattern=st.text(alphabet="arn:ws3*?/-rolepx1.", max_size=40),
+       mode=st.sampled_from([0, 1, 2]), colon_in_last=st.booleans(), resource_part=st.booleans())
+def test_the_walk_shortcut_agrees_with_the_full_walk(source, pattern, mode, colon_in_last, resource_part):
+    template = catalog._ArnTemplate(source.lower())
+    tokens = template.resource_tokens if resource_part else template.tokens
+    assert catalog._walk(pattern, tokens, mode, colon_in_last) == _reference_walk(pattern, tokens, mode,
+                                                                                   colon_in_last)
+
+
+@given(source=st.sampled_from(ARN_FORMATS), name=st.text(alphabet="abc/:-*?", max_size=30),
+       mode=st.sampled_from([0, 1, 2]), colon_in_last=st.booleans())
+def test_the_walk_shortcut_agrees_on_patterns_that_spell_out_the_format(source, name, mode, colon_in_last):
+    # Patterns that reach the last placeholder: the format itself with its placeholders filled.
+    pattern = re.sub(r"\$\{[^}]*\}", lambda m: name or "x", source.lower())
+    template = catalog._ArnTemplate(source.lower())
+    assert catalog._walk(pattern, template.tokens, mode, colon_in_last) == _reference_walk(
+        pattern, template.tokens, mode, colon_in_last)
