@@ -1,18 +1,15 @@
 """The values that flow through the pipeline: spans, rules, violations, findings.
 
-Everything here is immutable (a named tuple or an enum; Context only keeps the catalog it
-loads), so a value can be handed from one stage to the next (or to another process) without
-anyone changing it underway. Named tuples rather than frozen dataclasses: the linter starts
-on every commit, and making frozen dataclasses (and importing ``dataclasses``) took a third
-of the time the linter adds to the interpreter's start; a named tuple is also quicker to
-build and smaller, which runs over whole repositories feel.
+Everything here is a frozen dataclass or an enum (Context only keeps the catalog it loads),
+so a value can be handed from one stage to the next (or to another process) without anyone
+changing it underway.
 """
 from __future__ import annotations
 
 import enum
 import functools
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NamedTuple, Union
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Union
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from .policy import PolicyDocument, Principal
@@ -49,7 +46,8 @@ class Scope(enum.Enum):
     PRINCIPAL = "principal"  # every document of one principal together
 
 
-class Span(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Span:
     """A region of a file. Lines and columns are 1-based code points; the end is exclusive."""
 
     line: int
@@ -62,7 +60,8 @@ class Span(NamedTuple):
         return cls(line, column, line, column + 1)
 
 
-class Violation(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Violation:
     """What a rule reports: where (as a JSON path) and the arguments of its message.
 
     ``variant`` picks one of the rule's messages; ``severity`` overrides the rule's default
@@ -73,7 +72,7 @@ class Violation(NamedTuple):
     """
 
     path: JsonPath
-    args: Mapping[str, Any] = MappingProxyType({})
+    args: Mapping[str, Any] = field(default_factory=dict)
     variant: str = "default"
     severity: Severity | None = None
     part: str = "value"
@@ -81,7 +80,8 @@ class Violation(NamedTuple):
     detail: str | None = None
 
 
-class Rule(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Rule:
     """A rule's identity, documentation and check.
 
     ``check`` takes ``(document, context)`` for DOCUMENT rules and ``(principal, context)``
@@ -115,7 +115,7 @@ class Rule(NamedTuple):
 
         if BY_ID.get(self.id) is self:
             return _registered_rule, (self.id,)
-        return tuple.__reduce_ex__(self, protocol)
+        return object.__reduce_ex__(self, protocol)
 
 
 def _registered_rule(rule_id: str) -> Rule:
@@ -124,7 +124,8 @@ def _registered_rule(rule_id: str) -> Rule:
     return BY_ID[rule_id]
 
 
-class Finding(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Finding:
     file: str
     span: Span
     rule: Rule
@@ -134,8 +135,7 @@ class Finding(NamedTuple):
     detail: str | None = None
     # The offending text as written (the text the span covers, capped): with ``path``, what
     # keys a finding in a baseline and in SARIF/GitLab fingerprints, which never use lines.
-    # (It follows from the file and the span, so comparing it too changes no comparison.)
-    token: str = ""
+    token: str = field(default="", compare=False)
 
     @property
     def sort_key(self) -> tuple:
@@ -160,7 +160,8 @@ class Context:
         return Catalog()
 
 
-class FileError(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class FileError:
     """A file that could not be read at all (missing, a directory, no permission)."""
 
     file: str

@@ -6,7 +6,9 @@ Normalising never fails: a value of the wrong type becomes an ``Item`` with ``va
 from __future__ import annotations
 
 import enum
-from typing import Any, Mapping, NamedTuple, Sequence
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
 
 from . import wildcard
 from .model import JsonPath
@@ -20,7 +22,8 @@ class DocKind(enum.Enum):
     UNKNOWN = "unknown"  # a bare policy file whose kind cannot be told
 
 
-class Item(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Item:
     """One entry of Action, NotAction, Resource or NotResource.
 
     ``value`` is None when the entry is not a plain string (an intrinsic function, a
@@ -31,7 +34,8 @@ class Item(NamedTuple):
     path: JsonPath  # relative to the document
 
 
-class Statement(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Statement:
     path: JsonPath  # relative to the document, e.g. ("Statement", 2)
     data: Mapping[str, Any]
     sid: str | None
@@ -49,38 +53,28 @@ class Statement(NamedTuple):
         return self.condition is not None and self.condition != {}
 
 
+@dataclass(frozen=True, eq=False)
 class PolicyDocument:
     """One policy document found in a file.
 
     ``source`` answers positions for paths relative to ``base`` (for an embedded JSON
     string, ``source`` is the inner text mapped back to the file). ``principals`` names
     whose permissions this document is part of; ``label`` says in words where it is.
-    Not changed once made (a plain class, not a named tuple, only because it keeps its
-    ``action_index`` once built).
+    Two documents are the same only when they are the same object (their data are dicts).
     """
 
-    __slots__ = ("file", "source", "base", "data", "kind", "label", "principals", "container",
-                 "implicit_effect", "statements", "_action_index")
-
-    def __init__(self, file: str, source: Source, base: JsonPath, data: Any, kind: DocKind, label: str,
-                 principals: tuple[str, ...] = (), container: str = "policy",
-                 implicit_effect: str | None = None, statements: tuple[Statement, ...] = ()) -> None:
-        self.file = file
-        self.source = source
-        self.base = base
-        self.data = data
-        self.kind = kind
-        self.label = label
-        self.principals = principals
-        # Where the document came from: policy, custom-policies, cloudformation, terraform-plan, serverless.
-        self.container = container
-        # Amplify custom-policies.json statements have no Version and default Effect to Allow.
-        self.implicit_effect = implicit_effect
-        self.statements = statements
-        self._action_index: ActionIndex | None = None
-
-    def __repr__(self) -> str:
-        return f"PolicyDocument(file={self.file!r}, base={self.base!r}, kind={self.kind}, label={self.label!r})"
+    file: str
+    source: Source
+    base: JsonPath
+    data: Any
+    kind: DocKind
+    label: str
+    principals: tuple[str, ...] = ()
+    # Where the document came from: policy, custom-policies, cloudformation, terraform-plan, serverless.
+    container: str = "policy"
+    # Amplify custom-policies.json statements have no Version and default Effect to Allow.
+    implicit_effect: str | None = None
+    statements: tuple[Statement, ...] = field(default=(), repr=False)
 
     @property
     def is_yaml(self) -> bool:
@@ -92,12 +86,10 @@ class PolicyDocument:
     def raw(self, path: JsonPath) -> str:
         return self.source.raw(self.base + tuple(path))
 
-    @property
+    @functools.cached_property
     def action_index(self) -> "ActionIndex":
         """Which of the statements may name an action (built on first use, then kept)."""
-        if self._action_index is None:
-            self._action_index = ActionIndex(self.statements)
-        return self._action_index
+        return ActionIndex(self.statements)
 
 
 class ActionIndex:
@@ -151,7 +143,8 @@ class ActionIndex:
         return [self._statements[i] for i in sorted(found)]
 
 
-class Principal(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Principal:
     """Whose permissions are evaluated together: a role, user or group, or a file.
 
     ``complete`` is False when the principal has policies the linter cannot see (an AWS
