@@ -7,7 +7,9 @@ same run (absolute times differ from machine to machine; ratios much less).
     python benchmarks/run.py --runs 9 --json out.json
 
 What it measures (each figure is the median of --runs cold processes):
-  1. one small file through the CLI, against `python -c pass` in the same interpreter;
+  1. one small file through the console script, against `python -c pass` in the same
+     interpreter: both in benchmarks/.bench-venv, which holds a regular install of this
+     checkout (as pre-commit installs a hook), reinstalled on every run;
   2. the 1,523 AWS managed policies in one process, against a process that only json.loads
      the same files (and peak memory of both);
   3. the same folder with parliament 1.6.4, and the CloudFormation corpus with cfn-lint
@@ -41,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 PEERS_VENV = HERE / ".peers-venv"
+BENCH_VENV = HERE / ".bench-venv"
 PEER_PACKAGES = ["parliament==1.6.4", "setuptools<81", "cfn-lint"]
 
 # Runs one command and prints its wall time and its peak memory, as JSON on stdout, so that
@@ -116,8 +119,28 @@ def measure(command: list[str], runs: int, env: dict | None = None, ok: tuple[in
     }
 
 
-def linter(python: str, *args: str) -> list[str]:
-    return [python, "-m", "amplify_policy_lint", "--exit-zero", *args]
+def linter(command: list[str], *args: str) -> list[str]:
+    return [*command, "--exit-zero", *args]
+
+
+def ensure_install() -> tuple[str, list[str]]:
+    """(interpreter, linter command) of a virtual environment holding this checkout as
+    pre-commit installs a hook: a regular install, run through its console script.
+
+    Not the development environment: an editable install puts an import hook into every
+    interpreter start (it imports pathlib and more, some 10 ms), which slows `python -c pass`
+    as much as the linter and so flatters the ratio. The checkout is reinstalled on every
+    run, so the figures are those of the code as it is now.
+    """
+    python = BENCH_VENV / "bin" / "python"
+    if not python.exists():
+        print(f"creating {BENCH_VENV} ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", str(ROOT)], check=True)
+    else:
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall",
+                        str(ROOT)], check=True)
+    return str(python), [str(BENCH_VENV / "bin" / "amplify-policy-lint")]
 
 
 def ensure_peers() -> Path | None:
@@ -146,8 +169,10 @@ def ratio(value: dict, baseline: dict) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--python", default=sys.executable,
-                        help="interpreter with amplify-policy-lint installed (default: this one)")
+    parser.add_argument("--python", default=None,
+                        help="interpreter with amplify-policy-lint installed, run as `python -m "
+                        "amplify_policy_lint` (default: a regular install of this checkout in "
+                        "benchmarks/.bench-venv, run through its console script, as pre-commit does)")
     parser.add_argument("--runs", type=int, default=7, help="cold runs per figure (median; default 7)")
     parser.add_argument("--skip-peers", action="store_true", help="do not run parliament and cfn-lint")
     parser.add_argument("--skip-scaling", action="store_true", help="do not run the 4x/16x copies")
@@ -158,7 +183,11 @@ def main() -> int:
     if not managed.is_dir():
         print(f"the corpus {managed} is absent; nothing to measure", file=sys.stderr)
         return 2
-    python, runs = args.python, args.runs
+    runs = args.runs
+    if args.python:
+        python, command = args.python, [args.python, "-m", "amplify_policy_lint"]
+    else:
+        python, command = ensure_install()
     # Bytecode caches as an installed package has them (some sandboxes disable writing them).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["NO_COLOR"] = "1"
@@ -170,19 +199,19 @@ def main() -> int:
         small.write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
                          '"Action": ["amplify:GetApp", "amplify:ListApps"], "Resource": "*"}]}\n')
         figures["python_pass"] = measure([python, "-c", "pass"], runs * 3, env)
-        figures["one_file"] = measure(linter(python, str(small)), runs * 3, env)
+        figures["one_file"] = measure(linter(command, str(small)), runs * 3, env)
         rows.append(("one small file, cold process", _s(figures["one_file"]),
                      f"{ratio(figures['one_file'], figures['python_pass']):.2f}x python -c pass", "<= 3x"))
 
         figures["json_loop"] = measure([python, "-c", _JSON_LOOP, str(managed)], runs, env)
-        figures["managed"] = measure(linter(python, str(managed)), runs, env)
+        figures["managed"] = measure(linter(command, str(managed)), runs, env)
         rows.append(("1,523 managed policies", _s(figures["managed"]),
                      f"{ratio(figures['managed'], figures['json_loop']):.2f}x json.load loop", "<= 10x"))
         rows.append(("  peak memory", f"{figures['managed']['peak_mib']:.0f} MiB",
                      f"json.load loop {figures['json_loop']['peak_mib']:.0f} MiB", "< 60 MiB"))
 
         if templates.is_dir():
-            figures["templates"] = measure(linter(python, str(templates)), runs, env)
+            figures["templates"] = measure(linter(command, str(templates)), runs, env)
             rows.append(("534 CloudFormation templates", _s(figures["templates"]),
                          f"peak {figures['templates']['peak_mib']:.0f} MiB", ""))
 
@@ -206,13 +235,13 @@ def main() -> int:
             base = Path(scratch)
             for times in (1, 4, 16):
                 folder = copies(managed, times, base)
-                figures[f"scale_x{times}"] = measure(linter(python, str(folder)), runs, env)
+                figures[f"scale_x{times}"] = measure(linter(command, str(folder)), runs, env)
             for times in (4, 16):
                 per_copy = figures[f"scale_x{times}"]["median_s"] / times
                 rows.append((f"{times}x copies", _s(figures[f"scale_x{times}"]),
                              f"{per_copy / figures['scale_x1']['median_s']:.2f}x the 1x cost per copy", "~1.0 (linear)"))
             folder = copies(managed, 16, base)
-            figures["jobs2_x16"] = measure(linter(python, "--jobs", "2", str(folder)), runs, env)
+            figures["jobs2_x16"] = measure(linter(command, "--jobs", "2", str(folder)), runs, env)
             rows.append(("--jobs 2 on 16x", _s(figures["jobs2_x16"]),
                          f"{figures['scale_x16']['median_s'] / figures['jobs2_x16']['median_s']:.2f}x speed-up "
                          "over --jobs 1", "~2x on 2 cores"))
