@@ -1,19 +1,21 @@
 """The real templates of ../shared/corpus: no crash, no internal error, and every template
-that holds an IAM policy yields located policy documents.
-
-Finding counts are not asserted here (other rules change them); the findings on the corpus
-are judged one by one in the issue's closing note.
+that holds an IAM policy yields located policy documents, and every finding over them is
+the reviewed set pinned in ``corpus_expected/cloudformation-custom-policies.txt`` (one
+judgement per line): a finding gained, lost or changed in severity fails here and is
+reviewed again.
 """
 from __future__ import annotations
 
 import collections
 import os
+from pathlib import Path
 
 import pytest
 
 from amplify_policy_lint.config import Settings
 from amplify_policy_lint.discover import discover
 from amplify_policy_lint.linter import Plan, file_format, lint_file, lint_paths
+from amplify_policy_lint.model import Severity
 from amplify_policy_lint.source import decode, iter_nodes, parse
 
 from conftest import corpus
@@ -87,3 +89,24 @@ def test_amplify_custom_policies_corpus():
 def test_fragments_do_not_crash(folder):
     report = lint_paths([str(corpus(folder))], Settings())
     assert report.errors == []
+
+
+PINNED = Path(__file__).parent / "corpus_expected" / "cloudformation-custom-policies.txt"
+
+
+def test_every_finding_over_the_templates_and_custom_policies_is_the_reviewed_set():
+    root = corpus("cloudformation").parent
+    found = []
+    for folder in ("cloudformation", "amplify-custom-policies"):
+        report = lint_paths([str(root / folder)], Settings(fail_on=Severity.INFO))
+        assert report.errors == []
+        found += [f"{os.path.relpath(f.file, root)}:{f.span.line}:{f.span.column}: {f.rule.id} {f.severity.value}"
+                  for f in report.findings]
+    pinned = [" ".join(line.split("#", 1)[0].split(" ")[:3])
+              for line in PINNED.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    # Compared as multisets: one place may hold two findings of a rule (Action and NotAction,
+    # Resource and NotResource in one statement).
+    added = sorted((collections.Counter(found) - collections.Counter(pinned)).elements())
+    lost = sorted((collections.Counter(pinned) - collections.Counter(found)).elements())
+    assert not added and not lost, (
+        f"{len(added)} finding(s) not in {PINNED.name}: {added[:10]}; {len(lost)} pinned finding(s) gone: {lost[:10]}")

@@ -10,6 +10,7 @@ import pytest
 from amplify_policy_lint.config import Settings
 from amplify_policy_lint.linter import Plan, lint_file, lint_paths
 from amplify_policy_lint.locate import Hints, Located, detect_kind, locate
+from amplify_policy_lint.model import Severity
 from amplify_policy_lint.policy import DocKind
 from amplify_policy_lint.source import parse_json, parse_yaml
 
@@ -245,3 +246,13 @@ def test_template_without_policies_is_skipped_with_a_reason(tmp_path):
 
 def test_fixture_paths_exist():
     assert os.path.isfile(INPUTS / "cloudformation" / "principals.yaml")
+
+
+def test_a_date_version_is_info_in_a_template_and_a_warning_elsewhere():
+    # CloudFormation deploys an unquoted date as the text written (Amplify CLI's auth templates
+    # rely on it); a plain policy file goes to tools that see a date.
+    rules = FIXTURES / "rules" / "APL005" / "fail"
+    settings = Settings(select=("APL005",), fail_on=Severity.INFO)
+    severities = {os.path.basename(f.file): f.severity for f in lint_paths(
+        [str(rules / "date-version-in-template.yaml"), str(rules / "date-version.yaml")], settings).findings}
+    assert severities == {"date-version-in-template.yaml": Severity.INFO, "date-version.yaml": Severity.WARNING}

@@ -26,7 +26,10 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
             continue
         text = document.raw(path)
         if scalar.tag == _STD + "timestamp":
-            yield Violation(path, {"text": text}, variant="date")
+            # CloudFormation reads a date scalar back as the text written, so a template deploys
+            # as meant (Amplify CLI writes its auth templates so): only other tools are misled.
+            severity = Severity.INFO if document.container == "cloudformation" else None
+            yield Violation(path, {"text": text}, variant="date", severity=severity)
         elif scalar.tag == _STD + "bool" and text.lower() in _BOOL_WORDS:
             yield Violation(path, {"text": text, "value": str(value).lower()}, variant="bool")
         elif scalar.tag == _STD + "int" and _is_lossy_int(text, path):
@@ -60,7 +63,8 @@ RULE = Rule(
         "number and yes/no/on/off into booleans. CloudFormation happens to read some of them back "
         "as text, but other tools in your pipeline do not: an account id with a leading zero loses "
         "it, and a Version that became a date is rendered as 2012-10-17T00:00:00Z by "
-        "converters. Quoting makes the file mean the same thing to every tool."
+        "converters. Quoting makes the file mean the same thing to every tool. In a CloudFormation "
+        "template a date is only info: CloudFormation itself deploys it as the text written."
     ),
     bad='Version: 2012-10-17\nStatement:\n  - Effect: Allow\n    Principal:\n      AWS: 123456789012\n    Action: sts:AssumeRole\n',
     good='Version: "2012-10-17"\nStatement:\n  - Effect: Allow\n    Principal:\n      AWS: "123456789012"\n    Action: sts:AssumeRole\n',
