@@ -71,6 +71,8 @@ def grant_position(grant: Grant, from_file: str | None) -> str:
 
 
 def join(names: Sequence[str], conjunction: str = "and") -> str:
+    """Names as a sentence writes them: "a", "a and b", "a, b and c" (also for APL201/APL202's
+    suggestions, with "or")."""
     names = list(names)
     if len(names) <= 1:
         return "".join(names)

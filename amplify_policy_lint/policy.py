@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 import functools
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from . import wildcard
 from .model import JsonPath
@@ -155,6 +155,14 @@ class Principal:
     label: str
     documents: tuple[PolicyDocument, ...]
     complete: bool = True
+
+
+def action_entries(document: PolicyDocument) -> Iterator[Item]:
+    """Every Action and NotAction entry of the document that is a plain string, in order."""
+    for statement in document.statements:
+        for item in statement.actions:
+            if item.value is not None:
+                yield item
 
 
 def statement_list(data: Any) -> list[tuple[JsonPath, Any]]:

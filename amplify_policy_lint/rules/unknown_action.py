@@ -4,26 +4,24 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..catalog import ActionStatus
+from ..grants import join
 from ..model import Context, Rule, Scope, Severity, Violation
-from ..policy import PolicyDocument
+from ..policy import PolicyDocument, action_entries
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     catalog = context.catalog
-    for statement in document.statements:
-        for item in statement.actions:  # Action and NotAction entries alike
-            if item.value is None:
-                continue
-            if catalog.check_action(item.value) is not ActionStatus.UNKNOWN_ACTION:
-                continue
-            service, _, name = item.value.partition(":")
-            prefix = service.lower()
-            close = [f"{prefix}:{n}" for n in catalog.suggest_actions(prefix, name)]
-            if close:
-                hint = f"; did you mean {_either(close)}?"
-            else:
-                hint = f"; {prefix} has no action of that name" + _elsewhere(catalog, prefix, name)
-            yield Violation(item.path, {"action": item.value, "hint": hint})
+    for item in action_entries(document):  # Action and NotAction entries alike
+        if catalog.check_action(item.value) is not ActionStatus.UNKNOWN_ACTION:
+            continue
+        service, _, name = item.value.partition(":")
+        prefix = service.lower()
+        close = [f"{prefix}:{n}" for n in catalog.suggest_actions(prefix, name)]
+        if close:
+            hint = f"; did you mean {join(close, 'or')}?"
+        else:
+            hint = f"; {prefix} has no action of that name" + _elsewhere(catalog, prefix, name)
+        yield Violation(item.path, {"action": item.value, "hint": hint})
 
 
 def _elsewhere(catalog, prefix: str, name: str) -> str:
@@ -32,11 +30,8 @@ def _elsewhere(catalog, prefix: str, name: str) -> str:
     siblings = [s for s in catalog.service_prefixes()
                 if s != prefix and (s.startswith(prefix) or prefix.startswith(s)) and len(s) > 2][:5]
     found = [catalog.action(s, name).full_name for s in siblings if catalog.action(s, name) is not None]
-    return f", but {_either(found)} exists" if found else ""
+    return f", but {join(found, 'or')} exists" if found else ""
 
-
-def _either(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 RULE = Rule(

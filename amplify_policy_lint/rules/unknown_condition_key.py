@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ..catalog import GLOBAL_CONDITION_KEYS, ActionStatus
+from ..grants import join
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, Statement, is_intrinsic
 
@@ -92,11 +93,8 @@ def _problem(key: str, services: tuple[str, ...] | None, catalog: Any) -> tuple[
         # The actions cannot be listed, or the key is a federated session's (saml:sub,
         # cognito-identity.amazonaws.com:aud), which such sessions carry in every request.
         return None
-    return "other-service", {"owner": _names(tuple(owners)), "services": _names(services)}
+    return "other-service", {"owner": join(tuple(owners)), "services": join(services)}
 
-
-def _names(services: tuple[str, ...]) -> str:
-    return services[0] if len(services) == 1 else ", ".join(services[:-1]) + " and " + services[-1]
 
 
 def _hint(key: str, definers: tuple[str, ...], catalog: Any) -> str:

@@ -4,26 +4,21 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..catalog import ActionStatus
+from ..grants import join
 from ..model import Context, Rule, Scope, Severity, Violation
-from ..policy import PolicyDocument
+from ..policy import PolicyDocument, action_entries
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     catalog = context.catalog
-    for statement in document.statements:
-        for item in statement.actions:  # Action and NotAction entries alike
-            if item.value is None:
-                continue
-            if catalog.check_action(item.value) is not ActionStatus.UNKNOWN_SERVICE:
-                continue
-            service = item.value.partition(":")[0]
-            close = catalog.suggest_services(service)
-            hint = f"; did you mean {_either(close)}?" if close else ""
-            yield Violation(item.path, {"action": item.value, "service": service, "hint": hint})
+    for item in action_entries(document):  # Action and NotAction entries alike
+        if catalog.check_action(item.value) is not ActionStatus.UNKNOWN_SERVICE:
+            continue
+        service = item.value.partition(":")[0]
+        close = catalog.suggest_services(service)
+        hint = f"; did you mean {join(close, 'or')}?" if close else ""
+        yield Violation(item.path, {"action": item.value, "service": service, "hint": hint})
 
-
-def _either(names: tuple[str, ...]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 RULE = Rule(

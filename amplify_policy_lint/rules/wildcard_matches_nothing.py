@@ -5,20 +5,17 @@ from typing import Iterator
 
 from ..catalog import ActionStatus
 from ..model import Context, Rule, Scope, Severity, Violation
-from ..policy import PolicyDocument
+from ..policy import PolicyDocument, action_entries
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     catalog = context.catalog
-    for statement in document.statements:
-        for item in statement.actions:  # Action and NotAction entries alike
-            if item.value is None:
-                continue
-            if catalog.check_action(item.value) is not ActionStatus.MATCHES_NOTHING:
-                continue
-            service = item.value.partition(":")[0]
-            where = "any service" if service == "*" else f"{service.lower()}"
-            yield Violation(item.path, {"action": item.value, "where": where})
+    for item in action_entries(document):  # Action and NotAction entries alike
+        if catalog.check_action(item.value) is not ActionStatus.MATCHES_NOTHING:
+            continue
+        service = item.value.partition(":")[0]
+        where = "any service" if service == "*" else f"{service.lower()}"
+        yield Violation(item.path, {"action": item.value, "where": where})
 
 
 RULE = Rule(
