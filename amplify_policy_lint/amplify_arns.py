@@ -183,10 +183,6 @@ def backend_scopes(statement: Statement) -> tuple[AppScope, ...]:
     return statement_scopes(statement, "amplifybackend", strict=False)
 
 
-def any_overlap(left: Iterable[AppScope], right: Iterable[AppScope]) -> bool:
-    right = tuple(right)
-    return any(a.overlaps(b) for a in left for b in right)
-
 
 class ScopeIndex:
     """Scopes grouped by app id, so that a scope is compared only with those that can share

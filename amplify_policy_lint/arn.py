@@ -5,6 +5,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from .wildcard import has_wildcard
+
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
 # IAM ARNs never carry a region; S3 bucket and object ARNs (no account) do not either,
@@ -41,7 +43,7 @@ def check_resource(resource: str) -> ArnProblem | None:
     if parts[0] != "arn":
         return ArnProblem("does not start with \"arn:\"", True)
     partition = parts[1]
-    if partition not in PARTITIONS and not _has_wildcard(partition):
+    if partition not in PARTITIONS and not has_wildcard(partition):
         return ArnProblem(f"has unknown partition {partition!r} (expected one of {', '.join(PARTITIONS)})", True)
     if len(parts) < 3:
         return ArnProblem("has no service", True)
@@ -62,10 +64,6 @@ def check_resource(resource: str) -> ArnProblem | None:
         if not _iam_path_ok(path):
             return ArnProblem("names no IAM resource type (user/, role/, group/, policy/, ...)", True)
     return None
-
-
-def _has_wildcard(text: str) -> bool:
-    return "*" in text or "?" in text
 
 
 def _iam_path_ok(path: str) -> bool:

@@ -56,6 +56,10 @@ class Baseline:
 
         return parse(self.path, self.text, "json")[0]
 
+    def target(self, entry: Entry) -> str:
+        """The file ``entry`` is about, as a path (entries hold it relative to the baseline)."""
+        return os.path.normpath(os.path.join(self.base_dir, entry.file))
+
     def entry_span(self, entry: Entry):
         """Where ``entry`` is written in the baseline file."""
         if self._source is None:
@@ -184,11 +188,13 @@ def match(baseline: Baseline, findings: Sequence[Finding]) -> Match:
 def in_scope(file: str, scope: Sequence[str]) -> bool:
     """Whether a run over the paths ``scope`` looked at ``file`` (absolute): it is one of
     them, or lies below one of them."""
-    for path in scope:
-        absolute = os.path.abspath(path)
-        if file == absolute or file.startswith(absolute.rstrip(os.sep) + os.sep):
-            return True
-    return False
+    return any(file == absolute or file.startswith(below) for absolute, below in _roots(tuple(scope)))
+
+
+@functools.lru_cache(maxsize=4)
+def _roots(scope: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    # Asked once per baseline entry: each path is made absolute once, not once per entry.
+    return tuple((absolute, absolute.rstrip(os.sep) + os.sep) for absolute in map(os.path.abspath, scope))
 
 
 def entries_for(findings: Iterable[Finding], base_dir: str) -> list[Entry]:
@@ -215,7 +221,7 @@ def write(path: str, findings: Sequence[Finding], scope: Sequence[str],
             old = None
         if old is not None:
             entries.extend(e for e in old.entries
-                           if not in_scope(os.path.normpath(os.path.join(base_dir, e.file)), scope)
+                           if not in_scope(old.target(e), scope)
                            or (enabled is not None and e.rule_id not in enabled))
     text = render(entries)
     with open(path, "w", encoding="utf-8", newline="\n") as handle:

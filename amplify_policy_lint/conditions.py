@@ -43,6 +43,12 @@ class Operator(NamedTuple):
         return "Ip" if self.base.endswith("IpAddress") else ""
 
 
+def well_formed_key(key: str) -> bool:
+    """A condition key as IAM accepts it: ``prefix:name``, both parts present, no whitespace."""
+    prefix, colon, rest = key.partition(":")
+    return bool(colon and prefix and rest) and not any(c.isspace() for c in key)
+
+
 def parse_operator(text: str) -> Operator:
     qualifier = next((q for q in SET_QUALIFIERS if text.startswith(q)), None)
     rest = text[len(qualifier):] if qualifier else text

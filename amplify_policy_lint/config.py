@@ -101,18 +101,6 @@ class FileConfig(NamedTuple):
     values: Mapping[str, Any]
 
 
-def repository_root(start: str) -> str | None:
-    """The nearest directory at or above ``start`` that holds ``.git``."""
-    directory = os.path.abspath(start)
-    while True:
-        if os.path.exists(os.path.join(directory, ".git")):
-            return directory
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return None
-        directory = parent
-
-
 def find_config(start: str | None = None) -> str | None:
     """The configuration file that applies to a run from ``start`` (default: the current
     directory), or None. Stops at the repository root (a directory holding ``.git``), or at

@@ -10,7 +10,6 @@ naming a rule that did not run (``--select``) or a file outside the run are not 
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Collection, Sequence
 
@@ -88,7 +87,8 @@ def apply(findings: Sequence[Finding], directives: Sequence, settings: Settings,
         result = baseline_file.match(baseline, kept)
         kept = result.kept
         _count(suppressed, "baseline", result.suppressed)
-        unused.extend(_unused_entries(baseline, result.unused, enabled, scope))
+        if settings.report_unused_suppressions:  # a hook run leaves most entries unused
+            unused.extend(_unused_entries(baseline, result.unused, enabled, scope))
     if settings.report_unused_suppressions:
         kept.extend(unused)
     return Outcome(kept, suppressed)
@@ -166,8 +166,7 @@ def _unused_entries(baseline, unused, enabled: Collection[str], scope: Sequence[
 
     where_file = shown(baseline.path)
     for entry, _remaining in unused:
-        target = os.path.normpath(os.path.join(baseline.base_dir, entry.file))
-        if entry.rule_id not in enabled or not in_scope(target, scope):
+        if entry.rule_id not in enabled or not in_scope(baseline.target(entry), scope):
             continue
         where = _path_text(entry.json_path) if entry.json_path else f"the document root ({entry.token!r})"
         findings.append(_meta(where_file, baseline.entry_span(entry), "baseline", rule=entry.rule_id,

@@ -5,7 +5,6 @@ only this module turns them into Findings with positions.
 """
 from __future__ import annotations
 
-import functools
 import itertools
 import os
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
@@ -17,7 +16,7 @@ from .locate import Hints, Located, PrincipalInfo, locate, looks_policy_bearing
 from .model import Context, FileError, Finding, Rule, Scope, Severity, Span, Violation
 from .policy import PolicyDocument, Principal
 from .rules import BY_ID
-from .source import InputProblem, InputViolation, LineIndex, Source, decode, decode_loosely, parse
+from .source import InputProblem, InputViolation, decode, decode_loosely, line_index, parse
 
 
 class InternalError(Exception):
@@ -145,7 +144,6 @@ def lint_group(files: Sequence[str], plan: Plan, context: Sequence[str] = ()) ->
             located.append((name, outcome.located))
     if plan.principal_rules and located:
         located.extend((name, _context_located(name, plan)) for name in context)
-    if plan.principal_rules and located:
         try:
             report.findings.extend(_principal_findings(located, plan, group_name(files, plan)))
         except InternalError as exc:
@@ -316,16 +314,9 @@ def _os_error_text(exc: OSError) -> str:
 
 def _input_finding(name: str, text: str, problem: InputViolation, plan: Plan) -> Finding | None:
     rule = BY_ID[problem.rule_id]
-    span = _line_index(text).span(problem.start, problem.end)
+    span = line_index(text).span(problem.start, problem.end)
     return Finding(name, span, rule, plan.settings.severity_of(rule, rule.severity), _one_line(problem.message),
                    token=_token(text, problem.start, problem.end))
-
-
-@functools.lru_cache(maxsize=2)
-def _line_index(text: str) -> LineIndex:
-    """One index per text, however many input findings it has (300,000 duplicate keys once
-    built 300,000 indexes of the whole file)."""
-    return LineIndex(text)
 
 
 def _document_findings(document: PolicyDocument, plan: Plan) -> Iterator[Finding]:
@@ -394,9 +385,9 @@ def _run(rule: Rule, subject: object, context: Context, where: str) -> list[Viol
 
 
 def _finding(rule: Rule, document: PolicyDocument, violation: Violation, plan: Plan) -> Finding:
-    span = document.span(violation.path, violation.part)
     source = document.source
     start, end = source.value_range(tuple(document.base) + tuple(violation.path), violation.part)
+    span = source.offset_span(start, end)
     severity = plan.settings.severity_of(rule, violation.severity or rule.severity)
     return Finding(document.file, span, rule, severity, _one_line(rule.message(violation)),
                    tuple(document.base) + tuple(violation.path), violation.detail,

@@ -93,10 +93,7 @@ def locate(source: Source, hints: Hints) -> Located:
             kind = "policy"  # named a policy by the configuration: judge it as one
         if kind is None:
             return Located(reason="no policy document, template or plan recognised")
-    locator = _locator(kind)
-    if locator is None:
-        return Located(reason=f"{kind} files are not supported yet")
-    return locator(source)
+    return _locator(kind)(source)
 
 
 def detect_kind(source: Source) -> str | None:
@@ -189,8 +186,6 @@ def _locator(kind: str):
         from .inputs.terraform import locate_plan
 
         return locate_plan
-    if kind == "serverless":
-        from .inputs.serverless import locate_serverless
+    from .inputs.serverless import locate_serverless  # the last of KINDS
 
-        return locate_serverless
-    return None
+    return locate_serverless

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Union
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from .policy import PolicyDocument, Principal
+    from .policy import PolicyDocument
 
 # A JSON path: mapping keys and list indexes from the root of a document or file.
 JsonPath = tuple[Union[str, int], ...]

@@ -76,10 +76,6 @@ class PolicyDocument:
     implicit_effect: str | None = None
     statements: tuple[Statement, ...] = field(default=(), repr=False)
 
-    @property
-    def is_yaml(self) -> bool:
-        return self.source.format == "yaml"
-
     def span(self, path: JsonPath, part: str = "value"):
         return self.source.span(self.base + tuple(path), part)
 

@@ -4,10 +4,11 @@ The globs use the configuration's path syntax (gitignore-style, relative to ``ba
 configuration file's directory; see globs.py)."""
 from __future__ import annotations
 
+import functools
 import os
 from typing import Mapping, Sequence
 
-CUSTOM_POLICIES = "custom-policies.json"
+from .locate import CUSTOM_POLICIES_NAME
 
 
 def group_of(files: Sequence[str], principals: Mapping[str, Sequence[str]],
@@ -49,7 +50,7 @@ def amplify_function_dir(file: str) -> str | None:
     parent, function = os.path.split(directory)
     if os.path.basename(parent) != "function" or os.path.basename(os.path.dirname(parent)) != "backend":
         return None
-    if name in (CUSTOM_POLICIES, f"{function}-cloudformation-template.json"):
+    if name in (CUSTOM_POLICIES_NAME, f"{function}-cloudformation-template.json"):
         return directory
     return None
 
@@ -60,7 +61,7 @@ def context_files(group: Sequence[str], linted: set[str]) -> tuple[str, ...]:
     found: list[str] = []
     for directory in dict.fromkeys(d for d in map(amplify_function_dir, group) if d is not None):
         function = os.path.basename(directory)
-        for name in (CUSTOM_POLICIES, f"{function}-cloudformation-template.json"):
+        for name in (CUSTOM_POLICIES_NAME, f"{function}-cloudformation-template.json"):
             sibling = os.path.join(directory, name)
             if os.path.normpath(sibling) not in linted and os.path.isfile(sibling):
                 found.append(sibling)
@@ -68,6 +69,12 @@ def context_files(group: Sequence[str], linted: set[str]) -> tuple[str, ...]:
 
 
 def _specs(principals: Mapping[str, Sequence[str]], base: str | None) -> dict:
+    # Asked once per group of files: the globs are compiled once per run.
+    return _compiled(tuple((name, tuple(globs)) for name, globs in principals.items()), base)
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled(principals: tuple[tuple[str, tuple[str, ...]], ...], base: str | None) -> dict:
     from .globs import PathSpec
 
-    return {name: PathSpec(globs, base) for name, globs in principals.items()}
+    return {name: PathSpec(globs, base) for name, globs in principals}

@@ -50,24 +50,19 @@ def without_intrinsics(value: Any) -> Any:
     if isinstance(value, dict):
         if is_intrinsic(value):
             return Intrinsic(next(iter(value)))
-        copy = None
-        for key, item in value.items():
-            if isinstance(item, (dict, list)):
-                replaced = without_intrinsics(item)
-                if replaced is not item:
-                    copy = dict(value) if copy is None else copy
-                    copy[key] = replaced
-        return value if copy is None else copy
-    if isinstance(value, list):
-        copy_list = None
-        for index, item in enumerate(value):
-            if isinstance(item, (dict, list)):
-                replaced = without_intrinsics(item)
-                if replaced is not item:
-                    copy_list = list(value) if copy_list is None else copy_list
-                    copy_list[index] = replaced
-        return value if copy_list is None else copy_list
-    return value
+        members: Any = value.items()
+    elif isinstance(value, list):
+        members = enumerate(value)
+    else:
+        return value
+    copy = None
+    for key, item in members:
+        if isinstance(item, (dict, list)):
+            replaced = without_intrinsics(item)
+            if replaced is not item:
+                copy = value.copy() if copy is None else copy
+                copy[key] = replaced
+    return value if copy is None else copy
 
 
 def _fast_check(entry_point: str) -> Any:

@@ -8,6 +8,7 @@ into the same shape: plain data and a table from JSON path to character offsets.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import json
 import re
@@ -15,7 +16,7 @@ from array import array
 from typing import Any, Callable, Iterator, NamedTuple
 
 from . import limits
-from .model import JsonPath, Span, Violation
+from .model import JsonPath, Span
 
 
 class InputProblem(Exception):
@@ -83,6 +84,13 @@ class LineIndex:
         return Span(line, column, end_line, end_column)
 
 
+
+@functools.lru_cache(maxsize=2)
+def line_index(text: str) -> LineIndex:
+    """The line index of ``text``, built once however many stages place something in it (the
+    reader's duplicate-key message, input findings, document findings, directives)."""
+    return LineIndex(text)
+
 class Source:
     """One parsed text: the data and, lazily, where each value is.
 
@@ -100,7 +108,6 @@ class Source:
         self.data = data
         self._table = table
         self._build_table = build_table
-        self._lines: LineIndex | None = None
         # A YAML stream of several documents: ``data`` is the list of them.
         self.multi_document = False
         # How each YAML scalar was written (plain or quoted, resolved tag), for APL005.
@@ -115,9 +122,7 @@ class Source:
 
     @property
     def lines(self) -> LineIndex:
-        if self._lines is None:
-            self._lines = LineIndex(self.text)
-        return self._lines
+        return line_index(self.text)
 
     def value_range(self, path: JsonPath, part: str = "value") -> tuple[int, int]:
         """Character offsets of the value (or key) at ``path``, or of its nearest ancestor."""
@@ -240,11 +245,11 @@ def parse_json(name: str, text: str) -> tuple[Source | None, list[InputViolation
         # The fast reader said no; the slow one says exactly where and why.
         pass
     else:
-        # A text with no more brackets than the limit cannot nest deeper (counted in C: the
-        # walk over the data is for the rare text that has that many).
-        brackets = text.count("{") + text.count("[")
-        if (brackets > limits.MAX_DEPTH and _deeper_than(data, limits.MAX_DEPTH)) or (
-                len(text) > limits.MAX_STRING_CHARS and _has_long_string(data)):
+        # A text with no more brackets than the limit cannot nest deeper, nor a short text hold
+        # a long string (both counted in C): the walk over the data is for the texts left.
+        depth_matters = text.count("{") + text.count("[") > limits.MAX_DEPTH
+        strings_matter = len(text) > limits.MAX_STRING_CHARS
+        if (depth_matters or strings_matter) and _beyond_limits(data, depth_matters, strings_matter):
             # The position-recording reader refuses it too, and says where.
             return None, [_depth_violation_json(text)]
         return Source(name, text, "json", data, build_table=lambda: _JsonPositions(text, data)), []
@@ -267,36 +272,27 @@ def _depth_violation_json(text: str) -> InputViolation:
     return InputViolation("APL004", f"nesting deeper than {limits.MAX_DEPTH} levels", 0, 1)
 
 
-def _has_long_string(data: Any) -> bool:
-    """Whether a key or string value is longer than MAX_STRING_CHARS (as _JsonReader counts)."""
-    stack = [data]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            if len(value) > limits.MAX_STRING_CHARS:
+def _beyond_limits(data: Any, depth_matters: bool, strings_matter: bool) -> bool:
+    """Whether parsed data nests deeper than MAX_DEPTH (the root is level 1) or holds a key or
+    string longer than MAX_STRING_CHARS, as _JsonReader counts them. One walk, a level at a
+    time (cheaper per node than a stack of (value, depth) pairs)."""
+    level, depth = [data], 1
+    while level:
+        below: list[Any] = []
+        for value in level:
+            if isinstance(value, dict):
+                if depth_matters and depth > limits.MAX_DEPTH:
+                    return True
+                if strings_matter and any(len(key) > limits.MAX_STRING_CHARS for key in value):
+                    return True
+                below.extend(value.values())
+            elif isinstance(value, list):
+                if depth_matters and depth > limits.MAX_DEPTH:
+                    return True
+                below.extend(value)
+            elif strings_matter and isinstance(value, str) and len(value) > limits.MAX_STRING_CHARS:
                 return True
-        elif isinstance(value, dict):
-            stack.extend(value)
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-    return False
-
-
-def _deeper_than(data: Any, limit: int) -> bool:
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict):
-            children = value.values()
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children
-                     if isinstance(child, (dict, list)))
+        level, depth = below, depth + 1
     return False
 
 
@@ -426,7 +422,6 @@ class _JsonReader:
         self.text = text
         self.table = PositionTable()
         self.duplicates: list[InputViolation] = []
-        self._lines: LineIndex | None = None
 
     def read(self) -> _JsonResult:
         text = self.text
@@ -546,9 +541,7 @@ class _JsonReader:
         return key, (pos, end), colon + 1
 
     def _line_col(self, offset: int) -> tuple[int, int]:
-        if self._lines is None:
-            self._lines = LineIndex(self.text)
-        return self._lines.line_col(offset)
+        return line_index(self.text).line_col(offset)
 
     def _string(self, pos: int) -> tuple[str, int]:
         match = _STRING.match(self.text, pos)
@@ -678,7 +671,7 @@ def _mark_offset(text: str, mark: Any) -> int:
     index = getattr(mark, "index", None)
     if isinstance(index, int) and 0 <= index <= len(text):
         return index
-    lines = LineIndex(text)
+    lines = line_index(text)
     line, column = getattr(mark, "line", 0), getattr(mark, "column", 0)
     if line < len(lines.starts):
         return min(lines.starts[line] + column, len(text))
@@ -698,7 +691,6 @@ class _YamlBuilder:
         self._anchors: dict[str, tuple[Any, JsonPath, int]] = {}
         self._aliases_used = 0
         self._expanded = 0
-        self._lines: LineIndex | None = None
 
     def build(self, yaml: Any) -> None:
         from yaml.constructor import SafeConstructor
@@ -804,7 +796,7 @@ class _YamlBuilder:
                 path = frame[1] + (key,)
                 seen = frame[5]
                 if key in seen and len(self.violations) <= limits.MAX_FINDINGS_PER_FILE:
-                    line, column = self._line_index().line_col(seen[key])
+                    line, column = line_index(self.text).line_col(seen[key])
                     self.violations.append(InputViolation(
                         "APL002", f"duplicate key {key!r} (first defined at {line}:{column}); "
                                   "only the last value is used", frame[4][0], frame[4][1]))
@@ -821,11 +813,6 @@ class _YamlBuilder:
         if alias_of is not None:
             self.table.aliases[path] = alias_of
         return path
-
-    def _line_index(self) -> LineIndex:
-        if self._lines is None:
-            self._lines = LineIndex(self.text)
-        return self._lines
 
     def _reindex_first_document(self) -> None:
         """Once a second document appears, the first one's paths gain the prefix 0."""

@@ -48,11 +48,11 @@ def scan(name: str, text: str) -> list[Directive]:
     """The directives in the YAML ``text`` of the file ``name``."""
     if MARK not in text:
         return []
-    from .source import LineIndex
+    from .source import line_index
 
     scalars, scanned_to = _scalar_ranges(text)
     starts = [start for start, _ in scalars]
-    lines = LineIndex(text)
+    lines = line_index(text)
     line_texts = re.split(r"\r\n|\r|\n", text)
     directives = []
     for match in _CANDIDATE.finditer(text):

@@ -13,7 +13,7 @@ import pytest
 
 from amplify_policy_lint.progress import Progress, for_stream
 
-from conftest import FIXTURES, ROOT, assert_no_traceback, run_cli
+from conftest import ROOT, assert_no_traceback, run_cli
 
 WARNING_ONLY = '{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}\n'  # APL102
 ERROR_TOO = '{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "x"}]}\n'  # + APL106

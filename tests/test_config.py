@@ -14,7 +14,6 @@ import pytest
 from amplify_policy_lint import cli
 from amplify_policy_lint.config import ConfigError, Settings, find_config, load_config, make_settings
 from amplify_policy_lint.globs import PathSpec
-from amplify_policy_lint.linter import lint_paths
 from amplify_policy_lint.model import Severity
 from amplify_policy_lint.principals import principal_groups
 

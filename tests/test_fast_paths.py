@@ -21,21 +21,12 @@ from amplify_policy_lint.config import Settings
 from amplify_policy_lint.evaluate import Decision, Tri, action_matches_statement, denied_on, evaluate
 from amplify_policy_lint.linter import lint_paths
 from amplify_policy_lint.policy import DocKind, make_document
-from amplify_policy_lint.source import parse_json
+from amplify_policy_lint.source import iter_nodes, parse_json
 
 from conftest import FIXTURES
 
 
 # --- the compact position table of a JSON text that parsed ----------------------------------
-
-def _paths(value, path=()):
-    yield path
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _paths(item, path + (index,))
 
 
 JSON_VALUES = st.recursive(
@@ -51,7 +42,7 @@ def test_compact_table_places_every_value_and_key_as_the_reader_does(value, inde
     text = json.dumps(value, indent=indent, ensure_ascii=False)
     reference = source_module._JsonReader(text).read().table
     compact = source_module._JsonPositions(text, json.loads(text))
-    for path in _paths(json.loads(text)):
+    for path, _ in iter_nodes(json.loads(text)):
         assert compact.value(path) == reference.value(path), path
         assert compact.key(path) == reference.key(path), path
     # Paths that are not in the document are not found (the caller then reports an ancestor).

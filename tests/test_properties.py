@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import NonInteractiveExampleWarning
 
 from amplify_policy_lint import source as source_module
-from amplify_policy_lint.source import parse_json, parse_yaml
+from amplify_policy_lint.source import iter_nodes, parse_json, parse_yaml
 
 from conftest import CORPUS, FIXTURES, ROOT, assert_no_traceback, run_cli
 
@@ -409,15 +409,6 @@ JSON_VALUES = st.recursive(
     max_leaves=30)
 
 
-def _paths(value, path=()):
-    yield path, value
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _paths(item, path + (index,))
-
 
 @scaled(200)
 @given(value=JSON_VALUES, indent=st.sampled_from([None, 0, 2, "\t"]))
@@ -428,7 +419,7 @@ def test_json_reader_agrees_with_the_stdlib_and_places_every_value(value, indent
     # The position table is built lazily; building it must never fail once the file parsed.
     reader = source_module._JsonReader(text).read()
     assert _equal(reader.data, json.loads(text))
-    for path, item in _paths(json.loads(text)):
+    for path, item in iter_nodes(json.loads(text)):
         start, end = source.value_range(path)
         assert 0 <= start < end <= len(text)
         assert _equal(json.loads(text[start:end]), item)
@@ -464,7 +455,7 @@ def test_yaml_reader_places_every_value_of_a_dumped_document(value):
     text = yaml.safe_dump(value, allow_unicode=True)
     source, problems = parse_yaml("p.yaml", text)
     assume(source is not None)
-    for path, _ in _paths(source.data):
+    for path, _ in iter_nodes(source.data):
         start, end = source.value_range(path)
         assert 0 <= start <= end <= len(text)
 

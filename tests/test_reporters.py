@@ -20,7 +20,7 @@ from amplify_policy_lint.linter import Report, lint_paths
 from amplify_policy_lint.model import FileError, Finding, Severity, Span
 from amplify_policy_lint.rules import BY_ID
 
-from conftest import FIXTURES, ROOT
+from conftest import ROOT
 
 GOLDEN = Path(__file__).parent / "golden"
 SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"

@@ -20,7 +20,7 @@ from ..model import JsonPath
 from ..policy import DocKind, is_intrinsic
 from ..source import Source
 from ..embedded import embed
-from .common import Collector, Pending, alternatives, get, list_items, relative_path, value_at
+from .common import NO_VALUE, Collector, Pending, alternatives, get, list_items, relative_path, value_at
 from .custom_policies import function_principal_id
 
 HOLDERS = {"AWS::IAM::Role": "role", "AWS::IAM::User": "user", "AWS::IAM::Group": "group"}
@@ -354,7 +354,7 @@ class Template:
 
 
 def _missing(value: Any) -> bool:
-    return value is None or value == {"Ref": "AWS::NoValue"}
+    return value is None or value == NO_VALUE
 
 
 def _index(path: JsonPath) -> str:

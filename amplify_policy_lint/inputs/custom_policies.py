@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from ..locate import Located, PrincipalInfo
+from ..locate import CUSTOM_POLICIES_NAME, Located, PrincipalInfo
 from ..policy import DocKind, make_document
 from ..source import Source
 
@@ -17,7 +17,7 @@ def function_principal_id(directory: str) -> str:
     """The principal id of an Amplify function's execution role, shared by the function's
     ``custom-policies.json`` and the ``LambdaExecutionRole`` of its template, so that the
     two join when they are linted together (a configured principal group)."""
-    return f"file:{os.path.join(directory, 'custom-policies.json')}"
+    return f"file:{os.path.join(directory, CUSTOM_POLICIES_NAME)}"
 
 
 def is_placeholder(data: object) -> bool:

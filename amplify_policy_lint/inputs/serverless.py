@@ -57,8 +57,6 @@ def _service_role(collector: Collector, data: dict) -> None:
             collector.incomplete(principal_id)
     elif role is not None:  # an existing role (name, ARN, variable): its policies are elsewhere
         collector.incomplete(principal_id)
-    if isinstance(role, dict) and is_intrinsic(role):
-        collector.incomplete(principal_id)
     if "iamRoleStatements" in provider:
         provider_documents += _statements(collector, ("provider", "iamRoleStatements"),
                                           provider.get("iamRoleStatements"), principal_id,

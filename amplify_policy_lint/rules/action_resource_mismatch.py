@@ -57,7 +57,7 @@ def _actions(item: Item, catalog: Any) -> tuple[ActionInfo, ...]:
     if token is None or catalog.check_action(token) is not ActionStatus.KNOWN:
         return ()
     service, _, name = token.partition(":")
-    if service == "*" or token == "*":
+    if service == "*":
         return ()
     if not wildcard.has_wildcard(name):
         info = catalog.action(service, name)

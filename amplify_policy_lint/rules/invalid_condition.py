@@ -5,6 +5,7 @@ from typing import Any, Iterator
 
 from ..conditions import (
     OPERATORS, Operator, is_iam_bool, is_iam_date, is_iam_number, is_ip_or_cidr, parse_operator,
+    well_formed_key,
 )
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, is_intrinsic
@@ -45,7 +46,7 @@ def _check_operator(name: str, block: Any, path: tuple) -> Iterator[Violation]:
     value_check = _VALUE_CHECKS.get(operator.family)
     for key, values in block.items():
         key_path = path + (key,)
-        if not _well_formed_key(key):
+        if not well_formed_key(key):
             yield Violation(key_path, {"key": key}, variant="malformed-key",
                             severity=Severity.WARNING, part="key")
         if value_check is None:
@@ -60,11 +61,6 @@ def _check_operator(name: str, block: Any, path: tuple) -> Iterator[Violation]:
                 value_path = key_path + (index,) if isinstance(values, list) else key_path
                 yield Violation(value_path, {"value": value, "operator": name, "expected": expected},
                                 variant="bad-value", severity=severity)
-
-
-def _well_formed_key(key: str) -> bool:
-    prefix, colon, rest = key.partition(":")
-    return bool(colon and prefix and rest) and not any(c.isspace() for c in key)
 
 
 def _has_variable(value: Any) -> bool:

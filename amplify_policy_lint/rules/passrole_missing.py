@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import amplify_arns, passrole
+from .. import amplify_arns, passrole, wildcard
 from ..evaluate import Decision, Grant, evaluate
 from ..grants import (
     absence_documents, grant_position, join, names_exactly, principal_phrase, reaches, statement_json,
@@ -78,7 +78,7 @@ def _violation(grant: Grant, entries: list[PassRoleEntry], principal: Principal,
                denial: Grant | None) -> Violation:
     entries = sorted(entries, key=_order)
     severity = entries[0].severity
-    if not any(names_exactly(grant, e.action) for e in entries) and not _names_ignoring_case(grant, entries):
+    if not _names_ignoring_case(grant, entries):
         # A wildcard or NotAction does not say the principal will make these calls (s3:* rarely
         # means PutBucketReplication): one level below what naming the action would be.
         severity = Severity.WARNING if severity is Severity.ERROR else Severity.INFO
@@ -110,7 +110,7 @@ def _violation(grant: Grant, entries: list[PassRoleEntry], principal: Principal,
 def _names_ignoring_case(grant: Grant, entries: list[PassRoleEntry]) -> bool:
     """A token that names one action in another case (lambda:createfunction) names it all the same."""
     value = grant.item.value if grant.item is not None else None
-    return value is not None and "*" not in value and "?" not in value and any(
+    return value is not None and not wildcard.has_wildcard(value) and any(
         value.lower() == e.action.lower() for e in entries)
 
 

@@ -29,9 +29,8 @@ def _elsewhere(catalog, prefix: str, name: str) -> str:
     Only services whose prefix extends this one's, or that it extends, are read."""
     siblings = [s for s in catalog.service_prefixes()
                 if s != prefix and (s.startswith(prefix) or prefix.startswith(s)) and len(s) > 2][:5]
-    found = [catalog.action(s, name).full_name for s in siblings if catalog.action(s, name) is not None]
+    found = [info.full_name for s in siblings if (info := catalog.action(s, name)) is not None]
     return f", but {join(found, 'or')} exists" if found else ""
-
 
 
 RULE = Rule(

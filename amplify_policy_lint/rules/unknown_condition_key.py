@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ..catalog import GLOBAL_CONDITION_KEYS, ActionStatus
+from ..conditions import well_formed_key
 from ..grants import join
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, Statement, is_intrinsic
@@ -24,7 +25,7 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
             if not isinstance(block, dict) or is_intrinsic(block):
                 continue
             for key in block:
-                if not isinstance(key, str) or not _well_formed(key):
+                if not isinstance(key, str) or not well_formed_key(key):
                     continue  # APL105 reports keys without a service prefix
                 if catalog.is_global_condition_key(key):
                     continue
@@ -38,11 +39,6 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
                     variant, args = problem
                     yield Violation(statement.path + ("Condition", operator, key),
                                     {"key": key, **args}, variant=variant, part="key")
-
-
-def _well_formed(key: str) -> bool:
-    prefix, colon, rest = key.partition(":")
-    return bool(colon and prefix and rest) and not any(c.isspace() for c in key)
 
 
 def _services(statement: Statement, catalog: Any) -> tuple[str, ...] | None:
@@ -94,7 +90,6 @@ def _problem(key: str, services: tuple[str, ...] | None, catalog: Any) -> tuple[
         # cognito-identity.amazonaws.com:aud), which such sessions carry in every request.
         return None
     return "other-service", {"owner": join(tuple(owners)), "services": join(services)}
-
 
 
 def _hint(key: str, definers: tuple[str, ...], catalog: Any) -> str:

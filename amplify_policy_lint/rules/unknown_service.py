@@ -20,7 +20,6 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
         yield Violation(item.path, {"action": item.value, "service": service, "hint": hint})
 
 
-
 RULE = Rule(
     id="APL201",
     name="unknown-service",
