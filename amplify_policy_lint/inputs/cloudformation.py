@@ -212,12 +212,17 @@ class Template:
 
     def _managed_arns(self, principal_id: str, value: Any, path: JsonPath) -> None:
         for _, arn in list_items(value, path):
-            target = self._ref(arn, "AWS::IAM::ManagedPolicy")
-            if target is None:
-                self.collector.incomplete(principal_id)  # an AWS managed or external policy
-            else:
-                self.managed_users.setdefault(target, []).append(principal_id)
-                self.attached.add(target)
+            self._use_managed(principal_id, arn)
+
+    def _use_managed(self, principal_id: str, value: Any) -> None:
+        """The template ManagedPolicy that ``value`` refers to extends the principal; anything
+        else (an AWS managed policy, a SAM policy template, a parameter) is not visible here."""
+        target = self._ref(value, "AWS::IAM::ManagedPolicy")
+        if target is None:
+            self.collector.incomplete(principal_id)
+        else:
+            self.managed_users.setdefault(target, []).append(principal_id)
+            self.attached.add(target)
 
     def _attachable(self, logical: str, kind: str, props: dict) -> None:
         targets = []
@@ -254,12 +259,7 @@ class Template:
                 self._documents(item, item_path, DocKind.IDENTITY,
                                 f"policy {_index(item_path)}of {kind} {self.where(logical)}", (principal_id,))
                 continue
-            target = self._ref(item, "AWS::IAM::ManagedPolicy")
-            if target is not None:
-                self.managed_users.setdefault(target, []).append(principal_id)
-                self.attached.add(target)
-            else:  # an AWS managed policy, a SAM policy template, a parameter: not visible here
-                self.collector.incomplete(principal_id)
+            self._use_managed(principal_id, item)
         if props.get("Connectors"):
             self.collector.incomplete(principal_id)
 
@@ -287,16 +287,10 @@ class Template:
                    principals: tuple[str, ...]) -> list[Pending | None]:
         """A document at ``path`` (through ``Fn::If``); principals holding one that cannot
         be read are incomplete."""
-        found: list[Pending | None] = []
         if value is None:
-            return found
-        for doc_path, _ in alternatives(value, path):
-            pending = self.collector.add(doc_path, kind, label, principals, source=self.source)
-            if pending is None:
-                for principal_id in principals:
-                    self.collector.incomplete(principal_id)
-            found.append(pending)
-        return found
+            return []
+        return [self.collector.add(doc_path, kind, label, principals, source=self.source)
+                for doc_path, _ in alternatives(value, path)]
 
     def _ref(self, value: Any, kind: str) -> str | None:
         """The logical id of a resource of ``kind`` that ``value`` references with Ref."""
@@ -328,11 +322,7 @@ class Template:
         for logical, users in self.managed_users.items():
             documents = self.managed.get(logical, [])
             for principal_id in users:
-                for pending in documents:
-                    if pending is None:
-                        self.collector.incomplete(principal_id)
-                    else:
-                        self.collector.attach(pending, principal_id)
+                self.collector.attach_all(documents, principal_id)
         for user, group in self.memberships:
             group_id = self.holders.get(group)
             if group_id is None:

@@ -2,7 +2,7 @@
 strings, CloudFormation's ``Fn::If`` alternatives, and lists of statements."""
 from __future__ import annotations
 
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from ..embedded import EmbeddedSource, embed, written
 from ..locate import Located, PrincipalInfo
@@ -48,9 +48,19 @@ class Collector:
         """A document at ``path`` of ``source`` (a mapping, or a JSON string parsed again).
 
         Returns None when nothing can be checked there: an intrinsic function, a string that
-        does not parse (reported as an input problem), a value of another type. Callers then
-        mark the principals incomplete: they hold a policy the linter cannot read.
+        does not parse (reported as an input problem), a value of another type. The
+        ``principals`` are then incomplete: they hold a policy the linter cannot read.
         """
+        pending = self._read(path, kind, label, principals, source, implicit_effect, data_override)
+        if pending is None:
+            for principal_id in principals:
+                self.incomplete(principal_id)
+        else:
+            self.pending.append(pending)
+        return pending
+
+    def _read(self, path: JsonPath, kind: DocKind, label: str, principals: tuple[str, ...],
+              source: Source | None, implicit_effect: str | None, data_override: Any) -> "Pending | None":
         source = source or self.source
         relative = relative_path(source, path)
         value = data_override if data_override is not None else value_at(source.data, relative)
@@ -68,12 +78,20 @@ class Collector:
         pending = Pending(dict(file=source.name, source=source, base=base, data=value, kind=kind,
                                 label=label, container=self.container,
                                 implicit_effect=implicit_effect), list(principals))
-        self.pending.append(pending)
         return pending
 
     def attach(self, pending: "Pending", principal_id: str) -> None:
         if principal_id not in pending.principals:
             pending.principals.append(principal_id)
+
+    def attach_all(self, documents: "Iterable[Pending | None]", principal_id: str) -> None:
+        """A policy's documents extend the principal; one that could not be read (None)
+        makes it incomplete."""
+        for pending in documents:
+            if pending is None:
+                self.incomplete(principal_id)
+            else:
+                self.attach(pending, principal_id)
 
     def documents(self) -> tuple[PolicyDocument, ...]:
         return tuple(make_document(principals=tuple(p.principals), **p.fields) for p in self.pending)

@@ -129,9 +129,8 @@ class Plan:
                     continue
                 name = block.get("name")
                 label = f"inline policy {name!r} of {resource.type} {resource.address}"
-                if self.collector.add(resource.path + ("inline_policy", index, "policy"), DocKind.IDENTITY,
-                                      label, (principal_id,)) is None:
-                    self.collector.incomplete(principal_id)
+                self.collector.add(resource.path + ("inline_policy", index, "policy"), DocKind.IDENTITY,
+                                   label, (principal_id,))
         for arn in _strings(values.get("managed_policy_arns")):
             self._attach_arn(principal_id, arn)
         if _unknown(resource, "managed_policy_arns") and resource.type == "aws_iam_role" \
@@ -145,13 +144,11 @@ class Plan:
     def _document(self, resource: _Resource, attribute: str, kind: DocKind, label: str,
                   principals: tuple[str, ...]) -> Pending | None:
         value = resource.values.get(attribute)
-        pending = None
         if isinstance(value, str) and value.strip():
-            pending = self.collector.add(resource.path + (attribute,), kind, label, principals)
-        if pending is None:  # unknown until apply, or not parseable
-            for principal_id in principals:
-                self.collector.incomplete(principal_id)
-        return pending
+            return self.collector.add(resource.path + (attribute,), kind, label, principals)
+        for principal_id in principals:  # unknown until apply
+            self.collector.incomplete(principal_id)
+        return None
 
     def _attachment(self, resource: _Resource, targets: tuple[str, ...]) -> None:
         arn = resource.values.get("policy_arn")
@@ -159,13 +156,14 @@ class Plan:
         if policy is None:
             policy = self._referenced(resource, "policy_arn", "aws_iam_policy")
         for principal_id in targets:
-            if policy is None:
-                self.collector.incomplete(principal_id)  # an AWS managed policy or one outside the plan
-            else:
-                self.policy_users.append((principal_id, policy))
+            self._use_policy(principal_id, policy)
 
     def _attach_arn(self, principal_id: str, arn: str) -> None:
-        policy = self._policy_by_arn(arn)
+        self._use_policy(principal_id, self._policy_by_arn(arn))
+
+    def _use_policy(self, principal_id: str, policy: str | None) -> None:
+        """The plan's policy extends the principal; None (an AWS managed policy, or one
+        outside the plan) makes it incomplete."""
         if policy is None:
             self.collector.incomplete(principal_id)
         else:
@@ -231,11 +229,7 @@ class Plan:
 
     def _link(self) -> None:
         for principal_id, policy in self.policy_users:
-            for pending in self.policies.get(policy, []):
-                if pending is None:
-                    self.collector.incomplete(principal_id)
-                else:
-                    self.collector.attach(pending, principal_id)
+            self.collector.attach_all(self.policies.get(policy, []), principal_id)
         # A policy attached to nothing in the plan is judged on its own, as a policy file is.
         attached = {policy for _, policy in self.policy_users}
         for address, documents in self.policies.items():
