@@ -21,6 +21,7 @@ import os
 from dataclasses import dataclass
 from typing import Collection, Iterable, Sequence
 
+from . import PROG
 from .config import ConfigError
 from .globs import posix_relative
 from .model import Finding, JsonPath
@@ -97,7 +98,23 @@ def _input_rules() -> frozenset[str]:
 
 
 def load(path: str) -> Baseline:
-    """The baseline at ``path``; a ConfigError (one line) when it is missing or malformed."""
+    """The baseline at ``path``; a ConfigError (one line) when it is missing or malformed.
+
+    A run asks twice (the command line checks it before linting, the filter stage uses it
+    after): the file is read once while it stays unchanged."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return _load(path)  # reports why
+    return _load_unchanged(path, os.path.abspath(path), status.st_mtime_ns, status.st_size)
+
+
+@functools.lru_cache(maxsize=1)
+def _load_unchanged(path: str, absolute: str, mtime_ns: int, size: int) -> Baseline:
+    return _load(path)
+
+
+def _load(path: str) -> Baseline:
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
@@ -247,5 +264,5 @@ def render(entries: Iterable[Entry]) -> str:
         lines.append("    " + line)
     body = ",\n".join(lines)
     entries_text = f"[\n{body}\n  ]" if lines else "[]"
-    return (f'{{\n  "version": {VERSION},\n  "tool": "amplify-policy-lint",\n'
+    return (f'{{\n  "version": {VERSION},\n  "tool": "{PROG}",\n'
             f'  "entries": {entries_text}\n}}\n')

@@ -11,11 +11,10 @@ import os
 import sys
 from typing import Sequence
 
-from . import __version__
+from . import PROG, __version__
 from .model import Severity
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
-PROG = "amplify-policy-lint"
 
 
 class _Parser(argparse.ArgumentParser):

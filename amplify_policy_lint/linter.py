@@ -9,7 +9,7 @@ import itertools
 import os
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
-from . import limits
+from . import PROG, limits
 from .config import Settings
 from .discover import discover
 from .locate import Hints, Located, PrincipalInfo, locate, looks_policy_bearing
@@ -219,7 +219,7 @@ def lint_file(name: str, plan: Plan) -> FileOutcome:
         report.notes.append(f"{name}: skipped: mentions no Statement, Resources or template keys")
         return FileOutcome(report)
     fmt = file_format(name, text)
-    if fmt == "yaml" and "amplify-policy-lint:" in text:  # inline directives (suppress.py)
+    if fmt == "yaml" and f"{PROG}:" in text:  # inline directives (suppress.py)
         from .suppress import scan
 
         report.directives.extend(scan(name, text))

@@ -7,12 +7,12 @@ keyed by lower-case action name; the ``_meta`` entry describes the table and is 
 from __future__ import annotations
 
 import json
-import os
 from functools import lru_cache
 from typing import Iterable, Mapping, NamedTuple
 
 from . import wildcard
 from .model import Severity
+from .package_data import read_text
 
 PASS_ROLE = "iam:PassRole"
 
@@ -38,21 +38,9 @@ class PassRoleEntry(NamedTuple):
 @lru_cache(maxsize=1)
 def _raw() -> Mapping[str, Mapping]:
     """The table as written, keyed by lower-case action name (entries are built on use)."""
-    raw = json.loads(_read_data("data", "passrole_actions.json"))
+    raw = json.loads(read_text("data", "passrole_actions.json"))
     raw.pop("_meta", None)
     return raw
-
-
-def _read_data(*parts: str) -> str:
-    # Read beside this module: importing importlib.resources costs a hook run more than the
-    # read itself. It remains the way for a package that is not unpacked on disk (a zip).
-    try:
-        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), *parts), encoding="utf-8") as handle:
-            return handle.read()
-    except OSError:
-        from importlib import resources
-
-        return resources.files(__package__).joinpath(*parts).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=None)

@@ -10,14 +10,13 @@ INTERVAL = 0.1  # seconds between redraws
 
 
 class Progress:
-    def __init__(self, stream: TextIO, threshold: int = THRESHOLD) -> None:
+    def __init__(self, stream: TextIO) -> None:
         self.stream = stream
-        self.threshold = threshold
         self.shown = False
         self._last = 0.0
 
     def __call__(self, done: int, total: int) -> None:
-        if total <= self.threshold:
+        if total <= THRESHOLD:
             return
         now = time.monotonic()
         if done < total and now - self._last < INTERVAL:

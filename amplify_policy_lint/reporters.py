@@ -12,12 +12,12 @@ import json
 import os
 from typing import Callable, Sequence
 
+from . import PROG
 from .linter import Report
 from .model import Finding, Rule, Severity
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _RESET = "\033[0m"
-PROG = "amplify-policy-lint"
 
 
 # ---------------------------------------------------------------------------------------------

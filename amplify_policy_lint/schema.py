@@ -29,10 +29,9 @@ class Intrinsic(str):
 
 @functools.lru_cache(maxsize=None)
 def load_schema() -> dict[str, Any]:
-    from importlib import resources  # only an invalid document needs the schema itself
+    from .package_data import read_text  # only an invalid document needs the schema itself
 
-    text = resources.files(__package__).joinpath("schemas/policy.schema.json").read_text("utf-8")
-    return json.loads(text)
+    return json.loads(read_text("schemas", "policy.schema.json"))
 
 
 @functools.lru_cache(maxsize=None)

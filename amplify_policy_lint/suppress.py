@@ -17,8 +17,10 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from . import PROG
+
 # Files whose text lacks this are not scanned at all.
-MARK = "amplify-policy-lint:"
+MARK = f"{PROG}:"
 # Every '#' that starts a directive-looking text (a lookahead, so that a quoted one does not
 # hide a real directive later on the same line).
 _CANDIDATE = re.compile(r"#(?=[ \t]*amplify-policy-lint:)")

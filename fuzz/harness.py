@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Sequence
 
 from amplify_policy_lint import linter, reporters
 from amplify_policy_lint.config import Settings
@@ -71,14 +70,6 @@ def lint_bytes(directory: str, name: str, data: bytes, kind: str = "auto",
     result = Outcome(findings, errors, file_text(data))
     check(result)
     return result
-
-
-def lint_paths(paths: Sequence[str], kind: str = "auto") -> linter.Report:
-    report = linter.lint_paths(list(paths), plan_for(kind).settings)
-    internal = [f"{e.file}: {e.message}" for e in report.errors if "internal error" in e.message]
-    if internal:
-        raise InvariantBroken("; ".join(internal))
-    return report
 
 
 def file_text(data: bytes) -> str:

@@ -316,3 +316,9 @@ def test_junit_without_findings_has_one_passing_case():
     root = ET.fromstring(reporters.junit(Report()).encode("utf-8"))
     cases = root.findall("testsuite/testcase")
     assert len(cases) == 1 and not list(cases[0])
+
+
+def test_every_reporter_is_a_format_the_command_line_offers():
+    from amplify_policy_lint import cli, reporters
+
+    assert cli.FORMATS == tuple(reporters.REPORTERS)
