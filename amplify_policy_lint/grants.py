@@ -70,6 +70,16 @@ def grant_position(grant: Grant, from_file: str | None) -> str:
     return position(grant.document, grant.path, "key" if grant.on_key else "value", from_file)
 
 
+def under_condition(grant: Grant) -> str:
+    """The words a message adds after a grant made under a Condition."""
+    return " (under a condition)" if grant.conditional else ""
+
+
+def denied_by(denial: Grant, grant: Grant) -> dict[str, str]:
+    """Message arguments naming the Deny that overrides ``grant``: its token and where it is."""
+    return {"deny_token": token_text(denial), "deny": grant_position(denial, grant.document.file)}
+
+
 def join(names: Sequence[str], conjunction: str = "and") -> str:
     """Names as a sentence writes them: "a", "a and b", "a, b and c" (also for APL201/APL202's
     suggestions, with "or")."""

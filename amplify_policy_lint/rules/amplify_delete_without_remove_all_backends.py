@@ -17,8 +17,8 @@ from .. import amplify_arns
 from ..amplify_arns import AppScope, ScopeIndex
 from ..evaluate import Decision, Evaluation, Grant, denied_on, evaluate
 from ..grants import (
-    absence_documents, grant_position, join, names_exactly, principal_phrase, statement_json, token_key,
-    token_text, unique, violation_at,
+    absence_documents, denied_by, grant_position, join, names_exactly, principal_phrase, statement_json,
+    token_key, token_text, under_condition, unique, violation_at,
 )
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, Principal
@@ -96,7 +96,7 @@ def _judge(token: _Token, scopes: tuple[AppScope, ...], remove: Evaluation,
         granted = f"{token_text(grant)} grants {join(token.actions)}"
     args = {
         "grant": granted,
-        "cond": " (under a condition)" if grant.conditional else "",
+        "cond": under_condition(grant),
         "principal": principal_phrase(principal, grant),
         "fix": join(unique(_quoted(s.backend_arn()) for s in scopes)),
     }
@@ -125,7 +125,7 @@ def _denied(grant: Grant, args: dict, evaluation: Evaluation) -> Violation | Non
     denial = next((d for d in evaluation.denials if not d.conditional), None)
     if denial is None:  # pragma: no cover - DENIED always comes with an unconditional denial
         return None
-    args.update(deny_token=token_text(denial), deny=grant_position(denial, grant.document.file))
+    args.update(denied_by(denial, grant))
     return violation_at(grant, args, variant="denied")
 
 

@@ -17,8 +17,8 @@ from typing import Iterator
 from .. import amplify_arns, passrole, wildcard
 from ..evaluate import Decision, Grant, evaluate
 from ..grants import (
-    absence_documents, grant_position, join, names_exactly, principal_phrase, reaches, statement_json,
-    token_key, token_text, unique, violation_at,
+    absence_documents, denied_by, join, names_exactly, principal_phrase, reaches,
+    statement_json, token_key, token_text, under_condition, unique, violation_at,
 )
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..passrole import PASS_ROLE, PassRoleEntry
@@ -97,11 +97,11 @@ def _violation(grant: Grant, entries: list[PassRoleEntry], principal: Principal,
             what = f"{token} grants {join(named)}, which pass a role"
     args = {
         "what": what,
-        "cond": " (under a condition)" if grant.conditional else "",
+        "cond": under_condition(grant),
         "principal": principal_phrase(principal, grant),
     }
     if denial is not None:
-        args.update(deny_token=token_text(denial), deny=grant_position(denial, grant.document.file))
+        args.update(denied_by(denial, grant))
         return violation_at(grant, args, variant="denied", severity=severity)
     return violation_at(grant, args, variant="missing", severity=severity,
                         detail=_snippet(grant, entries))

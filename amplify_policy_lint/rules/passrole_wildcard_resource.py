@@ -21,7 +21,7 @@ from typing import Any, Iterator
 from .. import wildcard
 from ..amplify_arns import patterns_overlap
 from ..evaluate import Decision, Grant, action_matches_statement, evaluate, Tri
-from ..grants import names_exactly, reaches, statement_json, token_text, violation_at
+from ..grants import names_exactly, reaches, statement_json, token_text, under_condition, violation_at
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..passrole import PASS_ROLE
 from ..policy import DocKind, PolicyDocument, Statement
@@ -129,7 +129,7 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
             continue
         shown = "every role (NotResource lists no role)" if resource == "NotResource" else f"'{resource}'"
         yield violation_at(grant, {"allows": allows(grant), "resource": shown,
-                                   "cond": " (under a condition)" if grant.conditional else ""},
+                                   "cond": under_condition(grant)},
                            detail=_SNIPPET)
 
 
