@@ -143,3 +143,11 @@ def test_sub_literal_escape():
 ])
 def test_which_conditions_restrict_the_caller(condition, verdict):
     assert restricts(condition, RESTRICTING_KEYS) is verdict
+
+
+def test_a_custom_policies_file_named_with_a_leading_dot_slash_joins_its_template(tmp_path, monkeypatch):
+    # The template beside it is found under its normalised name; the role must be one all the same.
+    monkeypatch.chdir(tmp_path)
+    write_amplify_function(tmp_path, ["amplifybackend:RemoveAllBackends"], ["amplify:DeleteApp"])
+    report = lint_paths(["./amplify/backend/function/cleanup/custom-policies.json"], Settings(select=("APL301",)))
+    assert report.findings == [] and report.files_checked == 1

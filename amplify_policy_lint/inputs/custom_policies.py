@@ -16,8 +16,9 @@ from ..source import Source
 def function_principal_id(directory: str) -> str:
     """The principal id of an Amplify function's execution role, shared by the function's
     ``custom-policies.json`` and the ``LambdaExecutionRole`` of its template, so that the
-    two join when they are linted together (a configured principal group)."""
-    return f"file:{os.path.join(directory, CUSTOM_POLICIES_NAME)}"
+    two join when they are linted together (a configured principal group), however the
+    directory is written (``./amplify/...`` or ``amplify/...``)."""
+    return f"file:{os.path.join(os.path.normpath(directory), CUSTOM_POLICIES_NAME)}"
 
 
 def is_placeholder(data: object) -> bool:
