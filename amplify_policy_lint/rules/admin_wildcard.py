@@ -16,7 +16,7 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     if any(_bounds_everything(statement) for statement in document.statements):
         return
     for statement in document.statements:
-        if statement.effect != "Allow" or not _every_resource(statement) or _limits_actions(statement):
+        if statement.effect != "Allow" or not every_resource(statement) or _limits_actions(statement):
             continue
         when = " under a Condition" if statement.conditional else ""
         if statement.action_key == "NotAction":
@@ -67,7 +67,7 @@ def _is_true(value: object) -> bool:
     return bool(values) and all(v is True or (isinstance(v, str) and v.lower() == "true") for v in values)
 
 
-def _every_resource(statement: Statement) -> bool:
+def every_resource(statement: Statement) -> bool:
     """Resource "*" (or an entry that matches every ARN), or a NotResource that excludes some."""
     if statement.resource_key is None or statement.data.get(statement.resource_key) is None:
         return False

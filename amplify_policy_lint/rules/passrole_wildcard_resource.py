@@ -25,6 +25,7 @@ from ..grants import names_exactly, reaches, statement_json, token_text, under_c
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..passrole import PASS_ROLE
 from ..policy import DocKind, PolicyDocument, Statement
+from .admin_wildcard import every_resource
 
 
 def passrole_grants(document: PolicyDocument, catalog: Any) -> list[Grant]:
@@ -42,14 +43,11 @@ def passrole_grants(document: PolicyDocument, catalog: Any) -> list[Grant]:
 
 
 def is_admin_token(grant: Grant) -> bool:
-    """A token APL403 reports as admin: ``*``/``*:*``, or NotAction, on ``Resource: "*"``."""
-    statement = grant.statement
-    on_everything = statement.resource_key == "Resource" and any(
-        item.value is not None and wildcard.compile(item.value).matches_everything
-        for item in statement.resources)
-    if not on_everything:
+    """A token APL403 reports as admin: ``*``/``*:*``, or NotAction, on every resource (as
+    APL403 judges it: ``*``, ``arn:aws:*:*:*:*``, or a NotResource that excludes some)."""
+    if not every_resource(grant.statement):
         return False
-    return grant.item is None or grant.item.value in ("*", "*:*")  # exactly what APL403 reports
+    return grant.item is None or grant.item.value in ("*", "*:*")
 
 
 def allows(grant: Grant) -> str:
