@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Collection, Sequence
 
 from .config import Settings
-from .model import Finding, Rule, Scope, Severity, Span
+from .model import Finding, Rule, Scope, Severity, Span, one_line
 
 UNUSED_SUPPRESSION = Rule(
     id="APL900",
@@ -176,7 +176,7 @@ def _unused_entries(baseline, unused, enabled: Collection[str], scope: Sequence[
 
 def _meta(where: str, span: Span, variant: str, /, **args: object) -> Finding:
     rule = UNUSED_SUPPRESSION
-    return Finding(where, span, rule, rule.severity, rule.messages[variant].format(**args))
+    return Finding(where, span, rule, rule.severity, one_line(rule.messages[variant].format(**args)))
 
 
 def _path_text(path) -> str:

@@ -13,7 +13,7 @@ from . import PROG, limits
 from .config import Settings
 from .discover import discover
 from .locate import Hints, Located, PrincipalInfo, locate, looks_policy_bearing
-from .model import Context, FileError, Finding, Rule, Scope, Severity, Span, Violation
+from .model import Context, FileError, Finding, Rule, Scope, Severity, Span, Violation, one_line
 from .policy import PolicyDocument, Principal
 from .rules import BY_ID
 from .source import InputProblem, InputViolation, decode, decode_loosely, line_index, parse
@@ -315,7 +315,7 @@ def _os_error_text(exc: OSError) -> str:
 def _input_finding(name: str, text: str, problem: InputViolation, plan: Plan) -> Finding | None:
     rule = BY_ID[problem.rule_id]
     span = line_index(text).span(problem.start, problem.end)
-    return Finding(name, span, rule, plan.settings.severity_of(rule, rule.severity), _one_line(problem.message),
+    return Finding(name, span, rule, plan.settings.severity_of(rule, rule.severity), one_line(problem.message),
                    token=_token(text, problem.start, problem.end))
 
 
@@ -389,19 +389,9 @@ def _finding(rule: Rule, document: PolicyDocument, violation: Violation, plan: P
     start, end = source.value_range(tuple(document.base) + tuple(violation.path), violation.part)
     span = source.offset_span(start, end)
     severity = plan.settings.severity_of(rule, violation.severity or rule.severity)
-    return Finding(document.file, span, rule, severity, _one_line(rule.message(violation)),
+    return Finding(document.file, span, rule, severity, one_line(rule.message(violation)),
                    tuple(document.base) + tuple(violation.path), violation.detail,
                    token=_token(source.text, start, end))
-
-
-# Line breaks and other control characters that a message may quote from the file: escaped, so
-# that every finding stays one line of text output (and one GitHub/GitLab annotation).
-_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, 0x85)}
-_ESCAPES.update({0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r", 0x2028: "\\u2028", 0x2029: "\\u2029"})
-
-
-def _one_line(message: str) -> str:
-    return message.translate(_ESCAPES)
 
 
 def _token(text: str, start: int, end: int) -> str:

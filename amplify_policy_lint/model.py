@@ -166,3 +166,14 @@ class FileError:
 
     file: str
     message: str
+
+
+# Line breaks and other control characters that a message may quote from the file: escaped, so
+# that every finding stays one line of text output (and one GitHub/GitLab annotation).
+_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, 0x85)}
+_ESCAPES.update({0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r", 0x2028: "\\u2028", 0x2029: "\\u2029"})
+
+
+def one_line(message: str) -> str:
+    """A message as one line: what every finding's message is, whatever a file put in it."""
+    return message.translate(_ESCAPES)

@@ -40,7 +40,9 @@ def text(report: Report, colour: bool = False, verbose: bool = False) -> str:
 
 
 def _one_line(message: str) -> str:
-    """One finding, one line: line breaks in a message are shown as ``\\n``."""
+    """One finding, one line: line breaks in a message are shown as ``\\n``. (Findings the
+    linter makes are one line already, see model.one_line; this keeps a Report built by other
+    code from breaking the text format.)"""
     if "\n" in message or "\r" in message:
         message = message.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
     return message
