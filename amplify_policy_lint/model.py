@@ -104,6 +104,8 @@ class Rule:
     example_name: str = "policy.json"
     example_encoding: str = "utf-8"
     references: tuple[str, ...] = ()
+    # The IAM Access Analyzer ValidatePolicy issue codes this rule covers (DESIGN.md section 12).
+    access_analyzer: tuple[str, ...] = ()
 
     def message(self, violation: Violation) -> str:
         return self.messages[violation.variant].format(**violation.args)
