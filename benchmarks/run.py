@@ -22,7 +22,13 @@ What it measures (each figure is the median of --runs cold processes):
      cfn-lint gets the list of template files (it does not walk folders);
   4. peak memory (max RSS) for 2 and 3;
   5. scaling over 1x, 4x and 16x copies of the managed-policy corpus, and --jobs 2 against
-     --jobs 1 on the 16x copy.
+     --jobs 1 on the 16x copy;
+  6. source inputs, each against its floor (the same files read and parsed by the parser
+     alone, in one process of the same interpreter): an Amplify Gen 2 `backend.ts` with IAM
+     (tree-sitter-typescript), a Terraform module directory of 100 `.tf` files (tree-sitter-hcl),
+     and the CloudFormation corpus (the JSON reader and PyYAML's compose); and 300 `.ts` files
+     without IAM against 300 small non-policy JSON files (both skipped by a byte search).
+     checkov is the Terraform peer when it installs (--skip-peers leaves it out).
 It never runs in the test suite. Standard library only.
 """
 from __future__ import annotations
@@ -44,6 +50,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 PEERS_VENV = HERE / ".peers-venv"
 BENCH_VENV = HERE / ".bench-venv"
 PEER_PACKAGES = ["parliament==1.6.4", "setuptools<81", "cfn-lint"]
+CHECKOV_VENV = HERE / ".checkov-venv"
 
 # Runs one command and prints its wall time and its peak memory, as JSON on stdout, so that
 # each measurement is a fresh process and the RSS is that command's alone.
@@ -64,6 +71,156 @@ for directory, _, names in os.walk(sys.argv[1]):
             with open(os.path.join(directory, name), encoding="utf-8") as handle:
                 json.load(handle)
 """
+
+
+# The parse-only floors: every file of a folder read and parsed by the parser our reader uses,
+# nothing else, so that a ratio says what the linter adds on top of parsing.
+_TREE_SITTER_FLOOR = r"""
+import os, sys, importlib
+import tree_sitter
+grammar = importlib.import_module(sys.argv[1])
+language = tree_sitter.Language(getattr(grammar, sys.argv[2])())
+parser = tree_sitter.Parser(language)
+for directory, _, names in os.walk(sys.argv[3]):
+    for name in sorted(names):
+        if name.endswith(tuple(sys.argv[4].split(","))):
+            with open(os.path.join(directory, name), "rb") as handle:
+                parser.parse(handle.read())
+"""
+
+_TEMPLATE_FLOOR = r"""
+import json, os, sys
+import yaml
+loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+for directory, _, names in os.walk(sys.argv[1]):
+    for name in sorted(names):
+        path = os.path.join(directory, name)
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+        if name.endswith(".json"):
+            try:
+                json.loads(text)
+            except ValueError:
+                pass
+        elif name.endswith((".yaml", ".yml", ".template")):
+            try:
+                list(yaml.compose_all(text, Loader=loader))
+            except yaml.YAMLError:
+                pass
+"""
+
+# An Amplify Gen 2 backend as the field study saw them: statements attached to a function's
+# role, the signed-in role, a group role and a new Role, a Step Functions task, tokens.
+_BACKEND_TS = """import { defineBackend } from '@aws-amplify/backend';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Stack } from 'aws-cdk-lib';
+import { auth } from './auth/resource';
+import { data } from './data/resource';
+import { storage } from './storage/resource';
+import { sayHello } from './functions/say-hello/resource';
+
+const backend = defineBackend({ auth, data, storage, sayHello });
+const stack = Stack.of(backend.sayHello.resources.lambda);
+
+backend.sayHello.resources.lambda.addToRolePolicy(
+  new PolicyStatement({
+    actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+    resources: [`arn:aws:bedrock:${stack.region}::foundation-model/*`],
+  }),
+);
+backend.auth.resources.authenticatedUserIamRole.addToPrincipalPolicy(
+  new PolicyStatement({
+    effect: Effect.ALLOW,
+    actions: ['s3:GetObject', 's3:PutObject'],
+    resources: [`${backend.storage.resources.bucket.bucketArn}/private/*`],
+  }),
+);
+backend.auth.resources.groups['ADMINS'].role.addToPrincipalPolicy(
+  new PolicyStatement({ actions: ['amplify:DeleteApp', 'amplifybackend:RemoveAllBackends'], resources: ['*'] }),
+);
+const deployer = new Role(stack, 'Deployer', { assumedBy: new ServicePrincipal('codebuild.amazonaws.com') });
+deployer.addToPolicy(new PolicyStatement({ actions: ['amplify:CreateApp', 'iam:PassRole'], resources: ['*'] }));
+new tasks.CallAwsService(stack, 'Head', {
+  service: 's3', action: 'headObject', iamResources: ['*'],
+  parameters: { Bucket: 'b', Key: 'k' },
+});
+"""
+
+_UNRELATED_TS = """import {{ useState }} from 'react';
+
+export function Counter{n}(props: {{ start: number }}) {{
+  const [count, setCount] = useState(props.start);
+  return {{ count, increment: () => setCount(count + {n}) }};
+}}
+"""
+
+_UNRELATED_JSON = '{{"name": "component-{n}", "version": "1.0.{n}", "private": true}}\n'
+
+# A Terraform module file with IAM (every third file), or without.
+_IAM_TF = """data "aws_iam_policy_document" "assume_{n}" {{
+  statement {{
+    actions = ["sts:AssumeRole"]
+    principals {{
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }}
+  }}
+}}
+
+resource "aws_iam_role" "fn_{n}" {{
+  name               = "fn-{n}"
+  assume_role_policy = data.aws_iam_policy_document.assume_{n}.json
+}}
+
+resource "aws_iam_role_policy" "fn_{n}" {{
+  role = aws_iam_role.fn_{n}.id
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Effect   = "Allow"
+      Action   = ["s3:GetObject", "s3:PutObject", "sqs:SendMessage"]
+      Resource = ["arn:aws:s3:::${{var.bucket}}/*", aws_sqs_queue.q_{n}.arn]
+    }}]
+  }})
+}}
+
+resource "aws_sqs_queue" "q_{n}" {{
+  name = "q-{n}"
+}}
+"""
+
+_PLAIN_TF = """variable "name_{n}" {{
+  type    = string
+  default = "service-{n}"
+}}
+
+resource "aws_s3_bucket" "b_{n}" {{
+  bucket = "${{var.name_{n}}}-assets"
+  tags = {{
+    Name = var.name_{n}
+  }}
+}}
+
+output "bucket_{n}" {{
+  value = aws_s3_bucket.b_{n}.id
+}}
+"""
+
+
+def write_source_inputs(base: Path) -> dict[str, Path]:
+    """The generated TypeScript and Terraform inputs (fresh text, no project's code)."""
+    folders = {name: base / name for name in ("gen2", "ts300", "json300", "tf100")}
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    (folders["gen2"] / "backend.ts").write_text(_BACKEND_TS)
+    for n in range(300):
+        (folders["ts300"] / f"component{n}.ts").write_text(_UNRELATED_TS.format(n=n))
+        (folders["json300"] / f"component{n}.json").write_text(_UNRELATED_JSON.format(n=n))
+    for n in range(100):
+        text = _IAM_TF if n % 3 == 0 else _PLAIN_TF
+        (folders["tf100"] / f"main{n}.tf").write_text(text.format(n=n))
+    return folders
 
 
 # `parliament --directory DIR --include_policy_extension json`, minus the stop at the first
@@ -154,6 +311,19 @@ def ensure_peers() -> Path | None:
     return PEERS_VENV / "bin"
 
 
+def ensure_checkov() -> Path | None:
+    """checkov in its own environment (it pins many packages); None when it cannot install."""
+    checkov = CHECKOV_VENV / "bin" / "checkov"
+    if not checkov.exists():
+        print(f"creating {CHECKOV_VENV} for checkov ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(CHECKOV_VENV)], check=True)
+        done = subprocess.run([str(CHECKOV_VENV / "bin" / "python"), "-m", "pip", "install", "-q", "checkov"])
+        if done.returncode != 0 or not checkov.exists():
+            print("could not install checkov; skipping it", file=sys.stderr)
+            return None
+    return checkov
+
+
 def copies(source: Path, times: int, into: Path) -> Path:
     target = into / f"x{times}"
     if not target.exists():
@@ -175,6 +345,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7, help="cold runs per figure (median; default 7)")
     parser.add_argument("--skip-peers", action="store_true", help="do not run parliament and cfn-lint")
     parser.add_argument("--skip-scaling", action="store_true", help="do not run the 4x/16x copies")
+    parser.add_argument("--skip-sources", action="store_true",
+                        help="do not run the TypeScript, Terraform and template-floor figures")
     parser.add_argument("--json", type=Path, default=HERE / "results" / "latest.json",
                         help="where to write the figures (default: benchmarks/results/latest.json)")
     args = parser.parse_args()
@@ -213,6 +385,10 @@ def main() -> int:
             figures["templates"] = measure(linter(command, str(templates)), runs, env)
             rows.append(("534 CloudFormation templates", _s(figures["templates"]),
                          f"peak {figures['templates']['peak_mib']:.0f} MiB", ""))
+
+        if not args.skip_sources:
+            rows.extend(source_figures(python, command, Path(scratch), templates, runs, env, figures,
+                                       with_peers=not args.skip_peers))
 
         peers = None if args.skip_peers else ensure_peers()
         if peers is not None:
@@ -261,6 +437,41 @@ def main() -> int:
 
 def _shorten(command: str) -> str:
     return command if len(command) <= 300 else command[:300] + " ..."
+
+
+def source_figures(python: str, command: list[str], scratch: Path, templates: Path, runs: int,
+                   env: dict, figures: dict, with_peers: bool) -> list[tuple[str, str, str, str]]:
+    """Section 6 of the docstring: each source input against its parse-only floor."""
+    rows = []
+    folders = write_source_inputs(scratch / "sources")
+    floors = {
+        "gen2": ["tree_sitter_typescript", "language_typescript", ".ts"],
+        "tf100": ["tree_sitter_hcl", "language", ".tf"],
+    }
+    labels = {"gen2": "Gen 2 backend.ts with IAM", "tf100": "Terraform module, 100 .tf files"}
+    for name, (module, function, suffix) in floors.items():
+        floor = measure([python, "-c", _TREE_SITTER_FLOOR, module, function, str(folders[name]), suffix],
+                        runs, env)
+        ours = measure(linter(command, str(folders[name])), runs, env)
+        figures[f"{name}_floor"], figures[name] = floor, ours
+        rows.append((labels[name], _s(ours), f"{ratio(ours, floor):.2f}x parse-only floor", "<= 3x"))
+    figures["json300"] = measure(linter(command, str(folders["json300"])), runs, env)
+    figures["ts300"] = measure(linter(command, str(folders["ts300"])), runs, env)
+    rows.append(("300 .ts files without IAM", _s(figures["ts300"]),
+                 f"{ratio(figures['ts300'], figures['json300']):.2f}x 300 non-policy JSON files", "<= 1.5x"))
+    if templates.is_dir():
+        figures["templates_floor"] = measure([python, "-c", _TEMPLATE_FLOOR, str(templates)], runs, env)
+        if "templates" not in figures:
+            figures["templates"] = measure(linter(command, str(templates)), runs, env)
+        rows.append(("CloudFormation corpus vs parse floor", _s(figures["templates"]),
+                     f"{ratio(figures['templates'], figures['templates_floor']):.2f}x JSON/YAML parse only", ""))
+    checkov = ensure_checkov() if with_peers else None
+    if checkov is not None:
+        figures["checkov_tf100"] = measure([str(checkov), "--quiet", "--compact", "--framework", "terraform",
+                                            "-d", str(folders["tf100"])], runs, env, ok=(0, 1))
+        rows.append(("checkov, the same 100 .tf files", _s(figures["checkov_tf100"]),
+                     f"ours is {ratio(figures['checkov_tf100'], figures['tf100']):.1f}x faster", ""))
+    return rows
 
 
 def _s(figure: dict) -> str:
