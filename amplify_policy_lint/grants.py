@@ -10,8 +10,9 @@ import weakref
 from typing import Any, Iterable, Sequence
 
 from . import wildcard
-from .evaluate import Grant
+from .evaluate import Decision, Grant, evaluate
 from .model import Context, JsonPath, Violation
+from .passrole import PASS_ROLE
 from .policy import DocKind, PolicyDocument, Principal, Statement
 
 
@@ -158,3 +159,34 @@ def _compute_patterns(catalog: Any, action: str) -> tuple[str, ...] | None:
             return None
         patterns.append(wildcard.variables_as_stars(known.arn_pattern))
     return tuple(patterns)
+
+
+# PassRole grants worth judging (APL303, APL304).
+
+def passrole_grants(document: PolicyDocument, catalog: Any) -> list[Grant]:
+    """The Allow tokens of an identity document that grant iam:PassRole and are worth judging
+    (APL303 and APL304 share this): not admin tokens, not when the document denies it, and
+    only where the statement's Resource surely can name a role (``"*"`` on an SNS topic
+    ``!Ref`` passes no role)."""
+    if document.kind is not DocKind.IDENTITY:
+        return []
+    evaluation = evaluate([document], PASS_ROLE)
+    if evaluation.decision is Decision.DENIED:
+        return []
+    return [g for g in evaluation.grants
+            if not is_admin_token(g) and reaches(g.statement, PASS_ROLE, catalog, unknown=False)]
+
+
+def is_admin_token(grant: Grant) -> bool:
+    """A token APL403 reports as admin: ``*``/``*:*``, or NotAction, on every resource (as
+    APL403 judges it: ``*``, ``arn:aws:*:*:*:*``, or a NotResource that excludes some)."""
+    if not grant.statement.every_resource():
+        return False
+    return grant.item is None or grant.item.value in ("*", "*:*")
+
+
+def passrole_allows(grant: Grant) -> str:
+    """The start of a message: "'iam:PassRole' is allowed" or "'iam:*' allows iam:PassRole"."""
+    if names_exactly(grant, PASS_ROLE):
+        return f"{token_text(grant)} is allowed"
+    return f"{token_text(grant)} allows {PASS_ROLE}"

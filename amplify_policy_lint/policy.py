@@ -2,6 +2,50 @@
 
 Normalising never fails: a value of the wrong type becomes an ``Item`` with ``value=None``
 (the schema check reports it once; every other rule simply cannot decide and stays quiet).
+
+Rules read statements through this model, never through the raw ``Statement`` mapping:
+
+``statement.actions`` / ``statement.resources``
+    The ``Action``/``NotAction`` and ``Resource``/``NotResource`` entries as :class:`Item`
+    (``action_key``/``resource_key`` say which key was written).
+``statement.conditions``
+    Every key a ``Condition`` tests, one :class:`Condition` per (operator, key) pair, in the
+    order written: ``condition.operator`` is the parsed operator
+    (:class:`~amplify_policy_lint.conditions.Operator`: ``text`` as written, ``qualifier``
+    ``"ForAnyValue:"``/``"ForAllValues:"`` or None, ``base`` such as ``"StringLike"``,
+    ``if_exists``, ``known``, ``family``), ``condition.key`` the key as written
+    (``condition.key_lower`` for comparisons: IAM ignores the case of condition keys), and
+    ``condition.values`` the values as :class:`ConditionValue` (``value`` as written,
+    ``path`` for a finding, ``unknown`` for an intrinsic function or other structure only
+    deploy time resolves, ``text`` for a plain string). ``condition.path`` is the key's path,
+    ``condition.operator_path`` the operator's.
+``statement.condition_blocks``
+    One :class:`ConditionBlock` per operator written, with ``conditions=None`` when the
+    operator's value cannot be read (an intrinsic function, not a mapping): what a rule
+    about operators themselves (APL105) walks.
+``statement.condition_unknown``
+    True when some part of the ``Condition`` cannot be read (the whole element is an
+    intrinsic such as ``Fn::If``, or an operator's block is): a rule that needs to know
+    every test treats the statement as "may be restricted" and stays quiet.
+``statement.condition_keys()``
+    The lower-case keys tested, under any operator.
+``statement.tests_key(*keys, prefix=False)``
+    Three-valued "does the Condition test one of these keys": True, False, or None when
+    unreadable parts leave it open (``prefix=True`` compares key prefixes, e.g.
+    ``"aws:ResourceTag/"``).
+``statement.every_resource()``
+    ``Resource: "*"`` (or an ARN pattern of only wildcards), or a NotResource that excludes
+    only some resources.
+
+A minimal condition check, as an Access Analyzer rule would write it::
+
+    for statement in document.statements:
+        for condition in statement.conditions:
+            if condition.operator.base == "Null" and condition.operator.if_exists:
+                yield Violation(condition.operator_path, {...}, part="key")
+            for value in condition.values:
+                if value.text is not None and value.text.strip() != value.text:
+                    yield Violation(value.path, {...})
 """
 from __future__ import annotations
 
@@ -11,6 +55,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, Sequence
 
 from . import wildcard
+from .conditions import Operator, parse_operator
 from .model import JsonPath
 from .source import Source
 
@@ -35,6 +80,58 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class ConditionValue:
+    """One value a condition compares a key with.
+
+    ``value`` is as written: a string, a number, a boolean, None, or, when only deploy time
+    knows it, an intrinsic function (a mapping) or a nested list.
+    """
+
+    value: Any
+    path: JsonPath  # relative to the document
+
+    @property
+    def unknown(self) -> bool:
+        """An intrinsic function or other structure: no rule may guess what it becomes."""
+        return isinstance(self.value, (dict, list))
+
+    @property
+    def text(self) -> str | None:
+        return self.value if isinstance(self.value, str) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One key tested under one operator: ``{"StringLike": {"aws:SourceArn": [...]}}`` is one.
+
+    ``key`` is as written (a YAML key may be a number); ``listed`` says the values were
+    written as a list (a single value's path is the key's own path).
+    """
+
+    operator: Operator
+    key: Any
+    values: tuple[ConditionValue, ...]
+    path: JsonPath  # the key's path, relative to the document
+    operator_path: JsonPath
+    listed: bool
+
+    @property
+    def key_lower(self) -> str | None:
+        """The key for comparisons (IAM ignores the case of condition keys); None if not text."""
+        return self.key.lower() if isinstance(self.key, str) else None
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionBlock:
+    """One operator of a Condition and the keys under it; ``conditions`` is None when the
+    operator's value cannot be read (an intrinsic function, or not a mapping)."""
+
+    operator: Operator
+    path: JsonPath
+    conditions: tuple[Condition, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
 class Statement:
     path: JsonPath  # relative to the document, e.g. ("Statement", 2)
     data: Mapping[str, Any]
@@ -46,11 +143,53 @@ class Statement:
     resources: tuple[Item, ...]
     principal_key: str | None  # "Principal", "NotPrincipal", or None
     principal: Any
-    condition: Any  # the raw Condition value, or None
+    condition: Any  # the raw Condition value, or None (rules use the fields below)
+    condition_blocks: tuple[ConditionBlock, ...] = ()
+    # Some part of the Condition cannot be read: the element itself (an Fn::If, not a
+    # mapping) or an operator's block.
+    condition_unknown: bool = False
 
     @property
     def conditional(self) -> bool:
         return self.condition is not None and self.condition != {}
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        """Every (operator, key) test of the readable blocks, in the order written."""
+        return tuple(c for block in self.condition_blocks if block.conditions for c in block.conditions)
+
+    def condition_keys(self) -> frozenset[str]:
+        """The keys tested, lower case, under any operator (keys that are not text left out)."""
+        return frozenset(c.key_lower for c in self.conditions if c.key_lower is not None)
+
+    def tests_key(self, *keys: str, prefix: bool = False) -> bool | None:
+        """Whether the Condition tests one of ``keys`` (ignoring case) under any operator:
+        True, False, or None when it does not visibly but unreadable parts may."""
+        wanted = tuple(k.lower() for k in keys)
+        for condition in self.conditions:
+            key = condition.key_lower
+            if key is not None and (key.startswith(wanted) if prefix else key in wanted):
+                return True
+        return None if self.condition_unknown else False
+
+    def every_resource(self) -> bool:
+        """Resource "*" (or an entry that matches every ARN), or a NotResource that excludes some."""
+        if self.resource_key is None or self.data.get(self.resource_key) is None:
+            return False
+        values = [item.value for item in self.resources]
+        if self.resource_key == "Resource":
+            return any(value is not None and names_everything(value) for value in values)
+        # NotResource: every resource except those listed, unless an entry may exclude everything.
+        return bool(values) and all(value is not None and not names_everything(value) for value in values)
+
+
+def names_everything(value: str) -> bool:
+    """'*', or an ARN pattern whose every field after the partition is '*' ('arn:aws:*:*:*:*')."""
+    if wildcard.compile(value).matches_everything:
+        return True
+    fields = value.split(":")
+    return (len(fields) >= 3 and fields[0] == "arn"
+            and all(field and wildcard.compile(field).matches_everything for field in fields[2:]))
 
 
 @dataclass(frozen=True, eq=False)
@@ -219,8 +358,37 @@ def normalise(data: Any, implicit_effect: str | None = None) -> tuple[Statement,
             principal_key=principal_key,
             principal=raw.get(principal_key) if principal_key else None,
             condition=raw.get("Condition"),
+            **_conditions(raw.get("Condition"), path + ("Condition",)),
         ))
     return tuple(result)
+
+
+def _conditions(condition: Any, path: JsonPath) -> dict[str, Any]:
+    """The Statement fields of a Condition: its blocks, and whether any part is unreadable."""
+    if condition is None:
+        return {}
+    if not isinstance(condition, dict) or _is_intrinsic(condition):
+        return {"condition_unknown": True}
+    blocks = []
+    unknown = False
+    for name, block in condition.items():
+        operator = parse_operator(str(name))
+        operator_path = path + (name,)
+        if not isinstance(block, dict) or _is_intrinsic(block):
+            blocks.append(ConditionBlock(operator, operator_path, None))
+            unknown = True
+            continue
+        tests = []
+        for key, values in block.items():
+            key_path = operator_path + (key,)
+            listed = isinstance(values, list)
+            if listed:
+                items = tuple(ConditionValue(v, key_path + (i,)) for i, v in enumerate(values))
+            else:
+                items = (ConditionValue(values, key_path),)
+            tests.append(Condition(operator, key, items, key_path, operator_path, listed))
+        blocks.append(ConditionBlock(operator, operator_path, tuple(tests)))
+    return {"condition_blocks": tuple(blocks), "condition_unknown": unknown}
 
 
 def _is_intrinsic(value: Any) -> bool:

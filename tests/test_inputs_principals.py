@@ -9,7 +9,9 @@ import pytest
 from amplify_policy_lint.config import Settings
 from amplify_policy_lint.linter import Plan, build_principals, lint_file, lint_paths
 from amplify_policy_lint.rules.cross_account_trust import account_of
-from amplify_policy_lint.rules.public_trust import restricts, RESTRICTING_KEYS
+from amplify_policy_lint.policy import normalise
+from amplify_policy_lint.rules.public_trust import RESTRICTING_KEYS
+from amplify_policy_lint.trust import restricts
 from amplify_policy_lint.intrinsics import OWN_ACCOUNT, resolve
 
 
@@ -142,7 +144,8 @@ def test_sub_literal_escape():
     ({"StringEqual": {"aws:SourceAccount": "111122223333"}}, None),  # unknown operator: APL105's
 ])
 def test_which_conditions_restrict_the_caller(condition, verdict):
-    assert restricts(condition, RESTRICTING_KEYS) is verdict
+    (statement,) = normalise({"Statement": [{"Effect": "Allow", "Condition": condition}]})
+    assert restricts(statement, RESTRICTING_KEYS) is verdict
 
 
 def test_a_custom_policies_file_named_with_a_leading_dot_slash_joins_its_template(tmp_path, monkeypatch):

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import wildcard
 from ..model import Context, Rule, Scope, Severity, Violation
-from ..policy import DocKind, PolicyDocument, Statement
+from ..policy import Condition, DocKind, PolicyDocument, Statement, names_everything
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
@@ -16,7 +15,7 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     if any(_bounds_everything(statement) for statement in document.statements):
         return
     for statement in document.statements:
-        if statement.effect != "Allow" or not every_resource(statement) or _limits_actions(statement):
+        if statement.effect != "Allow" or not statement.every_resource() or _limits_actions(statement):
             continue
         when = " under a Condition" if statement.conditional else ""
         if statement.action_key == "NotAction":
@@ -38,7 +37,7 @@ def _bounds_everything(statement: Statement) -> bool:
     allowlist (NotAction): beside it no Allow grants more than that allowlist."""
     if statement.effect != "Deny" or statement.conditional or statement.resource_key != "Resource":
         return False
-    if not any(item.value is not None and _everything(item.value) for item in statement.resources):
+    if not any(item.value is not None and names_everything(item.value) for item in statement.resources):
         return False
     if statement.action_key == "NotAction":
         # A NotAction entry "*" exempts every action: that Deny denies nothing.
@@ -55,36 +54,14 @@ _ACTION_LIMITING_KEYS = frozenset({"aws:ismcpserviceaction"})
 def _limits_actions(statement: Statement) -> bool:
     """A Condition {"Bool": {"aws:IsMcpServiceAction": "true"}} (not IfExists, which would
     also hold for every other action)."""
-    condition = statement.condition
-    if not isinstance(condition, dict) or not isinstance(condition.get("Bool"), dict):
-        return False
-    return any(isinstance(key, str) and key.lower() in _ACTION_LIMITING_KEYS and _is_true(value)
-               for key, value in condition["Bool"].items())
+    return any(c.operator.text == "Bool" and c.key_lower in _ACTION_LIMITING_KEYS and _is_true(c)
+               for c in statement.conditions)
 
 
-def _is_true(value: object) -> bool:
-    values = value if isinstance(value, list) else [value]
-    return bool(values) and all(v is True or (isinstance(v, str) and v.lower() == "true") for v in values)
-
-
-def every_resource(statement: Statement) -> bool:
-    """Resource "*" (or an entry that matches every ARN), or a NotResource that excludes some."""
-    if statement.resource_key is None or statement.data.get(statement.resource_key) is None:
-        return False
-    values = [item.value for item in statement.resources]
-    if statement.resource_key == "Resource":
-        return any(value is not None and _everything(value) for value in values)
-    # NotResource: every resource except those listed, unless an entry may exclude everything.
-    return bool(values) and all(value is not None and not _everything(value) for value in values)
-
-
-def _everything(value: str) -> bool:
-    """'*', or an ARN pattern whose every field after the partition is '*' ('arn:aws:*:*:*:*')."""
-    if wildcard.compile(value).matches_everything:
-        return True
-    fields = value.split(":")
-    return (len(fields) >= 3 and fields[0] == "arn"
-            and all(field and wildcard.compile(field).matches_everything for field in fields[2:]))
+def _is_true(condition: Condition) -> bool:
+    values = condition.values
+    return bool(values) and all(v.value is True or (v.text is not None and v.text.lower() == "true")
+                                for v in values)
 
 
 def _resources(statement: Statement) -> str:

@@ -8,7 +8,7 @@ from .. import wildcard
 from ..intrinsics import OWN_ACCOUNT, resolve
 from ..model import Context, JsonPath, Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, Statement, is_intrinsic
-from .public_trust import restricts
+from ..trust import restricts
 
 # Conditions that make a cross-account trust safe: the third party's external id (the
 # confused-deputy defence), or the caller's organization or account.
@@ -21,13 +21,13 @@ _ASSUME = "sts:AssumeRole"
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     if document.kind is not DocKind.TRUST:
         return
-    if any(s.effect == "Deny" and restricts(s.condition, RESTRICTING_KEYS, negated_too=True) is not False
+    if any(s.effect == "Deny" and restricts(s, RESTRICTING_KEYS, negated_too=True) is not False
            for s in document.statements):
         return  # a Deny on the external id or the organization narrows the Allow
     for statement in document.statements:
         if statement.effect != "Allow" or statement.principal_key != "Principal" or not _assumes(statement):
             continue
-        if restricts(statement.condition, RESTRICTING_KEYS) is not False:
+        if restricts(statement, RESTRICTING_KEYS) is not False:
             continue
         for path, value in _aws_entries(statement):
             account = account_of(value)

@@ -8,7 +8,7 @@ from ..conditions import (
     well_formed_key,
 )
 from ..model import Context, Rule, Scope, Severity, Violation
-from ..policy import PolicyDocument, is_intrinsic
+from ..policy import ConditionBlock, PolicyDocument
 
 # Values IAM rejects when the policy is created (error), and values it accepts but that can
 # never match (warning): IAM parses only dates strictly.
@@ -23,43 +23,36 @@ _VALUE_CHECKS = {
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     for statement in document.statements:
-        condition = statement.condition
-        if not isinstance(condition, dict) or is_intrinsic(condition):
-            continue
-        for name, block in condition.items():
-            path = statement.path + ("Condition", name)
-            yield from _check_operator(name, block, path)
+        for block in statement.condition_blocks:
+            yield from _check_block(block)
 
 
-def _check_operator(name: str, block: Any, path: tuple) -> Iterator[Violation]:
-    operator = parse_operator(name)
+def _check_block(block: ConditionBlock) -> Iterator[Violation]:
+    operator, path = block.operator, block.path
     if not operator.known:
         # IAM accepts an unknown operator only with an empty block, and then ignores it.
-        severity = Severity.WARNING if block == {} else Severity.ERROR
-        yield Violation(path, {"operator": name, "hint": _suggest(operator)},
+        severity = Severity.WARNING if block.conditions == () else Severity.ERROR
+        yield Violation(path, {"operator": operator.text, "hint": _suggest(operator)},
                         variant="unknown-operator", severity=severity, part="key")
         return
     if operator.base == "Null" and operator.if_exists:
-        yield Violation(path, {"operator": name}, variant="null-if-exists", part="key")
-    if not isinstance(block, dict) or is_intrinsic(block):
-        return
+        yield Violation(path, {"operator": operator.text}, variant="null-if-exists", part="key")
     value_check = _VALUE_CHECKS.get(operator.family)
-    for key, values in block.items():
-        key_path = path + (key,)
+    for condition in block.conditions or ():
+        key = condition.key
         if not well_formed_key(key):
-            yield Violation(key_path, {"key": key}, variant="malformed-key",
+            yield Violation(condition.path, {"key": key}, variant="malformed-key",
                             severity=Severity.WARNING, part="key")
         if value_check is None:
             continue
         accepts, severity, expected = value_check
-        items = values if isinstance(values, list) else [values]
-        for index, value in enumerate(items):
+        for item in condition.values:
+            value = item.value
             # null is APL101's finding (a condition value must be a string, number or boolean).
-            if value is None or isinstance(value, (dict, list)) or _has_variable(value):
+            if value is None or item.unknown or _has_variable(value):
                 continue
             if not accepts(value):
-                value_path = key_path + (index,) if isinstance(values, list) else key_path
-                yield Violation(value_path, {"value": value, "operator": name, "expected": expected},
+                yield Violation(item.path, {"value": value, "operator": operator.text, "expected": expected},
                                 variant="bad-value", severity=severity)
 
 

@@ -16,45 +16,15 @@ PassRole outright or allows it only on listed roles (a Deny with ``NotResource``
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Iterator
 
 from .. import wildcard
 from ..amplify_arns import patterns_overlap
-from ..evaluate import Decision, Grant, action_matches_statement, evaluate, Tri
-from ..grants import names_exactly, reaches, statement_json, token_text, under_condition, violation_at
+from ..evaluate import Tri, action_matches_statement
+from ..grants import passrole_allows, passrole_grants, statement_json, under_condition, violation_at
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..passrole import PASS_ROLE
-from ..policy import DocKind, PolicyDocument, Statement
-from .admin_wildcard import every_resource
-
-
-def passrole_grants(document: PolicyDocument, catalog: Any) -> list[Grant]:
-    """The Allow tokens of an identity document that grant iam:PassRole and are worth judging
-    (APL303 and APL304 share this): not admin tokens, not when the document denies it, and
-    only where the statement's Resource surely can name a role (``"*"`` on an SNS topic
-    ``!Ref`` passes no role)."""
-    if document.kind is not DocKind.IDENTITY:
-        return []
-    evaluation = evaluate([document], PASS_ROLE)
-    if evaluation.decision is Decision.DENIED:
-        return []
-    return [g for g in evaluation.grants
-            if not is_admin_token(g) and reaches(g.statement, PASS_ROLE, catalog, unknown=False)]
-
-
-def is_admin_token(grant: Grant) -> bool:
-    """A token APL403 reports as admin: ``*``/``*:*``, or NotAction, on every resource (as
-    APL403 judges it: ``*``, ``arn:aws:*:*:*:*``, or a NotResource that excludes some)."""
-    if not every_resource(grant.statement):
-        return False
-    return grant.item is None or grant.item.value in ("*", "*:*")
-
-
-def allows(grant: Grant) -> str:
-    """The start of a message: "'iam:PassRole' is allowed" or "'iam:*' allows iam:PassRole"."""
-    if names_exactly(grant, PASS_ROLE):
-        return f"{token_text(grant)} is allowed"
-    return f"{token_text(grant)} allows {PASS_ROLE}"
+from ..policy import PolicyDocument, Statement
 
 
 def covers_every_role(pattern: str) -> bool:
@@ -94,17 +64,8 @@ def _all_roles(statement: Statement) -> str | None:
 
 
 def _limits_role_by_tag(statement: Statement) -> bool:
-    condition = statement.condition
-    if not isinstance(condition, dict):
-        return statement.condition is not None  # unreadable: assume it may limit
-    for block in condition.values():
-        if not isinstance(block, dict):
-            return True
-        for key in block:
-            lowered = str(key).lower()
-            if lowered.startswith(("aws:resourcetag/", "iam:resourcetag/")):
-                return True
-    return False
+    """A Condition on the role's tags (or one that cannot be read, which may be one)."""
+    return statement.tests_key("aws:ResourceTag/", "iam:ResourceTag/", prefix=True) is not False
 
 
 def _allow_listed(document: PolicyDocument) -> bool:
@@ -126,7 +87,7 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
         if resource is None or _limits_role_by_tag(grant.statement):
             continue
         shown = "every role (NotResource lists no role)" if resource == "NotResource" else f"'{resource}'"
-        yield violation_at(grant, {"allows": allows(grant), "resource": shown,
+        yield violation_at(grant, {"allows": passrole_allows(grant), "resource": shown,
                                    "cond": under_condition(grant)},
                            detail=_SNIPPET)
 

@@ -9,33 +9,15 @@ Condition cannot be read (an intrinsic function), and, as for APL303, for admin 
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Iterator
 
 from ..evaluate import Tri, action_matches_statement
-from ..grants import statement_json, violation_at
+from ..grants import passrole_allows, passrole_grants, statement_json, violation_at
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..passrole import PASS_ROLE
-from ..policy import PolicyDocument, is_intrinsic
-from .passrole_wildcard_resource import allows, passrole_grants
+from ..policy import PolicyDocument
 
-KEY = "iam:passedtoservice"
-
-
-def names_passed_to_service(condition: Any) -> bool | None:
-    """True when the Condition tests iam:PassedToService, False when it surely does not,
-    None when it cannot be read."""
-    if condition is None or condition == {}:
-        return False
-    if not isinstance(condition, dict) or is_intrinsic(condition):
-        return None
-    unreadable = False
-    for block in condition.values():
-        if not isinstance(block, dict) or is_intrinsic(block):
-            unreadable = True
-            continue
-        if any(isinstance(key, str) and key.lower() == KEY for key in block):
-            return True
-    return None if unreadable else False
+KEY = "iam:PassedToService"
 
 
 def _guarded_by_deny(document: PolicyDocument) -> bool:
@@ -44,7 +26,7 @@ def _guarded_by_deny(document: PolicyDocument) -> bool:
             continue
         if action_matches_statement(statement, PASS_ROLE)[0] is Tri.NO:
             continue
-        if names_passed_to_service(statement.condition) is not False:
+        if statement.tests_key(KEY) is not False:
             return True
     return False
 
@@ -54,9 +36,9 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     if not grants or _guarded_by_deny(document):
         return
     for grant in grants:
-        if names_passed_to_service(grant.statement.condition) is not False:
+        if grant.statement.tests_key(KEY) is not False:
             continue
-        yield violation_at(grant, {"allows": allows(grant),
+        yield violation_at(grant, {"allows": passrole_allows(grant),
                                    "cond": " (under another condition)" if grant.statement.conditional else ""},
                            detail=_SNIPPET)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..model import Context, Rule, Scope, Severity, Violation
-from ..policy import PolicyDocument, is_intrinsic
+from ..model import Context, JsonPath, Rule, Scope, Severity, Violation
+from ..policy import PolicyDocument, Statement, is_intrinsic
 from ..source import iter_nodes
 
 # No "{" inside, so a value of many "${" without "}" is searched in linear time, not quadratic.
@@ -20,13 +20,20 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
         return
     version = "no Version" if "Version" not in data else f"Version {data.get('Version')}"
     for statement in document.statements:
-        for key in ("Resource", "NotResource", "Condition"):
-            value = statement.data.get(key)
-            # Inside an intrinsic (Fn::Sub), ${...} is CloudFormation's, not IAM's.
-            for path, text in iter_nodes(value, statement.path + (key,), prune=is_intrinsic):
-                match = _VARIABLE.search(text) if isinstance(text, str) else None
-                if match:
-                    yield Violation(path, {"variable": match.group(), "version": version})
+        for path, text in _texts(statement):
+            match = _VARIABLE.search(text) if isinstance(text, str) else None
+            if match:
+                yield Violation(path, {"variable": match.group(), "version": version})
+
+
+def _texts(statement: Statement) -> Iterator[tuple[JsonPath, object]]:
+    """The values of Resource, NotResource and the Condition's values, with their paths.
+    Inside an intrinsic (Fn::Sub), ${...} is CloudFormation's, not IAM's: never descended into."""
+    for key in ("Resource", "NotResource"):  # both, when a statement wrongly has both
+        yield from iter_nodes(statement.data.get(key), statement.path + (key,), prune=is_intrinsic)
+    for condition in statement.conditions:
+        for item in condition.values:
+            yield from iter_nodes(item.value, item.path, prune=is_intrinsic)
 
 
 RULE = Rule(

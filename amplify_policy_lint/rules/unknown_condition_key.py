@@ -7,38 +7,35 @@ from ..catalog import GLOBAL_CONDITION_KEYS, ActionStatus
 from ..conditions import well_formed_key
 from ..grants import join
 from ..model import Context, Rule, Scope, Severity, Violation
-from ..policy import PolicyDocument, Statement, is_intrinsic
+from ..policy import PolicyDocument, Statement
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     catalog = context.catalog
     for statement in document.statements:
-        condition = statement.condition
-        if not isinstance(condition, dict) or is_intrinsic(condition):
+        conditions = statement.conditions
+        if not conditions:
             continue
         services: tuple[str, ...] | None = None
         decided = False
         # Prefixes the statement's actions name: a key of a service the catalog does not know
         # is the same problem as its actions (APL201), reported there.
         named = {item.value.partition(":")[0].lower() for item in statement.actions if item.value}
-        for operator, block in condition.items():
-            if not isinstance(block, dict) or is_intrinsic(block):
+        for condition in conditions:
+            key = condition.key
+            if not isinstance(key, str) or not well_formed_key(key):
+                continue  # APL105 reports keys without a service prefix
+            if catalog.is_global_condition_key(key):
                 continue
-            for key in block:
-                if not isinstance(key, str) or not well_formed_key(key):
-                    continue  # APL105 reports keys without a service prefix
-                if catalog.is_global_condition_key(key):
-                    continue
-                prefix = key.partition(":")[0]
-                if prefix.lower() in named and not catalog.has_service(prefix):
-                    continue  # the statement's own unknown service: APL201 reports it
-                if not decided:
-                    services, decided = _services(statement, catalog), True
-                problem = _problem(key, services, catalog)
-                if problem is not None:
-                    variant, args = problem
-                    yield Violation(statement.path + ("Condition", operator, key),
-                                    {"key": key, **args}, variant=variant, part="key")
+            prefix = key.partition(":")[0]
+            if prefix.lower() in named and not catalog.has_service(prefix):
+                continue  # the statement's own unknown service: APL201 reports it
+            if not decided:
+                services, decided = _services(statement, catalog), True
+            problem = _problem(key, services, catalog)
+            if problem is not None:
+                variant, args = problem
+                yield Violation(condition.path, {"key": key, **args}, variant=variant, part="key")
 
 
 def _services(statement: Statement, catalog: Any) -> tuple[str, ...] | None:
