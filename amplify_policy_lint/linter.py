@@ -16,7 +16,7 @@ from .locate import Hints, Located, PrincipalInfo, locate, looks_policy_bearing
 from .model import Context, FileError, Finding, Rule, Scope, Severity, Span, Violation, one_line
 from .policy import PolicyDocument, Principal
 from .rules import BY_ID
-from .source import InputProblem, InputViolation, decode, decode_loosely, line_index, parse
+from .source import InputProblem, InputViolation, Source, decode, decode_loosely, line_index, parse
 
 
 class InternalError(Exception):
@@ -224,6 +224,10 @@ def lint_file(name: str, plan: Plan) -> FileOutcome:
 
         report.directives.extend(scan(name, text))
     source, problems = parse(name, text, fmt)
+    if source is None and fmt == "json" and not hints.forced(name) and _editor_json(name, text, problems, hints):
+        report.files_skipped = 1
+        report.notes.append(f"{name}: skipped: JSON with comments that holds no policy, template or plan")
+        return FileOutcome(report)
     if source is None:
         report.files_checked = 1
         report.findings.extend(_input_finding(name, text, p, plan) for p in problems)
@@ -248,6 +252,19 @@ def lint_file(name: str, plan: Plan) -> FileOutcome:
             "APL004", f"more than {limits.MAX_FINDINGS_PER_FILE:,} findings; the rest are not reported",
             0, 0), plan))
     return FileOutcome(report, located)
+
+
+def _editor_json(name: str, text: str, problems: Sequence[InputViolation], hints: Hints) -> bool:
+    """Whether a ``.json`` file that does not parse is JSON with comments (an editor's
+    settings, a tsconfig) whose root is no policy-bearing structure: it is skipped, not APL001.
+    A policy, template or plan written with comments is still reported: AWS rejects it."""
+    if any(p.rule_id != "APL001" for p in problems):
+        return False
+    from .jsonc import loose_load, parsed
+    from .locate import detect_kind
+
+    data = loose_load(text)
+    return parsed(data) and detect_kind(Source(name, text, "json", data)) is None
 
 
 def _within_statement_limit(located: Located, report: Report, plan: Plan) -> Located:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Iterable, Mapping, NamedTuple
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from . import wildcard
 from .model import Severity
@@ -99,3 +99,43 @@ def not_matching(patterns: Iterable[str]) -> tuple[PassRoleEntry, ...]:
     """The entries that none of the patterns matches (what a ``NotAction`` leaves granted)."""
     excluded = {e.key for p in patterns for e in matching(p)}
     return tuple(entry(k) for k in _raw() if k not in excluded)
+
+
+# Resources a service creates and manages for itself, on which a role-passing action passes no
+# role. Step Functions' .sync integrations let the state machine's role call events:PutTargets,
+# events:PutRule and events:DescribeRule on the EventBridge rules it manages
+# (rule/StepFunctionsGetEventsFor...); AWS's policies for them grant no iam:PassRole, because
+# Step Functions sets the rules' targets itself and passes no role of yours:
+# https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html
+# https://docs.aws.amazon.com/step-functions/latest/dg/ecs-iam.html (and batch-iam, sagemaker-iam,
+# codebuild-iam, stepfunctions-iam, ...: the same statement for each .sync integration).
+# Keys are table keys; values are (service, resource prefixes after the region and account).
+SERVICE_MANAGED: Mapping[str, tuple[str, tuple[str, ...]]] = {
+    "events:puttargets": ("events", ("rule/StepFunctionsGetEventsFor",)),
+    "events:putrule": ("events", ("rule/StepFunctionsGetEventsFor",)),
+}
+
+
+def passes_no_role(key: str, resources: Iterable[Any]) -> bool:
+    """Whether every resource a statement names (``resources``: the Resource entries as
+    written, intrinsics included) is one a service manages for itself, on which the action
+    ``key`` passes no role. Entries are read through ``Fn::Sub``/``Fn::Join`` of literals and
+    pseudo parameters; one that cannot be read, or a wildcard that may reach other
+    resources, makes the answer no."""
+    managed = SERVICE_MANAGED.get(key)
+    if managed is None:
+        return False
+    from .intrinsics import resolve
+
+    service, prefixes = managed
+    seen = False
+    for value in resources:
+        text = resolve(value)
+        parts = text.split(":", 5) if text is not None else []
+        if len(parts) != 6 or parts[0] != "arn" or parts[2] != service:
+            return False
+        name = parts[5]
+        if not name.startswith(prefixes) or wildcard.has_wildcard(name[:max(len(p) for p in prefixes)]):
+            return False
+        seen = True
+    return seen

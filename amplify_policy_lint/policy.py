@@ -213,6 +213,10 @@ class PolicyDocument:
     container: str = "policy"
     # Amplify custom-policies.json statements have no Version and default Effect to Allow.
     implicit_effect: str | None = None
+    # For a resource policy: the resource type that holds it (AWS::ECR::Repository,
+    # aws_sqs_queue_policy), when the input says; which service it goes to decides what
+    # that service accepts (resource_policies.py).
+    resource_type: str | None = None
     statements: tuple[Statement, ...] = field(default=(), repr=False)
 
     def span(self, path: JsonPath, part: str = "value"):
@@ -402,7 +406,40 @@ def _is_intrinsic(value: Any) -> bool:
 is_intrinsic = _is_intrinsic
 
 
+# CloudFormation dynamic references ({{resolve:ssm:/name}}, {{resolve:secretsmanager:...}},
+# {{resolve:ssm-secure:...}}) are replaced by their value at deploy time:
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html
+DYNAMIC_REFERENCE = "{{resolve:"
+# Whose documents CloudFormation deploys (Serverless Framework deploys through it too).
+_CLOUDFORMATION_CONTAINERS = ("cloudformation", "serverless")
+# Stands for a value known only at deploy time, as an intrinsic does: every rule that cannot
+# decide about an intrinsic stays quiet about it.
+_DYNAMIC = "Fn::DynamicReference"
+
+
 def make_document(**fields: Any) -> PolicyDocument:
     """A PolicyDocument with its statements normalised from its data."""
+    if fields.get("container") in _CLOUDFORMATION_CONTAINERS and DYNAMIC_REFERENCE in fields["source"].text:
+        fields["data"] = _mask_dynamic_references(fields["data"])
     statements = normalise(fields["data"], fields.get("implicit_effect"))
     return PolicyDocument(statements=statements, **fields)
+
+
+def _mask_dynamic_references(value: Any) -> Any:
+    """``value`` with each string holding a dynamic reference made an unknown value (a copy
+    of what changes; the value itself when nothing does)."""
+    if isinstance(value, str):
+        return {_DYNAMIC: value} if DYNAMIC_REFERENCE in value else value
+    if isinstance(value, dict):
+        members: Any = value.items()
+    elif isinstance(value, list):
+        members = enumerate(value)
+    else:
+        return value
+    copy = None
+    for key, item in members:
+        replaced = _mask_dynamic_references(item)
+        if replaced is not item:
+            copy = value.copy() if copy is None else copy
+            copy[key] = replaced
+    return value if copy is None else copy

@@ -650,7 +650,8 @@ def parse_yaml(name: str, text: str) -> tuple[Source | None, list[InputViolation
                                      min(offset + 1, len(text)) if text else 0)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        offset = _mark_offset(text, mark)
+        position = getattr(exc, "position", None)  # a ReaderError (a control character) has no mark
+        offset = position if isinstance(position, int) and mark is None else _mark_offset(text, mark)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         context = getattr(exc, "context", None)
         message = f"{context}: {problem}" if context else str(problem)

@@ -50,6 +50,7 @@ RESOURCE_POLICIES: dict[str, tuple[JsonPath, ...]] = {
     "AWS::KMS::ReplicaKey": (("KeyPolicy",),),
     "AWS::SecretsManager::ResourcePolicy": (("ResourcePolicy",),),
     "AWS::ECR::Repository": (("RepositoryPolicyText",),),
+    "AWS::ECR::PublicRepository": (("RepositoryPolicyText",),),
     "AWS::ECR::RegistryPolicy": (("PolicyText",),),
     "AWS::Logs::ResourcePolicy": (("PolicyDocument",),),
     "AWS::OpenSearchService::Domain": (("AccessPolicies",),),
@@ -279,17 +280,18 @@ class Template:
             if kind == "AWS::EC2::VPCEndpoint":
                 name = ENDPOINT_POLICY
             self._documents(value, self.props_path(logical) + relative, DocKind.RESOURCE,
-                            f"{name} of {kind} {self.where(logical)}", ())
+                            f"{name} of {kind} {self.where(logical)}", (), resource_type=kind)
 
     # Helpers ----------------------------------------------------------------------------------
 
     def _documents(self, value: Any, path: JsonPath, kind: DocKind, label: str,
-                   principals: tuple[str, ...]) -> list[Pending | None]:
+                   principals: tuple[str, ...], resource_type: str | None = None) -> list[Pending | None]:
         """A document at ``path`` (through ``Fn::If``); principals holding one that cannot
         be read are incomplete."""
         if value is None:
             return []
-        return [self.collector.add(doc_path, kind, label, principals, source=self.source)
+        return [self.collector.add(doc_path, kind, label, principals, source=self.source,
+                                   resource_type=resource_type)
                 for doc_path, _ in alternatives(value, path)]
 
     def _ref(self, value: Any, kind: str) -> str | None:

@@ -44,7 +44,7 @@ class Collector:
 
     def add(self, path: JsonPath, kind: DocKind, label: str, principals: tuple[str, ...] = (),
             *, source: Source | None = None, implicit_effect: str | None = None,
-            data_override: Any = None) -> "Pending | None":
+            data_override: Any = None, resource_type: str | None = None) -> "Pending | None":
         """A document at ``path`` of ``source`` (a mapping, or a JSON string parsed again).
 
         Returns None when nothing can be checked there: an intrinsic function, a string that
@@ -52,6 +52,8 @@ class Collector:
         ``principals`` are then incomplete: they hold a policy the linter cannot read.
         """
         pending = self._read(path, kind, label, principals, source, implicit_effect, data_override)
+        if pending is not None and resource_type is not None:
+            pending.fields["resource_type"] = resource_type
         if pending is None:
             for principal_id in principals:
                 self.incomplete(principal_id)

@@ -36,6 +36,7 @@ RESOURCE_POLICIES = {
     "aws_s3_bucket_policy": "policy", "aws_s3_bucket": "policy", "aws_sqs_queue_policy": "policy",
     "aws_sqs_queue": "policy", "aws_sns_topic_policy": "policy", "aws_sns_topic": "policy",
     "aws_kms_key": "policy", "aws_kms_replica_key": "policy", "aws_ecr_repository_policy": "policy",
+    "aws_ecrpublic_repository_policy": "policy",
     "aws_secretsmanager_secret_policy": "policy", "aws_secretsmanager_secret": "policy",
     "aws_cloudwatch_log_resource_policy": "policy_document", "aws_opensearch_domain_policy": "access_policies",
     "aws_elasticsearch_domain_policy": "access_policies", "aws_efs_file_system_policy": "policy",
@@ -113,7 +114,8 @@ class Plan:
                 attribute = RESOURCE_POLICIES[kind]
                 if isinstance(values.get(attribute), str) and values[attribute].strip():
                     name = ENDPOINT_POLICY if kind.startswith("aws_vpc_endpoint") else attribute
-                    self._document(resource, attribute, DocKind.RESOURCE, f"{name} of {kind} {resource.address}", ())
+                    self._document(resource, attribute, DocKind.RESOURCE, f"{name} of {kind} {resource.address}", (),
+                                   resource_type=kind)
         self._link()
 
     def _holder(self, resource: _Resource) -> None:
@@ -142,10 +144,11 @@ class Plan:
             self.collector.incomplete(principal_id)
 
     def _document(self, resource: _Resource, attribute: str, kind: DocKind, label: str,
-                  principals: tuple[str, ...]) -> Pending | None:
+                  principals: tuple[str, ...], resource_type: str | None = None) -> Pending | None:
         value = resource.values.get(attribute)
         if isinstance(value, str) and value.strip():
-            return self.collector.add(resource.path + (attribute,), kind, label, principals)
+            return self.collector.add(resource.path + (attribute,), kind, label, principals,
+                                      resource_type=resource_type)
         for principal_id in principals:  # unknown until apply
             self.collector.incomplete(principal_id)
         return None

@@ -5,9 +5,12 @@ from typing import Iterator
 
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument
+from ..resource_policies import sids_must_be_unique
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
+    if not sids_must_be_unique(document):
+        return  # S3, ECR, ...: the service accepts repeated ids (resource_policies.py)
     first_seen: dict[str, tuple] = {}
     for statement in document.statements:
         sid = statement.sid
@@ -30,7 +33,11 @@ RULE = Rule(
     why=(
         "IAM requires statement ids to be unique within a policy and rejects the document "
         "otherwise (\"Statement IDs (SID) in a single policy must be unique\"). Copying a "
-        "statement to grant one more action is the usual way this happens."
+        "statement to grant one more action is the usual way this happens. The rule reports "
+        "identity and trust policies (IAM stores them) and the resource policies of services "
+        "documented to require unique ids (SQS, SNS); services that accept repeated ids (S3 "
+        "bucket policies, ECR repository policies) or are not documented to reject them are "
+        "left alone."
     ),
     bad='{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Sid": "Amplify", "Effect": "Allow", "Action": "amplify:GetApp", "Resource": "*"},\n    {"Sid": "Amplify", "Effect": "Allow", "Action": "amplify:ListApps", "Resource": "*"}\n  ]\n}\n',
     good='{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Sid": "AmplifyRead", "Effect": "Allow", "Action": "amplify:GetApp", "Resource": "*"},\n    {"Sid": "AmplifyList", "Effect": "Allow", "Action": "amplify:ListApps", "Resource": "*"}\n  ]\n}\n',

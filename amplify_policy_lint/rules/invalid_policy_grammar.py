@@ -6,13 +6,14 @@ from typing import Iterator
 from .. import schema
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument
+from ..resource_policies import resource_implied
 
 
 def entry_point(document: PolicyDocument) -> str:
     if document.container == "custom-policies":
         return "customPolicies"
-    if document.kind is DocKind.TRUST:
-        return "trustPolicy"
+    if document.kind is DocKind.TRUST or resource_implied(document):
+        return "trustPolicy"  # the grammar without a required Resource
     return "identityPolicy"
 
 

@@ -44,10 +44,20 @@ def check(principal: Principal, context: Context) -> Iterator[Violation]:
         for grant in evaluation.grants:
             if not reaches(grant.statement, entry.action, context.catalog):
                 continue  # e.g. "s3:*" on a bucket ARN does not grant s3:CreateJob
+            if _on_service_managed(grant, entry):
+                continue  # Step Functions' own EventBridge rules: no role of yours is passed
             tokens.setdefault(token_key(grant), (grant, []))[1].append(entry)
     denial = next((d for d in pass_role.denials if not d.conditional), None)
     for grant, entries in tokens.values():
         yield _violation(grant, entries, principal, denial)
+
+
+def _on_service_managed(grant: Grant, entry: PassRoleEntry) -> bool:
+    statement = grant.statement
+    if statement.resource_key != "Resource":
+        return False
+    written = statement.data.get("Resource")
+    return passrole.passes_no_role(entry.key, written if isinstance(written, list) else [written])
 
 
 def _candidates(documents: tuple[PolicyDocument, ...]) -> set[PassRoleEntry]:
