@@ -650,8 +650,7 @@ def parse_yaml(name: str, text: str) -> tuple[Source | None, list[InputViolation
                                      min(offset + 1, len(text)) if text else 0)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        position = getattr(exc, "position", None)  # a ReaderError (a control character) has no mark
-        offset = position if isinstance(position, int) and mark is None else _mark_offset(text, mark)
+        offset = _mark_offset(text, mark) if mark is not None else _reader_error_offset(text, exc)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         context = getattr(exc, "context", None)
         message = f"{context}: {problem}" if context else str(problem)
@@ -663,6 +662,18 @@ def parse_yaml(name: str, text: str) -> tuple[Source | None, list[InputViolation
     source.multi_document = builder.documents > 1
     source.yaml_scalars = builder.scalars
     return source, builder.violations
+
+
+def _reader_error_offset(text: str, exc: Any) -> int:
+    """Where a ReaderError's character is (it has no mark). Its ``position`` counts bytes of
+    the C reader's UTF-8 input, not code points, so the character itself is looked up: the
+    reader stops at the first character it does not accept, which is its first occurrence."""
+    character = getattr(exc, "character", None)
+    if isinstance(character, int):
+        found = text.find(chr(character))
+        if found >= 0:
+            return found
+    return 0
 
 
 def _mark_offset(text: str, mark: Any) -> int:
