@@ -44,7 +44,7 @@ def token_text(grant: Grant) -> str:
 
 def principal_phrase(principal: Principal, grant: Grant) -> str:
     """How a message names the principal: "this file" when the principal is the token's file."""
-    if principal.id == f"file:{grant.document.file}":
+    if principal.id.whole_file == grant.document.file:
         return "this file"
     return principal.label
 

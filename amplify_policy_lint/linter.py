@@ -12,8 +12,10 @@ from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 from . import PROG, limits
 from .config import Settings
 from .discover import discover
-from .locate import Hints, Located, PrincipalInfo, locate, looks_policy_bearing
-from .model import Context, FileError, Finding, Rule, Scope, Severity, Span, Violation, one_line
+from . import inputs
+from .inputs import Located, PrincipalInfo
+from .locate import Hints, locate, looks_policy_bearing, own_syntax
+from .model import Context, FileError, Finding, PrincipalKey, Rule, Scope, Severity, Span, Violation, one_line
 from .policy import PolicyDocument, Principal
 from .rules import BY_ID
 from .source import InputProblem, InputViolation, Source, decode, decode_loosely, line_index, parse
@@ -154,8 +156,7 @@ def lint_group(files: Sequence[str], plan: Plan, context: Sequence[str] = ()) ->
 def _context_located(name: str, plan: Plan) -> Located:
     """The documents of a context file; when it cannot be read, its principals are
     unknown territory, so they are marked incomplete (absence rules then stay quiet)."""
-    from .principals import amplify_function_dir
-    from .inputs.custom_policies import function_principal_id
+    from . import amplify_layout
 
     context_plan = plan._replace(document_rules=())
     try:
@@ -164,8 +165,8 @@ def _context_located(name: str, plan: Plan) -> Located:
         outcome = FileOutcome(Report())
     if outcome.located is not None and not outcome.report.findings:
         return outcome.located
-    directory = amplify_function_dir(name)
-    unknown = PrincipalInfo(function_principal_id(directory), f"the function role of {directory}", False)
+    directory = amplify_layout.function_dir(name)
+    unknown = PrincipalInfo(amplify_layout.function_principal(directory), f"the function role of {directory}", False)
     documents = outcome.located.documents if outcome.located is not None else ()
     principals = outcome.located.principals if outcome.located is not None else ()
     return Located(documents, (*principals, unknown))
@@ -218,16 +219,20 @@ def lint_file(name: str, plan: Plan) -> FileOutcome:
         report.files_skipped = 1
         report.notes.append(f"{name}: skipped: mentions no Statement, Resources or template keys")
         return FileOutcome(report)
-    fmt = file_format(name, text)
-    if fmt == "yaml" and f"{PROG}:" in text:  # inline directives (suppress.py)
-        from .suppress import scan
+    reader = own_syntax(name, hints)
+    if reader is not None:  # a kind with a syntax of its own (not JSON or YAML)
+        source, problems = inputs.module(reader).read(name, text)
+    else:
+        fmt = file_format(name, text)
+        if fmt == "yaml" and f"{PROG}:" in text:  # inline directives (suppress.py)
+            from .suppress import scan
 
-        report.directives.extend(scan(name, text))
-    source, problems = parse(name, text, fmt)
-    if source is None and fmt == "json" and not hints.forced(name) and _editor_json(name, text, problems, hints):
-        report.files_skipped = 1
-        report.notes.append(f"{name}: skipped: JSON with comments that holds no policy, template or plan")
-        return FileOutcome(report)
+            report.directives.extend(scan(name, text))
+        source, problems = parse(name, text, fmt)
+        if source is None and fmt == "json" and not hints.forced(name) and _editor_json(name, text, problems, hints):
+            report.files_skipped = 1
+            report.notes.append(f"{name}: skipped: JSON with comments that holds no policy, template or plan")
+            return FileOutcome(report)
     if source is None:
         report.files_checked = 1
         report.findings.extend(_input_finding(name, text, p, plan) for p in problems)
@@ -370,8 +375,8 @@ def _principal_over_limit(principal: Principal, count: int, plan: Plan) -> Itera
 
 def build_principals(located: Iterable[Located], group: str | None) -> list[Principal]:
     """Documents grouped by principal. A configured group joins its files' file principals."""
-    infos: dict[str, PrincipalInfo] = {}
-    members: dict[str, list[PolicyDocument]] = {}
+    infos: dict[PrincipalKey, PrincipalInfo] = {}
+    members: dict[PrincipalKey, list[PolicyDocument]] = {}
     for item in located:
         for info in item.principals:
             key = _group_key(info.id, group)
@@ -386,9 +391,9 @@ def build_principals(located: Iterable[Located], group: str | None) -> list[Prin
             for key, docs in members.items() if key in infos]
 
 
-def _group_key(principal_id: str, group: str | None) -> str:
-    if group is not None and principal_id.startswith("file:"):
-        return f"group:{group}"
+def _group_key(principal_id: PrincipalKey, group: str | None) -> PrincipalKey:
+    if group is not None and principal_id.whole_file is not None:
+        return PrincipalKey("group", "", group)
     return principal_id
 
 

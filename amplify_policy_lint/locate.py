@@ -1,52 +1,24 @@
-"""Which policy documents a file holds, of what kind, and whose they are."""
+"""Which input kind a file is, and so which policy documents it holds and whose they are.
+
+The kinds themselves, and what each needs to be recognised, are in ``inputs`` (one module
+per kind, one registry line each); this module only asks them.
+"""
 from __future__ import annotations
 
 import functools
 import os
-from typing import Any, Iterable, NamedTuple
+from typing import NamedTuple
 
-from .model import JsonPath
-from .policy import DocKind, PolicyDocument, make_document, statement_list
-from .source import InputViolation, Source
+from . import inputs
+from .inputs import InputKind, Located
+from .source import Source
 
-KINDS = ("auto", "policy", "custom-policies", "cloudformation", "terraform-plan", "serverless")
+KINDS = ("auto", *(kind.name for kind in inputs.KINDS))
 
-# Text that a policy-bearing file must contain somewhere, written as a key (quoted, or
-# followed by a colon); anything else is skipped unread. A word in a comment or a
-# description ("Deploy Amplify Resources") does not count.
-_MARKER_WORDS = ("Statement", "Resources", "AWSTemplateFormatVersion", "format_version",
-                 "iamRoleStatements")
+# How a marker word must be written to count: as a key (quoted, or followed by a colon).
+# A word in a comment or a description ("Deploy Amplify Resources") does not count.
 _MARKER_FORMS = ('"{}"', "'{}'", "{}:")
-CUSTOM_POLICIES_NAME = "custom-policies.json"
-# Serverless Framework service files: their statements are under `statements` (lower case).
-SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml", "serverless.json")
-# Trust policies hold only these actions (DESIGN.md section 4).
-_TRUST_ACTIONS = ("sts:assumerole", "sts:tagsession", "sts:setsourceidentity")
-
-
-# How the label of a VPC endpoint policy starts. Principal "*" there means whoever reaches the
-# service through that endpoint of your VPC, not the public: APL401 leaves it alone.
-ENDPOINT_POLICY = "VPC endpoint policy"
-
-
-def is_endpoint_policy(document: PolicyDocument) -> bool:
-    return document.label.startswith(ENDPOINT_POLICY)
-
-
-class PrincipalInfo(NamedTuple):
-    id: str
-    label: str
-    complete: bool = True
-
-
-class Located(NamedTuple):
-    documents: tuple[PolicyDocument, ...] = ()
-    principals: tuple[PrincipalInfo, ...] = ()
-    # Why the file holds no policy, for --verbose.
-    reason: str = ""
-    # Input findings inside the file's policies (a policy given as a JSON string that does
-    # not parse, a duplicate key in it), placed by offsets into the file's text.
-    problems: tuple[InputViolation, ...] = ()
+_FILE_NAMES = frozenset(name for kind in inputs.KINDS for name in kind.file_names)
 
 
 class Hints(NamedTuple):
@@ -61,7 +33,8 @@ class Hints(NamedTuple):
         return self.kind != "auto" or self.named_policy(name)
 
     def named_policy(self, name: str) -> bool:
-        return os.path.basename(name) == CUSTOM_POLICIES_NAME or self.configured_policy(name)
+        """Named a policy: a kind's own file name (custom-policies.json), or by the configuration."""
+        return os.path.basename(name) in _FILE_NAMES or self.configured_policy(name)
 
     def configured_policy(self, name: str) -> bool:
         """Whether the configuration names this file as a policy (policy-files)."""
@@ -75,117 +48,61 @@ def _policy_files(globs: tuple[str, ...], base_dir: str | None):
     return PathSpec(globs, base_dir)
 
 
+def claimed_by_name(name: str) -> InputKind | None:
+    """The kind a file is by its name alone (custom-policies.json, an extension of a syntax
+    of the kind's own), whatever it holds."""
+    base = os.path.basename(name)
+    extension = os.path.splitext(base)[1].lower()
+    for kind in inputs.KINDS:
+        if base in kind.file_names or (extension and extension in kind.extensions):
+            return kind
+    return None
+
+
+def own_syntax(name: str, hints: Hints) -> InputKind | None:
+    """The kind whose own reader parses this file (not JSON or YAML), if any."""
+    kind = inputs.BY_NAME.get(hints.kind) if hints.kind != "auto" else claimed_by_name(name)
+    return kind if kind is not None and kind.extensions else None
+
+
 def looks_policy_bearing(name: str, text: str, hints: Hints) -> bool:
     """Cheap test before parsing: only these files are parsed, and only their errors reported."""
     if hints.forced(name):
         return True
-    for word in _MARKER_WORDS:
-        if word in text and any(form.format(word) in text for form in _MARKER_FORMS):
+    base = os.path.basename(name)
+    for kind in inputs.KINDS:
+        if _marked(text, kind.markers):
             return True
-    return os.path.basename(name) in SERVERLESS_NAMES and ("statements:" in text or '"statements"' in text)
+        names, words = kind.named_markers
+        if base in names and _marked(text, words):
+            return True
+    return False
+
+
+def _marked(text: str, words: tuple[str, ...]) -> bool:
+    return any(word in text and any(form.format(word) in text for form in _MARKER_FORMS) for word in words)
 
 
 def locate(source: Source, hints: Hints) -> Located:
-    kind = hints.kind
-    if kind == "auto":
+    kind = inputs.BY_NAME.get(hints.kind)
+    if kind is None:
         kind = detect_kind(source)
         if kind is None and hints.configured_policy(source.name):
-            kind = "policy"  # named a policy by the configuration: judge it as one
+            kind = inputs.BY_NAME["policy"]  # named a policy by the configuration: judge it as one
         if kind is None:
             return Located(reason="no policy document, template or plan recognised")
-    return _locator(kind)(source)
+    return inputs.module(kind).locate(source)
 
 
-def detect_kind(source: Source) -> str | None:
-    """Which kind of input a parsed file is, from a few keys at its root (never deeper)."""
-    if os.path.basename(source.name) == CUSTOM_POLICIES_NAME:
-        return "custom-policies"
-    for _, data in roots(source):
+def detect_kind(source: Source) -> InputKind | None:
+    """Which kind of input a parsed file is, from its name or a few keys at its root."""
+    claimed = claimed_by_name(source.name)
+    if claimed is not None:
+        return claimed
+    for _, data in source.roots():
         if not isinstance(data, dict):
             continue
-        if "format_version" in data and any(k in data for k in _PLAN_KEYS):
-            return "terraform-plan"
-        if _is_template(data):
-            return "cloudformation"
-        if _is_serverless(data):
-            return "serverless"
-        if "Statement" in data:
-            return "policy"
+        for kind in inputs.DETECTION_ORDER:
+            if any(key in data for key in kind.root_keys) and inputs.module(kind).recognises(data):
+                return kind
     return None
-
-
-_PLAN_KEYS = ("planned_values", "resource_changes", "values")
-
-
-def _is_template(data: dict) -> bool:
-    resources = data.get("Resources")
-    if not isinstance(resources, dict):
-        return False
-    if "AWSTemplateFormatVersion" in data:
-        return True
-    return any(isinstance(r, dict) and isinstance(r.get("Type"), str) for r in resources.values())
-
-
-def _is_serverless(data: dict) -> bool:
-    provider = data.get("provider")
-    return "service" in data and (isinstance(provider, dict) or isinstance(data.get("functions"), dict))
-
-
-def roots(source: Source) -> list[tuple[JsonPath, Any]]:
-    """(base path, data) of each document in the file (YAML streams may hold several)."""
-    if source.multi_document:
-        return [((i,), data) for i, data in enumerate(source.data)]
-    return [((), source.data)]
-
-
-def policy_kind(data: Any) -> DocKind:
-    """A bare policy file: with Principal it is a resource (or trust) policy, else identity."""
-    statements = [s for _, s in statement_list(data) if isinstance(s, dict)]
-    with_principal = [s for s in statements if "Principal" in s or "NotPrincipal" in s]
-    if not with_principal:
-        return DocKind.IDENTITY
-    actions = [a.lower() for s in with_principal for a in _strings(s.get("Action"))]
-    if actions and all(a.startswith(_TRUST_ACTIONS) for a in actions):
-        return DocKind.TRUST
-    return DocKind.RESOURCE
-
-
-def _strings(value: Any) -> Iterable[str]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list):
-        return tuple(v for v in value if isinstance(v, str))
-    return ()
-
-
-def _locate_policy_file(source: Source) -> Located:
-    principal = PrincipalInfo(f"file:{source.name}", f"the policies of {source.name}")
-    documents = []
-    for base, data in roots(source):
-        kind = policy_kind(data)
-        documents.append(make_document(
-            file=source.name, source=source, base=base, data=data, kind=kind,
-            label=f"{kind.value} policy", principals=(principal.id,), container="policy"))
-    return Located(tuple(documents), (principal,))
-
-
-def _locator(kind: str):
-    """The locator of ``kind``; the template, plan and Serverless code is imported only
-    for files that need it."""
-    if kind == "policy":
-        return _locate_policy_file
-    if kind == "custom-policies":
-        from .inputs.custom_policies import locate_custom_policies
-
-        return locate_custom_policies
-    if kind == "cloudformation":
-        from .inputs.cloudformation import locate_template
-
-        return locate_template
-    if kind == "terraform-plan":
-        from .inputs.terraform import locate_plan
-
-        return locate_plan
-    from .inputs.serverless import locate_serverless  # the last of KINDS
-
-    return locate_serverless

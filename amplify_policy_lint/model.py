@@ -127,6 +127,30 @@ def _registered_rule(rule_id: str) -> Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class PrincipalKey:
+    """Whose permissions a document is part of: a typed value, never a string parsed back.
+
+    ``kind`` says what defines the principal: ``"file"`` (every document of one policy
+    file), ``"amplify-function"`` (an Amplify CLI function's execution role: its
+    custom-policies.json and its template's LambdaExecutionRole), ``"group"`` (a configured
+    principal group), or the name of the input kind that found it (``"cloudformation"``,
+    ``"terraform-plan"``, ``"serverless"``, ...). ``file`` is the file that defines it and
+    ``name`` what it is within that file (a logical id, a resource address); both together
+    are unique within one run.
+    """
+
+    kind: str
+    file: str
+    name: str = ""
+
+    @property
+    def whole_file(self) -> str | None:
+        """The file whose own permissions this principal is (a policy file, an Amplify
+        function's custom-policies.json): such principals join a configured group."""
+        return self.file if self.kind in ("file", "amplify-function") else None
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     file: str
     span: Span

@@ -56,7 +56,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from . import wildcard
 from .conditions import Operator, parse_operator
-from .model import JsonPath
+from .model import JsonPath, PrincipalKey
 from .source import Source
 
 
@@ -208,8 +208,8 @@ class PolicyDocument:
     data: Any
     kind: DocKind
     label: str
-    principals: tuple[str, ...] = ()
-    # Where the document came from: policy, custom-policies, cloudformation, terraform-plan, serverless.
+    principals: tuple[PrincipalKey, ...] = ()
+    # The input kind the document came from: policy, custom-policies, cloudformation, ...
     container: str = "policy"
     # Amplify custom-policies.json statements have no Version and default Effect to Allow.
     implicit_effect: str | None = None
@@ -217,6 +217,11 @@ class PolicyDocument:
     # aws_sqs_queue_policy), when the input says; which service it goes to decides what
     # that service accepts (resource_policies.py).
     resource_type: str | None = None
+    # The document is a bare list of statements (no Version, no Statement key), as Amplify's
+    # custom-policies.json writes it.
+    bare_statements: bool = False
+    # A VPC endpoint policy: Principal "*" there is whoever uses the endpoint in your VPC.
+    vpc_endpoint: bool = False
     statements: tuple[Statement, ...] = field(default=(), repr=False)
 
     def span(self, path: JsonPath, part: str = "value"):
@@ -290,7 +295,7 @@ class Principal:
     managed policy ARN, an imported value): rules that prove an absence stay quiet then.
     """
 
-    id: str
+    id: PrincipalKey
     label: str
     documents: tuple[PolicyDocument, ...]
     complete: bool = True

@@ -8,7 +8,7 @@ import functools
 import os
 from typing import Mapping, Sequence
 
-from .locate import CUSTOM_POLICIES_NAME
+from . import amplify_layout
 
 
 def group_of(files: Sequence[str], principals: Mapping[str, Sequence[str]],
@@ -32,7 +32,7 @@ def principal_groups(files: Sequence[str], principals: Mapping[str, Sequence[str
     alone: list[tuple[str, ...]] = []
     for file in files:
         name = next((n for n, spec in specs.items() if spec.matches(file)), None)
-        function = amplify_function_dir(file) if name is None else None
+        function = amplify_layout.function_dir(file) if name is None else None
         if name is not None:
             groups[name].append(file)
         elif function is not None:
@@ -43,25 +43,12 @@ def principal_groups(files: Sequence[str], principals: Mapping[str, Sequence[str
             + [tuple(members) for members in functions.values()] + alone)
 
 
-def amplify_function_dir(file: str) -> str | None:
-    """The directory of an Amplify CLI function (amplify/backend/function/<name>/) when
-    ``file`` is its custom-policies.json or its <name>-cloudformation-template.json."""
-    directory, name = os.path.split(os.path.normpath(file))
-    parent, function = os.path.split(directory)
-    if os.path.basename(parent) != "function" or os.path.basename(os.path.dirname(parent)) != "backend":
-        return None
-    if name in (CUSTOM_POLICIES_NAME, f"{function}-cloudformation-template.json"):
-        return directory
-    return None
-
-
 def context_files(group: Sequence[str], linted: set[str]) -> tuple[str, ...]:
     """Files that hold policies of the group's principals but were not asked for (pre-commit
     names only the staged ones): read for evaluation, never reported on."""
     found: list[str] = []
-    for directory in dict.fromkeys(d for d in map(amplify_function_dir, group) if d is not None):
-        function = os.path.basename(directory)
-        for name in (CUSTOM_POLICIES_NAME, f"{function}-cloudformation-template.json"):
+    for directory in dict.fromkeys(d for d in map(amplify_layout.function_dir, group) if d is not None):
+        for name in amplify_layout.function_files(os.path.basename(directory)):
             sibling = os.path.join(directory, name)
             if os.path.normpath(sibling) not in linted and os.path.isfile(sibling):
                 found.append(sibling)

@@ -139,6 +139,12 @@ class Source:
                 break
         return (0, min(1, len(self.text)))
 
+    def roots(self) -> list[tuple[JsonPath, Any]]:
+        """(base path, data) of each document in the text (a YAML stream may hold several)."""
+        if self.multi_document:
+            return [((i,), data) for i, data in enumerate(self.data)]
+        return [((), self.data)]
+
     def raw(self, path: JsonPath) -> str:
         start, end = self.value_range(path)
         return self.text[start:end]

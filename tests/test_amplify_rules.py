@@ -16,7 +16,7 @@ from amplify_policy_lint.amplify_arns import ANY, AppScope, patterns_overlap
 from amplify_policy_lint.config import Settings
 from amplify_policy_lint.docs import explain
 from amplify_policy_lint.linter import lint_paths
-from amplify_policy_lint.model import Context, Severity
+from amplify_policy_lint.model import Context, PrincipalKey, Severity
 from amplify_policy_lint.policy import DocKind, Principal, make_document, normalise
 from amplify_policy_lint.rules import BY_ID
 from amplify_policy_lint.rules.passrole_wildcard_resource import covers_every_role
@@ -167,13 +167,13 @@ def test_unresolved_grant_of_remove_all_backends_is_quiet(tmp_path, monkeypatch)
 def test_incomplete_principal_is_quiet_unless_assume_complete():
     source, _ = parse_json("p.json", policy(allow(["amplify:DeleteApp", "lambda:CreateFunction"])))
     document = make_document(file="p.json", source=source, base=(), data=source.data,
-                             kind=DocKind.IDENTITY, label="role policy", principals=("role:R",))
-    incomplete = Principal("role:R", "role R", (document,), complete=False)
+                             kind=DocKind.IDENTITY, label="role policy", principals=(PrincipalKey("cloudformation", "t.json", "R"),))
+    incomplete = Principal(PrincipalKey("cloudformation", "t.json", "R"), "role R", (document,), complete=False)
     for rule_id in ("APL301", "APL302"):
         check = BY_ID[rule_id].check
         assert list(check(incomplete, Context())) == []
         assert len(list(check(incomplete, Context(assume_complete=True)))) == 1
-        complete = Principal("role:R", "role R", (document,))
+        complete = Principal(PrincipalKey("cloudformation", "t.json", "R"), "role R", (document,))
         (violation,) = check(complete, Context())
         assert "is not granted in role R" in BY_ID[rule_id].message(violation)
 
@@ -181,8 +181,8 @@ def test_incomplete_principal_is_quiet_unless_assume_complete():
 def test_a_document_of_unknown_kind_makes_absence_rules_quiet():
     source, _ = parse_json("p.json", policy(allow("amplify:DeleteApp")))
     document = make_document(file="p.json", source=source, base=(), data=source.data,
-                             kind=DocKind.UNKNOWN, label="policy", principals=("file:p.json",))
-    principal = Principal("file:p.json", "p.json", (document,))
+                             kind=DocKind.UNKNOWN, label="policy", principals=(PrincipalKey("file", "p.json"),))
+    principal = Principal(PrincipalKey("file", "p.json"), "p.json", (document,))
     assert list(BY_ID["APL301"].check(principal, Context())) == []
 
 

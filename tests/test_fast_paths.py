@@ -20,6 +20,7 @@ from amplify_policy_lint.amplify_arns import AppScope
 from amplify_policy_lint.config import Settings
 from amplify_policy_lint.evaluate import Decision, Tri, action_matches_statement, denied_on, evaluate
 from amplify_policy_lint.linter import lint_paths
+from amplify_policy_lint.model import PrincipalKey
 from amplify_policy_lint.policy import DocKind, make_document
 from amplify_policy_lint.source import iter_nodes, parse_json
 
@@ -94,7 +95,7 @@ def _document(statements):
     data = {"Version": "2012-10-17", "Statement": statements}
     source, _ = parse_json("p.json", json.dumps(data))
     return make_document(file="p.json", source=source, base=(), data=source.data, kind=DocKind.IDENTITY,
-                         label="identity policy", principals=("file:p.json",))
+                         label="identity policy", principals=(PrincipalKey("file", "p.json"),))
 
 
 @given(statements=st.lists(STATEMENTS, max_size=6), action=st.sampled_from(ACTIONS))

@@ -5,6 +5,7 @@ import textwrap
 
 from amplify_policy_lint.config import Settings
 from amplify_policy_lint.linter import Plan, lint_file, lint_paths
+from amplify_policy_lint.model import PrincipalKey
 from amplify_policy_lint.policy import DocKind
 
 
@@ -124,8 +125,8 @@ def test_per_function_roles_and_resources(tmp_path):
     documents = {d.label: d for d in outcome.located.documents}
     provider = documents["provider.iam.role.statements of the Serverless service"]
     function = documents["functions.remove.iamRoleStatements of the Serverless service"]
-    service_role = f"serverless:{path}#provider"
-    function_role = f"serverless:{path}#functions.remove"
+    service_role = PrincipalKey("serverless", str(path), "provider")
+    function_role = PrincipalKey("serverless", str(path), "functions.remove")
     assert provider.principals == (service_role, function_role)  # inherited
     assert function.principals == (function_role,)
     topic = documents["PolicyDocument of AWS::SNS::TopicPolicy TopicPolicy"]

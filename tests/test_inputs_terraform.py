@@ -5,6 +5,7 @@ import json
 
 from amplify_policy_lint.config import Settings
 from amplify_policy_lint.linter import Plan, lint_file, lint_paths
+from amplify_policy_lint.model import PrincipalKey
 from amplify_policy_lint.policy import DocKind
 
 from conftest import FIXTURES
@@ -56,7 +57,7 @@ def test_roles_with_inline_attached_and_trust_policies(tmp_path):
              "Resource": "arn:aws:s3:::site/*"})}),
     ])
     result = locate_plan(path)
-    role = "tf:" + str(path) + "#aws_iam_role.app"
+    role = PrincipalKey("terraform-plan", str(path), "aws_iam_role.app")
     summary = sorted((d.kind.value, d.label, d.principals) for d in result.documents)
     assert summary == [
         ("identity", "aws_iam_policy aws_iam_policy.shared", (role,)),
@@ -80,7 +81,7 @@ def test_values_known_after_apply_are_followed_through_the_configuration(tmp_pat
                         "policy_arn": {"references": ["aws_iam_policy.later.arn", "aws_iam_policy.later"]}}}]})
     result = locate_plan(path)
     [attached] = [d for d in result.documents if d.label == "aws_iam_policy aws_iam_policy.later"]
-    assert attached.principals == ("tf:" + str(path) + "#aws_iam_role.app",)
+    assert attached.principals == (PrincipalKey("terraform-plan", str(path), "aws_iam_role.app"),)
 
 
 def test_aws_managed_and_unknown_policies_make_the_role_incomplete(tmp_path):
@@ -93,7 +94,7 @@ def test_aws_managed_and_unknown_policies_make_the_role_incomplete(tmp_path):
         resource("aws_iam_role.visible", {"name": "visible", "assume_role_policy": TRUST}),
         resource("aws_iam_role_policy.visible", {"role": "visible", "policy": policy(ALLOW)}),
     ])
-    complete = {p.id.rsplit(".", 1)[1]: p.complete for p in locate_plan(path).principals}
+    complete = {p.id.name.rsplit(".", 1)[1]: p.complete for p in locate_plan(path).principals}
     assert complete == {"managed": False, "unknown": False, "visible": True}
 
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ..locate import ENDPOINT_POLICY, Located, roots
-from ..model import JsonPath
+from .. import amplify_layout
+from ..embedded import embed
+from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind, is_intrinsic
 from ..source import Source
-from ..embedded import embed
-from .common import NO_VALUE, Collector, Pending, alternatives, get, list_items, relative_path, value_at
-from .custom_policies import function_principal_id
+from . import Located
+from .common import ENDPOINT_POLICY, NO_VALUE, Collector, Pending, alternatives, get, list_items, relative_path, value_at
+
 
 HOLDERS = {"AWS::IAM::Role": "role", "AWS::IAM::User": "user", "AWS::IAM::Group": "group"}
 ATTACHABLE = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
@@ -64,7 +65,16 @@ RESOURCE_POLICIES: dict[str, tuple[JsonPath, ...]] = {
 }
 
 
-def locate_template(source: Source) -> Located:
+def recognises(data: dict) -> bool:
+    resources = data.get("Resources")
+    if not isinstance(resources, dict):
+        return False
+    if "AWSTemplateFormatVersion" in data:
+        return True
+    return any(isinstance(r, dict) and isinstance(r.get("Type"), str) for r in resources.values())
+
+
+def locate(source: Source) -> Located:
     collector = Collector(source, "cloudformation")
     locate_resources(collector, source)
     return collector.located("template has no IAM policy or resource policy")
@@ -78,7 +88,7 @@ def locate_resources(collector: Collector, source: Source, under: JsonPath = ())
         if isinstance(resources, dict):
             Template(collector, source, under, resources).locate()
         return
-    for base, data in roots(source):
+    for base, data in source.roots():
         resources = get(data, "Resources")
         if isinstance(resources, dict):
             Template(collector, source, base, resources).locate()
@@ -97,11 +107,11 @@ class Template:
         self.depth = depth
         self.resources = {name: r for name, r in resources.items()
                           if isinstance(name, str) and isinstance(r, dict) and isinstance(r.get("Type"), str)}
-        self.holders: dict[str, str] = {}  # logical id of a role, user, group or SAM function -> principal id
+        self.holders: dict[str, PrincipalKey] = {}  # logical id of a role, user, group or SAM function -> principal
         self.names: dict[tuple[str, str], str] = {}  # (type, RoleName/UserName/GroupName) -> logical id
         self.managed: dict[str, list[Pending | None]] = {}  # ManagedPolicy logical id -> its documents
-        self.managed_users: dict[str, list[str]] = {}  # ManagedPolicy logical id -> principals naming it
-        self.memberships: list[tuple[str, str]] = []  # (user principal, group logical id)
+        self.managed_users: dict[str, list[PrincipalKey]] = {}  # ManagedPolicy logical id -> principals naming it
+        self.memberships: list[tuple[PrincipalKey, str]] = []  # (user principal, group logical id)
         self.attached: set[str] = set()  # AWS::IAM::(Managed)Policy resources attached to something
         self.unattached: list[tuple[str, str, list[Pending | None]]] = []  # (logical id, label, documents)
 
@@ -110,9 +120,9 @@ class Template:
     def props_path(self, logical: str) -> JsonPath:
         return self.base + ("Resources", logical, "Properties")
 
-    def principal_id(self, logical: str) -> str:
+    def principal_id(self, logical: str) -> PrincipalKey:
         where = "/".join(str(p) for p in self.base)
-        return f"cfn:{self.source.name}#{where + '/' if where else ''}{logical}"
+        return PrincipalKey("cloudformation", self.source.name, f"{where + '/' if where else ''}{logical}")
 
     def where(self, logical: str) -> str:
         """A resource's name for labels: its logical id, and the stack set it is in."""
@@ -174,17 +184,11 @@ class Template:
 
     def _holder(self, logical: str, kind: str) -> None:
         principal_id = self.principal_id(logical)
-        if kind == "AWS::IAM::Role" and logical == "LambdaExecutionRole" and self._amplify_function():
-            principal_id = function_principal_id(os.path.dirname(self.source.name))
+        if kind == "AWS::IAM::Role" and logical == amplify_layout.EXECUTION_ROLE and not self.base \
+                and amplify_layout.is_function_template(self.source.name):
+            # The role that custom-policies.json beside the template extends.
+            principal_id = amplify_layout.function_principal(os.path.dirname(self.source.name))
         self.holders[logical] = self.collector.principal(principal_id, f"{kind} {self.where(logical)}")
-
-    def _amplify_function(self) -> bool:
-        """An Amplify CLI function template, amplify/backend/function/<name>/<name>-cloudformation-template.json,
-        whose LambdaExecutionRole is the role that custom-policies.json beside it extends."""
-        directory, file_name = os.path.split(self.source.name.replace("\\", "/"))
-        parent, function = os.path.split(directory)
-        return (not self.base and file_name == f"{function}-cloudformation-template.json"
-                and os.path.basename(parent) == "function")
 
     def _holder_policies(self, logical: str, kind: str, props: dict) -> None:
         principal_id = self.holders[logical]
@@ -211,11 +215,11 @@ class Template:
                 else:
                     self.memberships.append((principal_id, target))
 
-    def _managed_arns(self, principal_id: str, value: Any, path: JsonPath) -> None:
+    def _managed_arns(self, principal_id: PrincipalKey, value: Any, path: JsonPath) -> None:
         for _, arn in list_items(value, path):
             self._use_managed(principal_id, arn)
 
-    def _use_managed(self, principal_id: str, value: Any) -> None:
+    def _use_managed(self, principal_id: PrincipalKey, value: Any) -> None:
         """The template ManagedPolicy that ``value`` refers to extends the principal; anything
         else (an AWS managed policy, a SAM policy template, a parameter) is not visible here."""
         target = self._ref(value, "AWS::IAM::ManagedPolicy")
@@ -277,21 +281,24 @@ class Template:
             if value is None:
                 continue
             name = relative[-1] if len(relative) == 1 else ".".join(relative)
-            if kind == "AWS::EC2::VPCEndpoint":
+            endpoint = kind == "AWS::EC2::VPCEndpoint"
+            if endpoint:
                 name = ENDPOINT_POLICY
             self._documents(value, self.props_path(logical) + relative, DocKind.RESOURCE,
-                            f"{name} of {kind} {self.where(logical)}", (), resource_type=kind)
+                            f"{name} of {kind} {self.where(logical)}", (), resource_type=kind,
+                            vpc_endpoint=endpoint)
 
     # Helpers ----------------------------------------------------------------------------------
 
     def _documents(self, value: Any, path: JsonPath, kind: DocKind, label: str,
-                   principals: tuple[str, ...], resource_type: str | None = None) -> list[Pending | None]:
+                   principals: tuple[PrincipalKey, ...], resource_type: str | None = None,
+                   vpc_endpoint: bool = False) -> list[Pending | None]:
         """A document at ``path`` (through ``Fn::If``); principals holding one that cannot
         be read are incomplete."""
         if value is None:
             return []
         return [self.collector.add(doc_path, kind, label, principals, source=self.source,
-                                   resource_type=resource_type)
+                                   resource_type=resource_type, vpc_endpoint=vpc_endpoint)
                 for doc_path, _ in alternatives(value, path)]
 
     def _ref(self, value: Any, kind: str) -> str | None:
@@ -301,7 +308,7 @@ class Template:
             return target
         return None
 
-    def _target(self, value: Any, kind: str) -> str:
+    def _target(self, value: Any, kind: str) -> PrincipalKey:
         """The principal a Roles/Users/Groups entry (or RoleName, ...) names: a holder of
         this template by Ref or by name, or else one outside it, which is incomplete."""
         logical = self._ref(value, kind)
@@ -316,7 +323,7 @@ class Template:
             what = f"{noun} given by parameter {value['Ref']}"
         else:
             what = f"{noun} computed at deploy time"
-        principal_id = f"cfn:{self.source.name}#{what}"
+        principal_id = PrincipalKey("cloudformation", self.source.name, what)
         self.collector.principal(principal_id, f"the {what} (outside this template)", complete=False)
         return principal_id
 

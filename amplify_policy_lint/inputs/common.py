@@ -5,19 +5,21 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator, NamedTuple
 
 from ..embedded import EmbeddedSource, embed, written
-from ..locate import Located, PrincipalInfo
-from ..model import JsonPath
+from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind, PolicyDocument, is_intrinsic, make_document
 from ..source import InputViolation, LineIndex, Source
+from . import Located, PrincipalInfo
 
 NO_VALUE = {"Ref": "AWS::NoValue"}
+# How the label of a VPC endpoint policy starts (the document says so in ``vpc_endpoint``).
+ENDPOINT_POLICY = "VPC endpoint policy"
 
 
 class Pending(NamedTuple):
     """A document found, whose principals may still grow (its fields and list are filled in)."""
 
     fields: dict[str, Any]
-    principals: list[str]
+    principals: list[PrincipalKey]
 
 
 class Collector:
@@ -27,24 +29,25 @@ class Collector:
         self.source = source
         self.container = container
         self.pending: list[Pending] = []
-        self.principals: dict[str, PrincipalInfo] = {}
+        self.principals: dict[PrincipalKey, PrincipalInfo] = {}
         self.problems: list[InputViolation] = []
 
-    def principal(self, principal_id: str, label: str, complete: bool = True) -> str:
+    def principal(self, principal_id: PrincipalKey, label: str, complete: bool = True) -> PrincipalKey:
         known = self.principals.get(principal_id)
         if known is not None:
             label, complete = known.label, known.complete and complete
         self.principals[principal_id] = PrincipalInfo(principal_id, label, complete)
         return principal_id
 
-    def incomplete(self, principal_id: str) -> None:
+    def incomplete(self, principal_id: PrincipalKey) -> None:
         known = self.principals.get(principal_id)
         if known is not None and known.complete:
             self.principals[principal_id] = PrincipalInfo(known.id, known.label, False)
 
-    def add(self, path: JsonPath, kind: DocKind, label: str, principals: tuple[str, ...] = (),
+    def add(self, path: JsonPath, kind: DocKind, label: str, principals: tuple[PrincipalKey, ...] = (),
             *, source: Source | None = None, implicit_effect: str | None = None,
-            data_override: Any = None, resource_type: str | None = None) -> "Pending | None":
+            data_override: Any = None, resource_type: str | None = None,
+            vpc_endpoint: bool = False) -> "Pending | None":
         """A document at ``path`` of ``source`` (a mapping, or a JSON string parsed again).
 
         Returns None when nothing can be checked there: an intrinsic function, a string that
@@ -54,6 +57,8 @@ class Collector:
         pending = self._read(path, kind, label, principals, source, implicit_effect, data_override)
         if pending is not None and resource_type is not None:
             pending.fields["resource_type"] = resource_type
+        if pending is not None and vpc_endpoint:
+            pending.fields["vpc_endpoint"] = True
         if pending is None:
             for principal_id in principals:
                 self.incomplete(principal_id)
@@ -61,7 +66,7 @@ class Collector:
             self.pending.append(pending)
         return pending
 
-    def _read(self, path: JsonPath, kind: DocKind, label: str, principals: tuple[str, ...],
+    def _read(self, path: JsonPath, kind: DocKind, label: str, principals: tuple[PrincipalKey, ...],
               source: Source | None, implicit_effect: str | None, data_override: Any) -> "Pending | None":
         source = source or self.source
         relative = relative_path(source, path)
@@ -82,11 +87,11 @@ class Collector:
                                 implicit_effect=implicit_effect), list(principals))
         return pending
 
-    def attach(self, pending: "Pending", principal_id: str) -> None:
+    def attach(self, pending: "Pending", principal_id: PrincipalKey) -> None:
         if principal_id not in pending.principals:
             pending.principals.append(principal_id)
 
-    def attach_all(self, documents: "Iterable[Pending | None]", principal_id: str) -> None:
+    def attach_all(self, documents: "Iterable[Pending | None]", principal_id: PrincipalKey) -> None:
         """A policy's documents extend the principal; one that could not be read (None)
         makes it incomplete."""
         for pending in documents:

@@ -8,17 +8,10 @@ from __future__ import annotations
 
 import os
 
-from ..locate import CUSTOM_POLICIES_NAME, Located, PrincipalInfo
+from ..amplify_layout import function_principal
 from ..policy import DocKind, make_document
 from ..source import Source
-
-
-def function_principal_id(directory: str) -> str:
-    """The principal id of an Amplify function's execution role, shared by the function's
-    ``custom-policies.json`` and the ``LambdaExecutionRole`` of its template, so that the
-    two join when they are linted together (a configured principal group), however the
-    directory is written (``./amplify/...`` or ``amplify/...``)."""
-    return f"file:{os.path.join(os.path.normpath(directory), CUSTOM_POLICIES_NAME)}"
+from . import Located, PrincipalInfo
 
 
 def is_placeholder(data: object) -> bool:
@@ -31,13 +24,13 @@ def is_placeholder(data: object) -> bool:
     return isinstance(first, dict) and first.get("Action") == [] and first.get("Resource") == []
 
 
-def locate_custom_policies(source: Source) -> Located:
+def locate(source: Source) -> Located:
     if is_placeholder(source.data):
         return Located(reason="the Amplify CLI's unedited placeholder; the CLI deploys nothing from it")
-    principal = PrincipalInfo(function_principal_id(os.path.dirname(source.name)),
+    principal = PrincipalInfo(function_principal(os.path.dirname(source.name)),
                               f"the function role of {source.name}")
     document = make_document(
         file=source.name, source=source, base=(), data=source.data, kind=DocKind.IDENTITY,
         label="Amplify custom policies", principals=(principal.id,), container="custom-policies",
-        implicit_effect="Allow")
+        implicit_effect="Allow", bare_statements=True)
     return Located((document,), (principal,))

@@ -19,15 +19,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..locate import Located
-from ..model import JsonPath
+from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind, is_intrinsic
 from ..source import Source
+from . import Located
 from .cloudformation import locate_resources
 from .common import Collector, StatementListSource, get
 
 
-def locate_serverless(source: Source) -> Located:
+def recognises(data: dict) -> bool:
+    provider = data.get("provider")
+    return "service" in data and (isinstance(provider, dict) or isinstance(data.get("functions"), dict))
+
+
+def locate(source: Source) -> Located:
     source = with_variables_unknown(source)
     collector = Collector(source, "serverless")
     data = source.data
@@ -45,7 +50,7 @@ def _service_role(collector: Collector, data: dict) -> None:
         return
     service = data.get("service")
     name = service if isinstance(service, str) else source.name
-    principal_id = collector.principal(f"serverless:{source.name}#provider",
+    principal_id = collector.principal(PrincipalKey("serverless", source.name, "provider"),
                                        f"the role of Serverless service {name}")
     provider_documents = []
     iam = provider.get("iam")
@@ -69,7 +74,7 @@ def _service_role(collector: Collector, data: dict) -> None:
     for function, settings in functions.items():
         if not isinstance(settings, dict) or "iamRoleStatements" not in settings:
             continue
-        function_id = collector.principal(f"serverless:{source.name}#functions.{function}",
+        function_id = collector.principal(PrincipalKey("serverless", source.name, f"functions.{function}"),
                                           f"the role of function {function} of Serverless service {name}")
         _statements(collector, ("functions", function, "iamRoleStatements"), settings["iamRoleStatements"],
                     function_id, f"functions.{function}.iamRoleStatements")
@@ -80,7 +85,7 @@ def _service_role(collector: Collector, data: dict) -> None:
                 collector.incomplete(function_id)
 
 
-def _statements(collector: Collector, path: JsonPath, value: Any, principal_id: str, where: str) -> list:
+def _statements(collector: Collector, path: JsonPath, value: Any, principal_id: PrincipalKey, where: str) -> list:
     if value is None:
         return []
     if not isinstance(value, list):  # ${file(iam.yml)}, a variable: not readable here

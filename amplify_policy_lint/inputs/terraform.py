@@ -17,11 +17,13 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from ..locate import ENDPOINT_POLICY, Located
-from ..model import JsonPath
+from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind
 from ..source import Source
-from .common import Collector, Pending, get
+from . import Located
+from .common import ENDPOINT_POLICY, Collector, Pending, get
+
+_PLAN_KEYS = ("planned_values", "resource_changes", "values")
 
 HOLDERS = {"aws_iam_role": "role", "aws_iam_user": "user", "aws_iam_group": "group"}
 # Inline policies: the attribute naming the holder.
@@ -64,7 +66,11 @@ class _Resource:
         return f"{self.type}.{self.name}"
 
 
-def locate_plan(source: Source) -> Located:
+def recognises(data: dict) -> bool:
+    return "format_version" in data and any(k in data for k in _PLAN_KEYS)
+
+
+def locate(source: Source) -> Located:
     data = source.data
     collector = Collector(source, "terraform-plan")
     if isinstance(data, dict):
@@ -80,15 +86,15 @@ class Plan:
         configs = dict(_configuration(data))
         for resource in self.resources:
             resource.config = configs.get((resource.module, resource.config_address), {})
-        self.holders: dict[str, str] = {}  # address -> principal id
+        self.holders: dict[str, PrincipalKey] = {}  # address -> principal
         self.policies: dict[str, list[Pending | None]] = {}  # aws_iam_policy address -> documents
-        self.policy_users: list[tuple[str, str]] = []  # (principal id, aws_iam_policy address)
+        self.policy_users: list[tuple[PrincipalKey, str]] = []  # (principal, aws_iam_policy address)
 
     def locate(self) -> None:
         for resource in self.resources:
             if resource.type in HOLDERS:
                 self.holders[resource.address] = self.collector.principal(
-                    f"tf:{self.source.name}#{resource.address}", f"{resource.type} {resource.address}")
+                    self._key(resource.address), f"{resource.type} {resource.address}")
         for resource in self.resources:
             kind, values = resource.type, resource.values
             if kind in HOLDERS:
@@ -113,9 +119,10 @@ class Plan:
             if kind in RESOURCE_POLICIES:
                 attribute = RESOURCE_POLICIES[kind]
                 if isinstance(values.get(attribute), str) and values[attribute].strip():
-                    name = ENDPOINT_POLICY if kind.startswith("aws_vpc_endpoint") else attribute
+                    endpoint = kind.startswith("aws_vpc_endpoint")
+                    name = ENDPOINT_POLICY if endpoint else attribute
                     self._document(resource, attribute, DocKind.RESOURCE, f"{name} of {kind} {resource.address}", (),
-                                   resource_type=kind)
+                                   resource_type=kind, vpc_endpoint=endpoint)
         self._link()
 
     def _holder(self, resource: _Resource) -> None:
@@ -143,17 +150,21 @@ class Plan:
                 self.policy_users.append((principal_id, address))
             self.collector.incomplete(principal_id)
 
+    def _key(self, name: str) -> PrincipalKey:
+        return PrincipalKey("terraform-plan", self.source.name, name)
+
     def _document(self, resource: _Resource, attribute: str, kind: DocKind, label: str,
-                  principals: tuple[str, ...], resource_type: str | None = None) -> Pending | None:
+                  principals: tuple[PrincipalKey, ...], resource_type: str | None = None,
+                  vpc_endpoint: bool = False) -> Pending | None:
         value = resource.values.get(attribute)
         if isinstance(value, str) and value.strip():
             return self.collector.add(resource.path + (attribute,), kind, label, principals,
-                                      resource_type=resource_type)
+                                      resource_type=resource_type, vpc_endpoint=vpc_endpoint)
         for principal_id in principals:  # unknown until apply
             self.collector.incomplete(principal_id)
         return None
 
-    def _attachment(self, resource: _Resource, targets: tuple[str, ...]) -> None:
+    def _attachment(self, resource: _Resource, targets: tuple[PrincipalKey, ...]) -> None:
         arn = resource.values.get("policy_arn")
         policy = self._policy_by_arn(arn) if isinstance(arn, str) else None
         if policy is None:
@@ -161,10 +172,10 @@ class Plan:
         for principal_id in targets:
             self._use_policy(principal_id, policy)
 
-    def _attach_arn(self, principal_id: str, arn: str) -> None:
+    def _attach_arn(self, principal_id: PrincipalKey, arn: str) -> None:
         self._use_policy(principal_id, self._policy_by_arn(arn))
 
-    def _use_policy(self, principal_id: str, policy: str | None) -> None:
+    def _use_policy(self, principal_id: PrincipalKey, policy: str | None) -> None:
         """The plan's policy extends the principal; None (an AWS managed policy, or one
         outside the plan) makes it incomplete."""
         if policy is None:
@@ -181,25 +192,25 @@ class Plan:
         for address in self._references(resource, ("users", "user"), "aws_iam_user"):
             self.collector.incomplete(self.holders[address])
 
-    def _targets(self, resource: _Resource, attribute: str, holder_type: str) -> tuple[str, ...]:
+    def _targets(self, resource: _Resource, attribute: str, holder_type: str) -> tuple[PrincipalKey, ...]:
         """The principals an attribute (role, users, ...) names: by planned name, by
         reference in the configuration, or else a principal outside the plan."""
         names = _strings(resource.values.get(attribute))
-        found: list[str] = []
+        found: list[PrincipalKey] = []
         for name in names:
             holder = next((h for h in self.resources if h.type == holder_type and name in
                            (h.values.get("name"), h.values.get("id"), h.values.get("arn"))), None)
             if holder is not None:
                 found.append(self.holders[holder.address])
             else:
-                principal_id = f"tf:{self.source.name}#{HOLDERS[holder_type]} {name}"
+                principal_id = self._key(f"{HOLDERS[holder_type]} {name}")
                 found.append(self.collector.principal(
                     principal_id, f"the {HOLDERS[holder_type]} {name!r} (outside this plan)", complete=False))
         if not names:
             for address in self._references(resource, (attribute,), holder_type):
                 found.append(self.holders[address])
         if not found and (_unknown(resource, attribute) or attribute in resource.config):
-            principal_id = f"tf:{self.source.name}#{resource.address}.{attribute}"
+            principal_id = self._key(f"{resource.address}.{attribute}")
             found.append(self.collector.principal(
                 principal_id, f"the {HOLDERS[holder_type]} of {resource.address} (known after apply)",
                 complete=False))
@@ -239,7 +250,7 @@ class Plan:
             if address in attached:
                 continue
             principal_id = self.collector.principal(
-                f"tf:{self.source.name}#{address}", f"aws_iam_policy {address} (attached to nothing in this plan)")
+                self._key(address), f"aws_iam_policy {address} (attached to nothing in this plan)")
             for pending in documents:
                 if pending is not None:
                     self.collector.attach(pending, principal_id)

@@ -10,7 +10,7 @@ from ..resource_policies import resource_implied
 
 
 def entry_point(document: PolicyDocument) -> str:
-    if document.container == "custom-policies":
+    if document.bare_statements:
         return "customPolicies"
     if document.kind is DocKind.TRUST or resource_implied(document):
         return "trustPolicy"  # the grammar without a required Resource

@@ -8,7 +8,7 @@ from ..policy import PolicyDocument
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
-    if document.container == "custom-policies" or not isinstance(document.data, dict):
+    if document.bare_statements or not isinstance(document.data, dict):
         return
     version = document.data.get("Version")
     if "Version" not in document.data:

@@ -14,7 +14,7 @@ _VARIABLE = re.compile(r"\$\{[^{}]+\}")
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     data = document.data
-    if document.container == "custom-policies" or not isinstance(data, dict):
+    if document.bare_statements or not isinstance(data, dict):
         return
     if data.get("Version") == "2012-10-17":
         return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..locate import is_endpoint_policy
 from ..model import Context, JsonPath, Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, Statement, is_intrinsic
 from ..trust import restricts
@@ -23,7 +22,7 @@ RESTRICTING_KEYS = frozenset(k.lower() for k in (
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
-    if document.kind not in (DocKind.TRUST, DocKind.RESOURCE) or is_endpoint_policy(document):
+    if document.kind not in (DocKind.TRUST, DocKind.RESOURCE) or document.vpc_endpoint:
         return  # in a VPC endpoint policy, "*" is whoever uses the endpoint in your VPC
     if any(s.effect == "Deny" and restricts(s, RESTRICTING_KEYS, negated_too=True) is not False
            for s in document.statements):
