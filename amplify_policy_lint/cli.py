@@ -118,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - the promise: one line, exit 2, no traceback
-        print(f"{PROG}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        _say(f"{PROG}: internal error: {type(exc).__name__}: {exc}")
         return 2
 
 
@@ -137,28 +137,28 @@ def _main(argv: list[str]) -> int:
     try:
         settings = _settings(args)
     except ConfigError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        _say(f"{PROG}: error: {exc}")
         return 2
     from .linter import failing, lint_paths
     from .progress import for_stream
 
     if args.verbose and settings.config_file:
-        print(f"using configuration {settings.config_file}", file=sys.stderr)
+        _say(f"using configuration {settings.config_file}")
     paths = args.paths or ["."]
     progress = for_stream(sys.stderr, args.format)
     try:
         report = lint_paths(paths, settings, progress=progress)
     except ConfigError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        _say(f"{PROG}: error: {exc}")
         return 2
     finally:
         if progress is not None:
             progress.close()
     for error in report.errors:
-        print(f"{PROG}: error: {error.file}: {error.message}", file=sys.stderr)
+        _say(f"{PROG}: error: {error.file}: {error.message}")
     if args.verbose:
         for note in report.notes:
-            print(note, file=sys.stderr)
+            _say(note)
     if args.write_baseline:
         return _write_baseline(args.write_baseline, report, paths, settings)
     colour = (args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
@@ -187,9 +187,9 @@ def _write_baseline(path: str, report, paths: list[str], settings) -> int:
     try:
         count = write(path, report.findings, paths, enabled)
     except OSError as exc:
-        print(f"{PROG}: error: {path}: cannot write baseline: {exc.strerror or exc}", file=sys.stderr)
+        _say(f"{PROG}: error: {path}: cannot write baseline: {exc.strerror or exc}")
         return 2
-    print(f"wrote {count} finding{'s' if count != 1 else ''} to baseline {path}", file=sys.stderr)
+    _say(f"wrote {count} finding{'s' if count != 1 else ''} to baseline {path}")
     return 2 if report.errors else 0
 
 
@@ -204,7 +204,7 @@ def _explain(selector: str) -> int:
 
     rules = find_documented(selector)
     if len(rules) != 1:
-        print(f"{PROG}: error: unknown rule {selector!r} (see --list-rules)", file=sys.stderr)
+        _say(f"{PROG}: error: unknown rule {selector!r} (see --list-rules)")
         return 2
     sys.stdout.write(explain(rules[0]))
     return 0
@@ -247,6 +247,14 @@ def _settings(args: argparse.Namespace):
 
         load(settings.baseline)  # a missing or broken baseline is reported before linting
     return settings
+
+
+def _say(line: str) -> None:
+    """One line on stderr, escaped for the terminal: file names, paths and messages in it
+    may hold anything a file or its name held (see escape.py)."""
+    from .escape import for_terminal, safe_line
+
+    print(safe_line(for_terminal(line)), file=sys.stderr)
 
 
 def _tolerant_output() -> None:

@@ -13,6 +13,7 @@ import os
 from typing import Callable, Sequence
 
 from . import PROG
+from .escape import json_text
 from .linter import Report
 from .model import Finding, Rule, Severity
 
@@ -26,26 +27,32 @@ _RESET = "\033[0m"
 
 def text(report: Report, colour: bool = False, verbose: bool = False) -> str:
     """``path:line:col: ID severity message [name]``, one line per finding; with ``verbose``,
-    a finding's detail (such as a statement to paste) follows it, indented."""
+    a finding's detail (such as a statement to paste) follows it, indented. Everything that
+    came from a file or its name is escaped for the terminal (see escape.py)."""
+    from .escape import for_terminal, safe_line
+
     lines = []
     for f in report.findings:
         severity = f.severity.value
         if colour:
             severity = f"{_COLOURS[f.severity]}{severity}{_RESET}"
-        lines.append(f"{f.file}:{f.span.line}:{f.span.column}: {f.rule.id} {severity} "
-                     f"{_one_line(f.message)} [{f.rule.name}]")
+        lines.append(safe_line(f"{text_path(f.file)}:{f.span.line}:{f.span.column}: {f.rule.id} {severity} "
+                               f"{for_terminal(f.message)} [{f.rule.name}]"))
         if verbose and f.detail:
-            lines.extend("    " + line for line in f.detail.splitlines())
+            lines.extend(safe_line("    " + for_terminal(line)) for line in f.detail.splitlines())
     return "".join(line + "\n" for line in lines)
 
 
-def _one_line(message: str) -> str:
-    """One finding, one line: line breaks in a message are shown as ``\\n``. (Findings the
-    linter makes are one line already, see model.one_line; this keeps a Report built by other
-    code from breaking the text format.)"""
-    if "\n" in message or "\r" in message:
-        message = message.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
-    return message
+def text_path(file: str) -> str:
+    """A file name as the text format and stderr show it: escaped for the terminal, and
+    written ``./NAME`` when the name itself would start the line with white space or a
+    colon (a file named ``::error::x.json`` must not make a workflow command)."""
+    from .escape import for_terminal
+
+    shown = for_terminal(file)
+    if shown[:1] in (":", "#") or shown[:1].isspace():
+        return "./" + shown
+    return shown
 
 
 def summary(report: Report) -> str:
@@ -93,7 +100,7 @@ def json_report(report: Report, colour: bool = False, verbose: bool = False) -> 
         "files_skipped": report.files_skipped,
         "errors": [{"file": e.file, "message": e.message} for e in report.errors],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -175,7 +182,7 @@ def sarif(report: Report, colour: bool = False, verbose: bool = False) -> str:
         "results": results,
     }
     document = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document) + "\n"
 
 
 def _sarif_rule(rule: Rule) -> dict:
@@ -211,7 +218,9 @@ _GITHUB_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity
 
 
 def _github_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    from .escape import for_log
+
+    return for_log(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _github_property(text: str) -> str:
@@ -219,6 +228,10 @@ def _github_property(text: str) -> str:
 
 
 def github(report: Report, colour: bool = False, verbose: bool = False) -> str:
+    """One workflow command per finding. Values are escaped as GitHub documents (``%``, CR
+    and LF in data; also ``:`` and ``,`` in properties), so each command is one line and no
+    other line starts with ``::``; other control and bidirectional characters are escaped as
+    in the text format (escape.for_log)."""
     lines = []
     for f in report.findings:
         span = f.span
@@ -261,7 +274,7 @@ def gitlab(report: Report, colour: bool = False, verbose: bool = False) -> str:
             "location": {"path": display_path(f.file),
                          "lines": {"begin": f.span.line, "end": f.span.end_line}},
         })
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return json_text(issues) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,13 +282,16 @@ def gitlab(report: Report, colour: bool = False, verbose: bool = False) -> str:
 
 
 def junit(report: Report, colour: bool = False, verbose: bool = False) -> str:
-    import xml.etree.ElementTree as ET
-
+    """JUnit XML, written here rather than by ElementTree: ElementTree leaves a line break in
+    text content raw, and a file name holding one would start a line of the report (which CI
+    logs may show) with text from the file. Here line breaks in values are character
+    references, so every line of the document is markup."""
     findings, errors = report.findings, report.errors
     cases = max(len(findings) + len(errors), 1)
     counts = {"tests": str(cases), "failures": str(len(findings)), "errors": str(len(errors))}
-    root = ET.Element("testsuites", {"name": PROG, **counts})
-    suite = ET.SubElement(root, "testsuite", {"name": PROG, **counts, "skipped": "0"})
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           _xml_open(0, "testsuites", {"name": PROG, **counts}),
+           _xml_open(1, "testsuite", {"name": PROG, **counts, "skipped": "0"})]
     names: dict[str, int] = {}
 
     def unique(name: str) -> str:
@@ -284,39 +300,63 @@ def junit(report: Report, colour: bool = False, verbose: bool = False) -> str:
 
     for f in findings:
         path = display_path(f.file)
-        case = ET.SubElement(suite, "testcase", {
-            "classname": _xml(path),
-            "name": _xml(unique(f"{path}:{f.span.line}:{f.span.column} {f.rule.id}")),
-        })
-        failure = ET.SubElement(case, "failure", {"message": _xml(f.message),
-                                                  "type": f"{f.rule.id} {f.rule.name}"})
         body = f"{path}:{f.span.line}:{f.span.column}: {f.rule.id} {f.severity.value} {f.message} [{f.rule.name}]"
         if f.detail:
             body += "\n" + f.detail
-        failure.text = _xml(body)
+        out.append(_xml_open(2, "testcase", {"classname": path,
+                                             "name": unique(f"{path}:{f.span.line}:{f.span.column} {f.rule.id}")}))
+        out.append(_xml_leaf(3, "failure", {"message": f.message, "type": f"{f.rule.id} {f.rule.name}"}, body))
+        out.append("    </testcase>")
     for error in errors:
         path = display_path(error.file)
-        case = ET.SubElement(suite, "testcase", {"classname": _xml(path),
-                                                 "name": _xml(unique(f"{path} (not checked)"))})
-        ET.SubElement(case, "error", {"message": _xml(error.message)}).text = _xml(f"{path}: {error.message}")
+        out.append(_xml_open(2, "testcase", {"classname": path, "name": unique(f"{path} (not checked)")}))
+        out.append(_xml_leaf(3, "error", {"message": error.message}, f"{path}: {error.message}"))
+        out.append("    </testcase>")
     if not findings and not errors:
-        ET.SubElement(suite, "testcase", {"classname": PROG, "name": "no findings"})
-    ET.indent(root, space="  ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        out.append(_xml_leaf(2, "testcase", {"classname": PROG, "name": "no findings"}, None))
+    out += ["  </testsuite>", "</testsuites>"]
+    return "\n".join(out) + "\n"
 
 
-def _xml(text: str) -> str:
-    """``text`` with the characters XML 1.0 cannot hold (control characters, lone surrogates,
-    U+FFFE/U+FFFF) written as \\uXXXX, so that the document stays well formed."""
+def _xml_open(depth: int, tag: str, attributes: dict[str, str]) -> str:
+    rendered = "".join(f' {key}="{_xml(value, attribute=True)}"' for key, value in attributes.items())
+    return f"{'  ' * depth}<{tag}{rendered}>"
+
+
+def _xml_leaf(depth: int, tag: str, attributes: dict[str, str], text: str | None) -> str:
+    opening = _xml_open(depth, tag, attributes)
+    if text is None:
+        return opening[:-1] + " />"
+    return f"{opening}{_xml(text)}</{tag}>"
+
+
+_XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "&#10;", "\r": "&#13;"}
+_XML_ATTRIBUTE_ESCAPES = {**_XML_ESCAPES, '"': "&quot;", "\t": "&#9;"}
+
+
+def _xml(text: str, attribute: bool = False) -> str:
+    """``text`` as XML character data: markup characters and line breaks as references
+    (exact: an XML reader gets the original back); the characters XML 1.0 cannot hold at
+    all (other control characters, U+FFFE/U+FFFF) as ``\\uXXXX`` and lone surrogates as
+    escape.no_surrogates writes them, so that the document stays well formed; ``##[`` as
+    ``#&#35;[``, the same text to a reader, no legacy command to a CI runner's log."""
+    escapes = _XML_ATTRIBUTE_ESCAPES if attribute else _XML_ESCAPES
     out = []
     for char in text:
+        replacement = escapes.get(char)
+        if replacement is not None:
+            out.append(replacement)
+            continue
         code = ord(char)
         if (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
                 or 0x10000 <= code <= 0x10FFFF):
             out.append(char)
+        elif 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02x}")
         else:
             out.append(f"\\u{code:04x}")
-    return "".join(out)
+    result = "".join(out)
+    return result.replace("##[", "#&#35;[") if "##[" in result else result
 
 
 REPORTERS: dict[str, Callable[..., str]] = {
