@@ -3,8 +3,8 @@ whole output; none prints. ``REPORTERS`` maps the ``--format`` names to them.
 
 Paths in machine formats are relative to the current directory (where CI runs the linter: the
 repository root) with ``/`` separators; files outside it keep their absolute path (a ``file://``
-URI in SARIF). SARIF and GitLab fingerprints hash the file, rule id, JSON path and offending
-text, never a line number, so they stay put when unrelated lines move.
+URI in SARIF). SARIF and GitLab fingerprints hash what a finding is (file, rule, the JSON path's
+keys and the offending text), never a line number or a statement index (see ``fingerprints``).
 """
 from __future__ import annotations
 
@@ -116,19 +116,40 @@ def display_path(file: str) -> str:
 
 
 def fingerprints(findings: Sequence[Finding]) -> list[str]:
-    """A stable identity per finding: a hash of file, rule id, JSON path and offending text.
-    Findings that share all four get the occurrence number mixed in, so each is unique."""
-    from .baseline import normalise_token
+    """A stable identity per finding, for SARIF ``partialFingerprints`` and GitLab
+    ``fingerprint``: what the finding is, never where it happens to sit.
 
-    seen: dict[str, int] = {}
-    result = []
-    for f in findings:
-        material = "\0".join((display_path(f.file), f.rule.id,
-                              json.dumps(list(f.path), ensure_ascii=False), normalise_token(f.token)))
-        digest = _hash(material)
-        seen[digest] = seen.get(digest, 0) + 1
-        result.append(digest if seen[digest] == 1 else _hash(f"{digest}:{seen[digest]}"))
+    The hash covers the file, the rule, the JSON path without its list indexes (the keys that
+    name the template resource, the policy property and the statement element: inserting,
+    removing or reordering statements changes indexes only) and the offending text without
+    white space (reformatting changes white space only). Findings that share all of that are
+    exact repeats; they are numbered in the order of their messages (digits left out: a
+    message may name a line) and then of their position, and the number is mixed in.
+    """
+    keys = [_fingerprint_material(f) for f in findings]
+    order = sorted(range(len(findings)), key=lambda i: (keys[i], _message_key(findings[i].message), i))
+    result = [""] * len(findings)
+    previous, count = None, 0
+    for i in order:
+        count = count + 1 if keys[i] == previous else 1
+        previous = keys[i]
+        digest = _hash(keys[i])
+        result[i] = digest if count == 1 else _hash(f"{digest}:{count}")
     return result
+
+
+# Of the offending text, this many characters (white space left out) identify a finding.
+FINGERPRINT_TOKEN = 200
+
+
+def _fingerprint_material(f: Finding) -> str:
+    shape = [part for part in f.path if not isinstance(part, int)]
+    token = "".join(f.token.split())[:FINGERPRINT_TOKEN]
+    return "\0".join((display_path(f.file), f.rule.id, json.dumps(shape, ensure_ascii=False), token))
+
+
+def _message_key(message: str) -> str:
+    return "".join(char for char in message if not char.isdigit())
 
 
 def _hash(text: str) -> str:
@@ -141,7 +162,7 @@ def _hash(text: str) -> str:
 # sarif (SARIF 2.1.0 for GitHub code scanning and other viewers)
 
 _SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-FINGERPRINT_KEY = "amplifyPolicyLint/v1"
+FINGERPRINT_KEY = "amplifyPolicyLint/v2"
 
 
 def sarif(report: Report, colour: bool = False, verbose: bool = False) -> str:

@@ -160,7 +160,7 @@ def test_sarif_has_what_github_code_scanning_reads(monkeypatch):
         assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
         assert not location["artifactLocation"]["uri"].startswith(("/", "./"))
         assert set(location["region"]) == {"startLine", "startColumn", "endLine", "endColumn"}
-        fingerprints.add(result["partialFingerprints"]["amplifyPolicyLint/v1"])
+        fingerprints.add(result["partialFingerprints"][reporters.FINGERPRINT_KEY])
     assert len(fingerprints) == len(run["results"])
 
 
@@ -214,7 +214,7 @@ def fingerprints_of(tmp_path, monkeypatch, text: str, fmt: str) -> dict:
     if fmt == "sarif":
         results = json.loads(reporters.sarif(report))["runs"][0]["results"]
         return {(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]):
-                r["partialFingerprints"]["amplifyPolicyLint/v1"] for r in results}
+                r["partialFingerprints"][reporters.FINGERPRINT_KEY] for r in results}
     issues = json.loads(reporters.gitlab(report))
     return {(i["check_name"], i["location"]["lines"]["begin"]): i["fingerprint"] for i in issues}
 
