@@ -83,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "of fewer than 50 files uses one)")
     parser.add_argument("--assume-complete", action="store_true",
                         help="treat principals with policies the linter cannot see as complete")
+    parser.add_argument("--fix", action="store_true",
+                        help="apply the safe fixes to the files (then report what is left)")
+    parser.add_argument("--unsafe-fixes", action="store_true",
+                        help="also apply fixes that change what a policy grants (implies --fix "
+                        "unless --diff is given)")
+    parser.add_argument("--diff", action="store_true",
+                        help="print the fixes as a unified diff and change no file")
     parser.add_argument("--verbose", action="store_true", help="say why files were skipped and which configuration is used; "
                         "show each finding's detail")
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
@@ -161,6 +168,12 @@ def _main(argv: list[str]) -> int:
             _say(note)
     if args.write_baseline:
         return _write_baseline(args.write_baseline, report, paths, settings)
+    if args.fix or args.unsafe_fixes or args.diff:
+        from .fixes import fix_files
+
+        report, code = fix_files(report, paths, settings, args.unsafe_fixes, write=not args.diff)
+        if args.diff:
+            return 2 if report.errors else code
     colour = (args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     sys.stdout.write(_reporters()[args.format](report, colour=colour, verbose=args.verbose))
     sys.stdout.flush()
@@ -226,6 +239,10 @@ def _settings(args: argparse.Namespace):
         raise ConfigError("--config and --no-config cannot be combined")
     if args.write_baseline and args.baseline:
         raise ConfigError("--write-baseline and --baseline cannot be combined")
+    if args.write_baseline and (args.fix or args.unsafe_fixes or args.diff):
+        raise ConfigError("--write-baseline cannot be combined with --fix, --unsafe-fixes or --diff")
+    if args.fix and args.diff:
+        raise ConfigError("--fix and --diff cannot be combined (--diff changes no file)")
     path = args.config or (None if args.no_config else find_config())
     config = load_config(path) if path else None
     settings = make_settings(

@@ -63,6 +63,8 @@ def explain(rule: Rule) -> str:
         section(f"Good ({rule.example_name})", rule.good, wrap=False),
         section("Fix", rule.fix),
     ]
+    if rule.autofix:
+        parts.append(section("With --fix", rule.autofix))
     if rule.references:
         parts.append(section("References", "\n".join(rule.references), wrap=False))
     parts.append(f"More: {help_uri(rule)}\n")
@@ -100,6 +102,8 @@ def explain_markdown(rule: Rule) -> str:
         "**Fix:** " + "\n\n".join(f"```json\n{p}\n```" if _is_snippet(p) else p
                                    for p in _paragraphs(rule.fix)),
     ]
+    if rule.autofix:
+        parts.append(f"**With `--fix`:** {rule.autofix}")
     if rule.references:
         parts.append("References:\n\n" + "\n".join(f"- {ref}" for ref in rule.references))
     return "\n\n".join(parts) + "\n"

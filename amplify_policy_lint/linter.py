@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import itertools
 import os
-from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
+from dataclasses import replace
+from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from . import PROG, limits
 from .config import Settings
@@ -15,7 +16,7 @@ from .discover import discover
 from . import inputs
 from .inputs import Located, PrincipalInfo
 from .locate import Hints, locate, looks_policy_bearing, own_syntax
-from .model import Context, FileError, Finding, PrincipalKey, Rule, Scope, Severity, Span, Violation, one_line
+from .model import Context, FileError, Finding, Fix, PrincipalKey, Rule, Scope, Severity, Span, Violation, one_line
 from .policy import PolicyDocument, Principal
 from .rules import BY_ID
 from .source import InputProblem, InputViolation, Source, decode, decode_loosely, line_index, parse
@@ -102,6 +103,34 @@ def lint_paths(paths: Sequence[str], settings: Settings,
     return report
 
 
+def lint_again(texts: Mapping[str, bytes], paths: Sequence[str],
+               settings: Settings) -> tuple[Report, frozenset[str]]:
+    """Lint the files of ``texts`` again from those contents (what --fix has made of them), with
+    the files that share principals with them, suppressions applied as in ``lint_paths`` (unused
+    ones are not reported: the run's first lint did that). Returns the report and the files
+    linted again (normalised)."""
+    from .principals import context_files
+
+    settings = settings._replace(report_unused_suppressions=False)
+    plan = Plan.build(settings)
+    files, _ = discover(paths, settings.exclude, settings.base_dir)
+    linted = {os.path.normpath(f) for f in files}
+    wanted = {os.path.normpath(name) for name in texts}
+    report = Report()
+    again: set[str] = set()
+    for group in group_files(files, settings):
+        if any(os.path.normpath(name) in wanted for name in group):
+            report.merge(lint_group(group, plan, context_files(group, linted), texts))
+            again.update(os.path.normpath(name) for name in group)
+    if report.directives or settings.per_file_ignores or settings.baseline:
+        from .filters import apply
+
+        outcome = apply(report.findings, report.directives, settings, plan.enabled, paths)
+        report.findings, report.suppressed = outcome.findings, outcome.suppressed
+    report.findings.sort(key=lambda f: f.sort_key)
+    return report, frozenset(again)
+
+
 # Below this many files, --jobs lints in this process: starting workers, each reading the
 # catalog services it needs, costs more than a few dozen files take. (--help says 50.)
 PARALLEL_MIN_FILES = 50
@@ -127,17 +156,20 @@ def group_files(files: Sequence[str], settings: Settings) -> list[tuple[str, ...
     return principal_groups(files, settings.principals, settings.base_dir)
 
 
-def lint_group(files: Sequence[str], plan: Plan, context: Sequence[str] = ()) -> Report:
+def lint_group(files: Sequence[str], plan: Plan, context: Sequence[str] = (),
+               texts: Mapping[str, bytes] | None = None) -> Report:
     """Lint files whose documents may share principals (one task for --jobs).
 
     ``context`` files hold more policies of the same principals: they are read for the
-    principal rules only, and nothing is reported about them.
+    principal rules only, and nothing is reported about them. ``texts`` holds the content of
+    files as --fix has edited them so far (read instead of the file).
     """
     report = Report()
     located: list[tuple[str, Located]] = []
+    texts = texts or {}
     for name in files:
         try:
-            outcome = lint_file(name, plan)
+            outcome = lint_file(name, plan, texts.get(name))
         except InternalError as exc:
             report.errors.append(FileError(name, f"internal error: {exc}"))
             continue
@@ -145,7 +177,7 @@ def lint_group(files: Sequence[str], plan: Plan, context: Sequence[str] = ()) ->
         if outcome.located is not None:
             located.append((name, outcome.located))
     if plan.principal_rules and located:
-        located.extend((name, _context_located(name, plan)) for name in context)
+        located.extend((name, _context_located(name, plan, texts.get(name))) for name in context)
         try:
             report.findings.extend(_principal_findings(located, plan, group_name(files, plan)))
         except InternalError as exc:
@@ -153,14 +185,14 @@ def lint_group(files: Sequence[str], plan: Plan, context: Sequence[str] = ()) ->
     return report
 
 
-def _context_located(name: str, plan: Plan) -> Located:
+def _context_located(name: str, plan: Plan, data: bytes | None = None) -> Located:
     """The documents of a context file; when it cannot be read, its principals are
     unknown territory, so they are marked incomplete (absence rules then stay quiet)."""
     from . import amplify_layout
 
     context_plan = plan._replace(document_rules=())
     try:
-        outcome = lint_file(name, context_plan)
+        outcome = lint_file(name, context_plan, data)
     except InternalError:
         outcome = FileOutcome(Report())
     if outcome.located is not None and not outcome.report.findings:
@@ -183,11 +215,13 @@ class FileOutcome(NamedTuple):
     located: Located | None = None
 
 
-def lint_file(name: str, plan: Plan) -> FileOutcome:
+def lint_file(name: str, plan: Plan, data: bytes | None = None) -> FileOutcome:
+    """Lint one file: its bytes are read, unless ``data`` gives them."""
     report = Report()
     hints = Hints(plan.settings.kind, plan.settings.policy_globs, plan.settings.base_dir)
     try:
-        data = read_bytes(name, hints)
+        if data is None:
+            data = read_bytes(name, hints)
     except OSError as exc:
         report.errors.append(FileError(name, _os_error_text(exc)))
         return FileOutcome(report)
@@ -413,7 +447,14 @@ def _finding(rule: Rule, document: PolicyDocument, violation: Violation, plan: P
     severity = plan.settings.severity_of(rule, violation.severity or rule.severity)
     return Finding(document.file, span, rule, severity, one_line(rule.message(violation)),
                    tuple(document.base) + tuple(violation.path), violation.detail,
-                   token=_token(source.text, start, end))
+                   token=_token(source.text, start, end),
+                   fix=_placed(violation.fix, source) if violation.fix is not None else None)
+
+
+def _placed(fix: Fix, source) -> Fix:
+    """The fix with each edit's lines and columns (its offsets are into ``source``'s text)."""
+    edits = tuple(replace(edit, span=source.offset_span(edit.start, edit.end)) for edit in fix.edits)
+    return replace(fix, edits=edits)
 
 
 def _token(text: str, start: int, end: int) -> str:

@@ -60,6 +60,37 @@ class Span:
         return cls(line, column, line, column + 1)
 
 
+class Safety(enum.Enum):
+    """How sure a fix is (DESIGN.md section 12). ``--fix`` applies safe fixes, which leave what
+    the policy allows unchanged or are the only possible intent; ``--unsafe-fixes`` also
+    applies unsafe ones, which change what is granted."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``text[start:end]`` of ``file`` by ``replacement``. Offsets count code points of
+    the file's text as the linter reads it (UTF-8, a leading byte order mark left out); ``span``
+    is the same region in lines and columns, filled in where the finding is made."""
+
+    file: str
+    start: int
+    end: int
+    replacement: str
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """Edits that together resolve one finding: all of them are applied, or none."""
+
+    safety: Safety
+    description: str
+    edits: tuple[Edit, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Violation:
     """What a rule reports: where (as a JSON path) and the arguments of its message.
@@ -78,6 +109,7 @@ class Violation:
     part: str = "value"
     document: "PolicyDocument | None" = None
     detail: str | None = None
+    fix: Fix | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +138,8 @@ class Rule:
     references: tuple[str, ...] = ()
     # The IAM Access Analyzer ValidatePolicy issue codes this rule covers (DESIGN.md section 12).
     access_analyzer: tuple[str, ...] = ()
+    # What --fix (or --unsafe-fixes) does for this rule's findings, in words; "" when nothing.
+    autofix: str = ""
 
     def message(self, violation: Violation) -> str:
         return self.messages[violation.variant].format(**violation.args)
@@ -162,6 +196,7 @@ class Finding:
     # The offending text as written (the text the span covers, capped): with ``path``, what
     # keys a finding in a baseline and in SARIF/GitLab fingerprints, which never use lines.
     token: str = field(default="", compare=False)
+    fix: Fix | None = field(default=None, compare=False)
 
     @property
     def sort_key(self) -> tuple:

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, Sequence
 
@@ -307,6 +308,32 @@ def action_entries(document: PolicyDocument) -> Iterator[Item]:
         for item in statement.actions:
             if item.value is not None:
                 yield item
+
+
+# No "{" inside, so a value of many "${" without "}" is searched in linear time, not quadratic.
+_VARIABLE = re.compile(r"\$\{[^{}]+\}")
+
+
+def policy_variables(document: PolicyDocument) -> Iterator[tuple[JsonPath, str]]:
+    """(path, first variable) of each string in a Resource, NotResource or a Condition's values
+    that holds a policy variable such as ${aws:username}: what only Version 2012-10-17 expands."""
+    for statement in document.statements:
+        for path, text in _variable_texts(statement):
+            match = _VARIABLE.search(text) if isinstance(text, str) else None
+            if match:
+                yield path, match.group()
+
+
+def _variable_texts(statement: Statement) -> Iterator[tuple[JsonPath, object]]:
+    """The values of Resource, NotResource and the Condition's values, with their paths.
+    Inside an intrinsic (Fn::Sub), ${...} is CloudFormation's, not IAM's: never descended into."""
+    from .source import iter_nodes
+
+    for key in ("Resource", "NotResource"):  # both, when a statement wrongly has both
+        yield from iter_nodes(statement.data.get(key), statement.path + (key,), prune=_is_intrinsic)
+    for condition in statement.conditions:
+        for item in condition.values:
+            yield from iter_nodes(item.value, item.path, prune=_is_intrinsic)
 
 
 def statement_list(data: Any) -> list[tuple[JsonPath, Any]]:

@@ -89,6 +89,10 @@ def finding_json(f: Finding) -> dict:
     }
     if f.detail:
         entry["detail"] = f.detail
+    if f.fix is not None:
+        from .fixes import fix_json
+
+        entry["fix"] = fix_json(f.fix)
     return entry
 
 
@@ -189,6 +193,10 @@ def sarif(report: Report, colour: bool = False, verbose: bool = False) -> str:
             "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
             "properties": properties,
         })
+        if f.fix is not None:
+            from .fixes import sarif_fix
+
+            results[-1]["fixes"] = [sarif_fix(f.fix, _artifact)]
     invocation: dict = {"executionSuccessful": not report.errors}
     if report.errors:
         invocation["toolExecutionNotifications"] = [

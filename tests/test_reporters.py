@@ -17,7 +17,7 @@ from amplify_policy_lint import __version__, reporters
 from amplify_policy_lint.config import Settings
 from amplify_policy_lint.filters import UNUSED_SUPPRESSION
 from amplify_policy_lint.linter import Report, lint_paths
-from amplify_policy_lint.model import FileError, Finding, Severity, Span
+from amplify_policy_lint.model import Edit, FileError, Finding, Fix, Safety, Severity, Span
 from amplify_policy_lint.rules import BY_ID
 
 from conftest import ROOT
@@ -38,7 +38,9 @@ def golden_report() -> Report:
         Finding("broken.yaml", Span(3, 5, 3, 6), r["APL001"], Severity.ERROR,
                 "while parsing a block mapping: expected <block end>, but found '-'", (), None, token="-"),
         Finding("iam/deployer-policy.json", Span(1, 1, 4, 2), r["APL102"], Severity.INFO,
-                'policy document has no Version; add "Version": "2012-10-17"', (), None, token="{"),
+                'policy document has no Version; add "Version": "2012-10-17"', (), None, token="{",
+                fix=Fix(Safety.SAFE, 'add "Version": "2012-10-17"', (
+                    Edit("iam/deployer-policy.json", 4, 4, '"Version": "2012-10-17",\n  ', Span(2, 3, 2, 3)),))),
         Finding("iam/deployer-policy.json", Span(16, 14, 16, 33), r["APL103"], Severity.ERROR,
                 "duplicate Sid 'ManageAmplifyApps' (first used at 5:14); statement ids must be unique",
                 ("Statement", 1, "Sid"), None, token='"ManageAmplifyApps"'),
@@ -48,7 +50,8 @@ def golden_report() -> Report:
                 "Effect must be a string", ("Statement", 1, "Effect"), None, token='"allow"'),
         Finding(ODD_FILE, Span(1, 10, 1, 20), r["APL005"], Severity.WARNING,
                 "unquoted 2012-10-17 is a YAML date, not a string; quote it", ("Version",), None,
-                token="2012-10-17"),
+                token="2012-10-17", fix=Fix(Safety.SAFE, "quote 2012-10-17", (
+                    Edit(ODD_FILE, 9, 19, '"2012-10-17"', Span(1, 10, 1, 20)),))),
         Finding(ODD_FILE, Span(7, 7, 7, 41), r["APL106"], Severity.ERROR, ODD_MESSAGE,
                 ("Statement", 0, "Resource", 0), '{\n  "Resource": "arn:aws:s3:::bucket/*"\n}',
                 token="arn:aws:s3:::bucket/100%,x"),

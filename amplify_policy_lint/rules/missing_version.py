@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..edits import version_fix
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument
 
@@ -12,9 +13,9 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
         return
     version = document.data.get("Version")
     if "Version" not in document.data:
-        yield Violation((), variant="missing", part="opening")
+        yield Violation((), variant="missing", part="opening", fix=version_fix(document))
     elif version == "2008-10-17":
-        yield Violation(("Version",), variant="legacy")
+        yield Violation(("Version",), variant="legacy", fix=version_fix(document))
 
 
 RULE = Rule(
@@ -32,6 +33,9 @@ RULE = Rule(
     bad='{\n  "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]\n}\n',
     good='{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]\n}\n',
     fix='Add "Version": "2012-10-17" as the first element of the document.',
+    autofix='safe: adds "Version": "2012-10-17" as the first element of the document, laid out '
+            "like the element after it, or replaces 2008-10-17; unsafe when the document holds a "
+            "policy variable such as ${aws:username}, which the new Version expands.",
     messages={
         "missing": 'policy document has no Version; add "Version": "2012-10-17"',
         "legacy": 'Version 2008-10-17 is the legacy policy language; use "2012-10-17"',

@@ -1,15 +1,11 @@
 """APL107: policy variables in a document whose Version does not expand them."""
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
-from ..model import Context, JsonPath, Rule, Scope, Severity, Violation
-from ..policy import PolicyDocument, Statement, is_intrinsic
-from ..source import iter_nodes
-
-# No "{" inside, so a value of many "${" without "}" is searched in linear time, not quadratic.
-_VARIABLE = re.compile(r"\$\{[^{}]+\}")
+from ..edits import version_fix
+from ..model import Context, Rule, Scope, Severity, Violation
+from ..policy import PolicyDocument, policy_variables
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
@@ -19,21 +15,10 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     if data.get("Version") == "2012-10-17":
         return
     version = "no Version" if "Version" not in data else f"Version {data.get('Version')}"
-    for statement in document.statements:
-        for path, text in _texts(statement):
-            match = _VARIABLE.search(text) if isinstance(text, str) else None
-            if match:
-                yield Violation(path, {"variable": match.group(), "version": version})
-
-
-def _texts(statement: Statement) -> Iterator[tuple[JsonPath, object]]:
-    """The values of Resource, NotResource and the Condition's values, with their paths.
-    Inside an intrinsic (Fn::Sub), ${...} is CloudFormation's, not IAM's: never descended into."""
-    for key in ("Resource", "NotResource"):  # both, when a statement wrongly has both
-        yield from iter_nodes(statement.data.get(key), statement.path + (key,), prune=is_intrinsic)
-    for condition in statement.conditions:
-        for item in condition.values:
-            yield from iter_nodes(item.value, item.path, prune=is_intrinsic)
+    fix = None
+    for path, variable in policy_variables(document):
+        fix = fix or version_fix(document)
+        yield Violation(path, {"variable": variable, "version": version}, fix=fix)
 
 
 RULE = Rule(
@@ -51,6 +36,9 @@ RULE = Rule(
     bad='{\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": "s3:GetObject",\n    "Resource": "arn:aws:s3:::home/${aws:username}/*"\n  }]\n}\n',
     good='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": "s3:GetObject",\n    "Resource": "arn:aws:s3:::home/${aws:username}/*"\n  }]\n}\n',
     fix='Add "Version": "2012-10-17" to the document.',
+    autofix='unsafe: adds "Version": "2012-10-17" as the first element of the document (or '
+            'replaces 2008-10-17): the variables are then expanded, which changes what the '
+            "statements match.",
     messages={"default": "{variable} is not expanded under {version}; IAM compares it literally"},
     check=check,
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html",),

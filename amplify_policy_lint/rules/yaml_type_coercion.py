@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..edits import quote_scalar
+from ..model import Context, Fix, Rule, Safety, Scope, Severity, Violation
 from ..policy import PolicyDocument
 from ..source import iter_nodes
 
@@ -29,13 +30,24 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
             # CloudFormation reads a date scalar back as the text written, so a template deploys
             # as meant (Amplify CLI writes its auth templates so): only other tools are misled.
             severity = Severity.INFO if document.container == "cloudformation" else None
-            yield Violation(path, {"text": text}, variant="date", severity=severity)
+            yield Violation(path, {"text": text}, variant="date", severity=severity,
+                            fix=_quoting(document, path, text))
         elif scalar.tag == _STD + "bool" and text.lower() in _BOOL_WORDS:
             yield Violation(path, {"text": text, "value": str(value).lower()}, variant="bool")
         elif scalar.tag == _STD + "int" and _is_lossy_int(text, path):
-            yield Violation(path, {"text": text, "value": value}, variant="number")
+            # Twelve digits are an account id, whatever the slot: quoting is the only intent.
+            fix = _quoting(document, path, text) if _ACCOUNT_ID.match(text) else None
+            yield Violation(path, {"text": text, "value": value}, variant="number", fix=fix)
         elif scalar.tag == _STD + "float" and _in_string_slot(path):
             yield Violation(path, {"text": text, "value": value}, variant="number")
+
+
+_ACCOUNT_ID = re.compile(r"[0-9]{12}\Z")
+
+
+def _quoting(document: PolicyDocument, path: tuple, text: str) -> Fix | None:
+    edits = quote_scalar(document, path)
+    return Fix(Safety.SAFE, f"quote {text}", edits) if edits else None
 
 
 def _is_lossy_int(text: str, path: tuple) -> bool:
@@ -76,4 +88,7 @@ RULE = Rule(
     },
     check=check,
     example_name="trust-policy.yaml",
+    autofix="safe: quotes an unquoted date (2012-10-17) or twelve-digit account id in the "
+            "file's quote style; booleans and other numbers are left to you (which string was "
+            "meant is not certain).",
 )
