@@ -18,8 +18,16 @@ from amplify_policy_lint.model import Severity
 
 from conftest import corpus
 
-# Cases where we knowingly disagree with IAM, each with the reason. Empty: full agreement.
-KNOWN_DISAGREEMENTS: dict[str, str] = {}
+# Cases (outcome/name) where we knowingly disagree with moto's lists, each with the reason.
+_SID_WITH_UNDERSCORES = (
+    "APL109: the Sid holds '_'. IAM's documented Sid grammar and its MalformedPolicyDocument message "
+    "allow [0-9A-Za-z]* only; moto never checks Sid characters, and LocalStack's AWS-validated port "
+    "of this list (localstack/localstack tests/aws/services/iam/test_iam_policies.py, 2026) dropped "
+    "exactly the cases with such a Sid")
+KNOWN_DISAGREEMENTS: dict[str, str] = {
+    "valid/040.json": _SID_WITH_UNDERSCORES,
+    "valid/041.json": _SID_WITH_UNDERSCORES,
+}
 
 
 def lint_case(case: Path, tmp_path: Path):
@@ -38,7 +46,7 @@ def case_files(outcome: str) -> list[Path]:
 
 def test_every_document_iam_rejects_yields_a_grammar_or_input_finding(tmp_path):
     missed = [case.name for case in case_files("invalid")
-              if case.name not in KNOWN_DISAGREEMENTS and not lint_case(case, tmp_path)]
+              if f"invalid/{case.name}" not in KNOWN_DISAGREEMENTS and not lint_case(case, tmp_path)]
     assert missed == []
 
 
@@ -47,7 +55,9 @@ def test_no_document_iam_accepts_yields_an_error(tmp_path):
     for case in case_files("valid"):
         errors = [f"{f.rule.id} {f.message}" for f in lint_case(case, tmp_path)
                   if f.severity is Severity.ERROR]
-        if errors and case.name not in KNOWN_DISAGREEMENTS:
+        reason = KNOWN_DISAGREEMENTS.get(f"valid/{case.name}", "")
+        errors = [e for e in errors if not reason.startswith(e.split()[0] + ":")]
+        if errors:
             wrongly_rejected[case.name] = errors
     assert wrongly_rejected == {}
 

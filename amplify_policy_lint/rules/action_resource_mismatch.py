@@ -184,4 +184,5 @@ RULE = Rule(
         "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsamplify.html#awsamplify-resources-for-iam-policies",
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html",
     ),
+    access_analyzer=("INVALID_ARN_RESOURCE", "UNSUPPORTED_ACTION_IN_POLICY"),
 )

@@ -44,4 +44,5 @@ RULE = Rule(
     fix="Give each statement its own Sid, or merge the two statements.",
     messages={"default": "duplicate Sid {sid!r} (first used at {first}); statement ids must be unique"},
     check=check,
+    access_analyzer=("UNIQUE_SIDS_REQUIRED", "UNIQUE_SIDS_RECOMMENDED"),
 )

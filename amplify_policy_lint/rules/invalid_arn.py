@@ -38,4 +38,6 @@ RULE = Rule(
     messages={"default": "resource {resource!r} {problem}"},
     check=check,
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html",),
+    access_analyzer=("INVALID_ARN_PREFIX", "MISSING_ARN_FIELD", "ARN_REGION_NOT_ALLOWED",
+                     "INVALID_PARTITION"),
 )

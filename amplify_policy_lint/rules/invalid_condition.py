@@ -102,4 +102,7 @@ RULE = Rule(
     },
     check=check,
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",),
+    access_analyzer=("INVALID_CONDITION_KEY_FORMAT", "INVALID_CONDITION_OPERATOR", "NULL_WITH_IF_EXISTS",
+                     "TYPE_MISMATCH_IP_RANGE", "INVALID_DATE_VALUE", "TYPE_MISMATCH_BOOLEAN",
+                     "TYPE_MISMATCH_DATE", "TYPE_MISMATCH_NUMBER"),
 )

@@ -55,4 +55,9 @@ RULE = Rule(
     messages={"default": "{message}"},
     check=check,
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html",),
+    access_analyzer=("DATA_TYPE_MISMATCH", "INVALID_EFFECT", "INVALID_POLICY_ELEMENT",
+                     "INVALID_PRINCIPAL_FORMAT", "INVALID_PRINCIPAL_KEY", "INVALID_VERSION",
+                     "MISSING_ACTION", "MISSING_EFFECT", "MISSING_RESOURCE", "MISSING_STATEMENT",
+                     "UNSUPPORTED_ELEMENT_COMBINATION", "EMPTY_ARRAY_ACTION", "EMPTY_ARRAY_PRINCIPAL",
+                     "EMPTY_ARRAY_RESOURCE", "EMPTY_OBJECT_PRINCIPAL", "WILDCARD_IN_SERVICE_NAME"),
 )

@@ -42,4 +42,5 @@ RULE = Rule(
     },
     check=check,
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html",),
+    access_analyzer=("MISSING_VERSION",),
 )

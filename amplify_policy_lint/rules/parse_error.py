@@ -20,4 +20,5 @@ RULE = Rule(
     fix="Correct the syntax at the reported position (JSON has no trailing commas, comments, "
         "single quotes or NaN).",
     messages={"default": "{message}"},
+    access_analyzer=("JSON_SYNTAX_ERROR",),
 )

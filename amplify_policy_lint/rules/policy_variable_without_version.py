@@ -42,4 +42,5 @@ RULE = Rule(
     messages={"default": "{variable} is not expanded under {version}; IAM compares it literally"},
     check=check,
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html",),
+    access_analyzer=("VARIABLE_UNSUPPORTED_IN_VERSION",),
 )

@@ -39,4 +39,5 @@ RULE = Rule(
         "missing": "statement of a {kind} policy has no Principal",
     },
     check=check,
+    access_analyzer=("MISSING_PRINCIPAL", "UNSUPPORTED_PRINCIPAL"),
 )

@@ -57,4 +57,5 @@ RULE = Rule(
         "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsamplify.html",
         "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html",
     ),
+    access_analyzer=("INVALID_ACTION",),
 )

@@ -136,4 +136,7 @@ RULE = Rule(
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
         "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsamplify.html#awsamplify-policy-keys",
     ),
+    access_analyzer=("INVALID_GLOBAL_CONDITION_KEY", "INVALID_SERVICE_CONDITION_KEY",
+                     "UNSUPPORTED_GLOBAL_CONDITION_KEY", "DEPRECATED_GLOBAL_CONDITION_KEY",
+                     "MISSING_TAG_KEY_IN_CONDITION"),
 )

@@ -43,4 +43,5 @@ RULE = Rule(
     references=(
         "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html",
     ),
+    access_analyzer=("INVALID_SERVICE_IN_ACTION",),
 )

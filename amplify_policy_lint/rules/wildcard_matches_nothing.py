@@ -41,4 +41,5 @@ RULE = Rule(
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html",
         "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsamplify.html",
     ),
+    access_analyzer=("INVALID_ACTION",),
 )
