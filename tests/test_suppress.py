@@ -126,7 +126,9 @@ def lint_yaml(tmp_path: Path, monkeypatch, text: str, **settings) -> list[str]:
     (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     report = lint_paths(["p.yaml"], Settings(fail_on=Severity.INFO, **settings))
-    return [f"{f.span.line}:{f.span.column}: {f.rule.id}" for f in report.findings]
+    # The Sids hold a directive's text on purpose, so APL109 (a Sid with characters IAM
+    # rejects) reports them; it is not what these tests are about.
+    return [f"{f.span.line}:{f.span.column}: {f.rule.id}" for f in report.findings if f.rule.id != "APL109"]
 
 
 def test_directives_suppress_exactly_their_findings(tmp_path, monkeypatch):
