@@ -3,9 +3,7 @@
 APL301 compares the apps a delete grant covers (``arn:aws:amplify:REGION:ACCOUNT:apps/APPID``)
 with the apps ``amplifybackend:RemoveAllBackends`` is granted on
 (``arn:aws:amplifybackend:REGION:ACCOUNT:/backend/APPID/*``). Every field may hold IAM
-wildcards, so two scopes are compared field by field with :func:`patterns_overlap`, which
-decides whether two wildcard patterns can match a common text (a product of the two
-patterns walked without backtracking: at most ``len(a) * len(b)`` states).
+wildcards, so two scopes are compared field by field with ``resources.patterns_overlap``.
 
 Anything that cannot be read (an unresolved intrinsic, a policy variable, ``NotResource``)
 becomes :data:`ANY`, which overlaps everything: the rules that use these scopes only ever
@@ -17,53 +15,7 @@ from typing import Iterable, NamedTuple
 
 from . import wildcard
 from .policy import Statement
-
-# Above this many states the comparison gives up and answers "they overlap" (quiet).
-_MAX_STATES = 250_000
-
-
-def patterns_overlap(a: str, b: str) -> bool:
-    """Whether some text matches both IAM wildcard patterns (case-sensitive, as ARNs are)."""
-    if not (wildcard.has_wildcard(a) or wildcard.has_wildcard(b)):
-        return a == b  # the common case (two app ids), without the walk
-    n, m = len(a), len(b)
-    if (n + 1) * (m + 1) > _MAX_STATES:
-        return True
-    seen = set()
-    stack = [(0, 0)]
-    while stack:
-        state = stack.pop()
-        if state in seen:
-            continue
-        seen.add(state)
-        i, j = state
-        if i == n and j == m:
-            return True
-        ca = a[i] if i < n else None
-        cb = b[j] if j < m else None
-        if ca == "*":
-            stack.append((i + 1, j))  # the star matches nothing more
-            if cb is not None and cb != "*":
-                stack.append((i, j + 1))  # the star takes the character b produces
-        if cb == "*":
-            stack.append((i, j + 1))
-            if ca is not None and ca != "*":
-                stack.append((i + 1, j))
-        if ca is not None and cb is not None and ca != "*" and cb != "*":
-            if ca == cb or ca == "?" or cb == "?":
-                stack.append((i + 1, j + 1))
-    return False
-
-
-def arn_patterns_overlap(a: str, b: str) -> bool:
-    """Whether two ARN patterns can name a common resource, field by field: a wildcard in the
-    partition, service, region or account stays within its field (the resource part, which may
-    hold colons, is compared as a whole). Patterns that are not six fields are compared whole."""
-    fields_a, fields_b = a.split(":", 5), b.split(":", 5)
-    if len(fields_a) != 6 or len(fields_b) != 6:
-        return patterns_overlap(a, b)
-    return all(patterns_overlap(x, y) for x, y in zip(fields_a, fields_b))
-
+from .resources import parse_arn, patterns_overlap
 
 class AppScope(NamedTuple):
     """The Amplify apps one resource entry can name; each field is an IAM wildcard pattern."""
@@ -123,13 +75,13 @@ def _parse(value: str | None, service: str, strict: bool) -> AppScope | None:
     if value is None or "${" in value:
         return ANY
     template = _ARN_TEMPLATE[service]
-    parts = value.split(":", 5)
-    if len(parts) < 6:
+    arn = parse_arn(value, head=None)
+    if arn is None:
         # Only a wildcard can stand for the missing colons ("*", "arn:aws:amplify:*").
         if wildcard.has_wildcard(value) and patterns_overlap(value, template):
             return AppScope(text=value)
         return None
-    head, partition, arn_service, region, account, resource = parts
+    head, partition, arn_service, region, account, resource = arn.fields
     if not (patterns_overlap(head, "arn") and patterns_overlap(arn_service, service)):
         return None
     if not (region and account):
@@ -223,18 +175,16 @@ def account_of(statement: Statement) -> str | None:
     if statement.resource_key != "Resource":
         return None
     for item in statement.resources:
-        if item.value is None:
-            continue
-        parts = item.value.split(":", 5)
-        if len(parts) == 6 and len(parts[4]) == 12 and parts[4].isdigit():
-            return parts[4]
+        arn = parse_arn(item.value, head=None)
+        if arn is not None and arn.concrete_account is not None:
+            return arn.concrete_account
     return None
 
 
 def partition_of(statement: Statement) -> str:
     if statement.resource_key == "Resource":
         for item in statement.resources:
-            parts = (item.value or "").split(":", 5)
-            if len(parts) == 6 and parts[0] == "arn" and parts[1] and not wildcard.has_wildcard(parts[1]):
-                return parts[1]
+            arn = parse_arn(item.value)
+            if arn is not None and arn.partition and not wildcard.has_wildcard(arn.partition):
+                return arn.partition
     return "aws"

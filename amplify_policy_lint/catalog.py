@@ -10,6 +10,7 @@ for service prefixes, action names and condition keys.
 from __future__ import annotations
 
 import enum
+import functools
 import os
 import re
 import sys
@@ -17,7 +18,8 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Mapping, NamedTuple
 
-from . import limits, wildcard
+from . import wildcard
+from .resources import ResourceMatcher
 
 
 class CatalogError(Exception):
@@ -150,13 +152,7 @@ class Catalog:
         self._loaded: set[str] = set()
         self._unassociated_prefixes: dict[str, tuple[str, ...]] | None = None
         self._checked: dict[str, ActionStatus] = {}
-        self._fits: dict[tuple[str, str], bool | None] = {}
-        self._misfits: dict[tuple[str, str], bool] = {}
         self._suggested: dict[tuple[str, int], tuple[str, ...]] = {}
-        self._arn_templates: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
-        self._arn_extensions: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
-        self._service_templates: dict[str, tuple[_ArnTemplate, ...]] = {}
-        self._aligned_by: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
 
     # -- services --------------------------------------------------------------------
 
@@ -371,137 +367,19 @@ class Catalog:
     # -- resources -------------------------------------------------------------------
 
     def action_fits_resource(self, info: ActionInfo, resource: str) -> bool | None:
-        """Whether a policy ``Resource`` entry can match a resource that a request for the
-        action names; None when the catalog cannot tell (a resource type it does not list).
-
-        ``resource`` is matched as IAM matches it (``*`` and ``?`` wildcards, a ``*`` at the
-        end of a field reaching past colons, policy variables such as ``${aws:username}``
-        standing for any text), against the ARN formats of the action's resource types,
-        ignoring case (see :meth:`_ArnTemplate.overlaps` for what a placeholder may hold). A
-        placeholder may hold a "/" (a role path, an object key, a secret name), but a resource
-        that fits a format only that way, while it spells out a more specific format of the
-        same service segment by segment, is of that type (``apps/d1/branches/main`` is a
-        branch, not an app whose id is ``d1/branches/main``). An action without resource types
-        (it takes only ``"*"``) fits every entry with a wildcard or a variable, and no fully
-        specific ARN. An entry longer than any ARN (``limits.MAX_ARN_CHARS``) is not judged
-        (None): comparing it with the formats would cost time in proportion to its length.
-        """
-        key = (_resource_kinds(info), resource)
-        if key not in self._fits:
-            self._fits[key] = self._action_fits_resource(info, resource)
-        return self._fits[key]
-
-    def _action_fits_resource(self, info: ActionInfo, resource: str) -> bool | None:
-        if len(resource) > limits.MAX_ARN_CHARS:
-            return None  # no ARN is that long: not judged
-        pattern = wildcard.variables_as_stars(resource)
-        if not info.resource_types:
-            return wildcard.has_wildcard(pattern)
-        types = self.resource_types(info.service)
-        undecided = False
-        for listed in info.resource_types:
-            resource_type = types.get(listed.name.lower())
-            if resource_type is None or not resource_type.arn_pattern:
-                undecided = True
-                continue
-            for template in self._templates(info.service, resource_type):
-                if self._template_fits(info.service, template, pattern):
-                    return True
-        return None if undecided else False
+        """Whether a policy ``Resource`` entry can match a resource of the action: the
+        answer of ``resources.ResourceMatcher.fits`` (see there), for this catalog."""
+        return self.resources.fits(info, resource)
 
     def surely_misfits(self, info: ActionInfo, resource: str) -> bool:
-        """Whether a policy ``Resource`` entry surely matches no resource the action acts on.
+        """Whether a ``Resource`` entry surely matches no resource of the action
+        (``resources.ResourceMatcher.surely_misfits``)."""
+        return self.resources.surely_misfits(info, resource)
 
-        Beyond :meth:`action_fits_resource` saying no, the catalog must be trusted on it, since
-        it does not list every resource type of every action (CloudFormation authorizes
-        CreateChangeSet on transform/..., which it does not list). It is trusted when:
-
-        * the action has no resource types and the entry is a specific ARN without wildcards;
-        * the entry is, field by field, of a type of the action's service that is related to
-          one of the action's types: the same, a part of one or containing one
-          (apps/ID vs apps/ID/branches/NAME), or a sibling under a common type
-          (apps/ID/branches/NAME vs apps/ID/domains/NAME);
-        * the entry is a resource of another service (a type listed there), while every type
-          of the action is a resource of the action's own service.
-        """
-        key = (_resource_kinds(info), resource)
-        if key not in self._misfits:
-            self._misfits[key] = self._surely_misfits(info, resource)
-        return self._misfits[key]
-
-    def _surely_misfits(self, info: ActionInfo, resource: str) -> bool:
-        if self.action_fits_resource(info, resource) is not False:
-            return False
-        if not info.resource_types:
-            return True
-        pattern = wildcard.variables_as_stars(resource).lower()
-        fields = pattern.split(":", 5)
-        if len(fields) < 6 or wildcard.has_wildcard(fields[2]):
-            return False
-        arn_service = fields[2]
-        own = [template for listed in info.resource_types
-               for template in self._templates_named(info.service, listed.name)]
-        own_services = {template.arn_service for template in own}
-        if arn_service in own_services:
-            everything = self._all_templates(info.service)
-            recognised = [t for t in self._aligned_templates(info.service, pattern) if t.arn_service == arn_service]
-            return any(_related(mine, seen, everything) for mine in own for seen in recognised)
-        if own_services != {info.service} or not self.has_service(arn_service):
-            return False
-        return bool(self._aligned_templates(arn_service, pattern))
-
-    def _all_templates(self, prefix: str) -> tuple[_ArnTemplate, ...]:
-        """Every ARN format of the service."""
-        found = self._service_templates.get(prefix)
-        if found is None:
-            found = tuple(t for rt in self.resource_types(prefix).values() for t in self._templates(prefix, rt))
-            self._service_templates[prefix] = found
-        return found
-
-    def _aligned_templates(self, prefix: str, pattern: str) -> tuple[_ArnTemplate, ...]:
-        """The service's ARN formats that a (lower-case, variables as "*") resource pattern
-        fits field by field. Asked for each kind of action that misfits the resource, so
-        remembered per resource."""
-        key = (prefix, pattern)
-        found = self._aligned_by.get(key)
-        if found is None:
-            fields = pattern.split(":", 5)
-            found = tuple(t for t in self._all_templates(prefix) if _aligned(fields, t, LOOSE))
-            self._aligned_by[key] = found
-        return found
-
-    def _templates_named(self, prefix: str, name: str) -> tuple[_ArnTemplate, ...]:
-        resource_type = self.resource_types(prefix).get(name.lower())
-        return self._templates(prefix, resource_type) if resource_type is not None else ()
-
-    def _templates(self, prefix: str, resource_type: ResourceType) -> tuple[_ArnTemplate, ...]:
-        key = (prefix, resource_type.name.lower())
-        found = self._arn_templates.get(key)
-        if found is None:
-            found = tuple(_ArnTemplate(text.strip()) for text in resource_type.arn_pattern.split(", ")
-                          if text.strip())
-            self._arn_templates[key] = found
-        return found
-
-    def _extensions(self, prefix: str, template: _ArnTemplate) -> tuple[_ArnTemplate, ...]:
-        """The service's other ARN formats that continue ``template`` (apps/X -> apps/X/branches/Y)."""
-        key = (prefix, template.source)
-        found = self._arn_extensions.get(key)
-        if found is None:
-            found = tuple(t for t in self._all_templates(prefix)
-                          if len(t.source) > len(template.source) and t.source.startswith(template.source))
-            self._arn_extensions[key] = found
-        return found
-
-    def _template_fits(self, prefix: str, template: _ArnTemplate, pattern: str) -> bool:
-        if not template.overlaps(pattern, LOOSE):
-            return False
-        if not template.ends_with_placeholder or template.overlaps(pattern, SLASH_FREE):
-            return True
-        # Only a placeholder holding a "/" lets the pattern match. If the pattern spells out,
-        # segment by segment, a more specific format of the same service, it is that type;
-        # otherwise the catalog may lack a type or the name may hold a "/": it fits.
-        return not any(extension.overlaps(pattern, SEGMENTS) for extension in self._extensions(prefix, template))
+    @functools.cached_property
+    def resources(self) -> "ResourceMatcher":
+        """The resource questions about this catalog's actions, answered in resources.py."""
+        return ResourceMatcher(self)
 
     # -- files -----------------------------------------------------------------------
 
@@ -536,13 +414,6 @@ class Catalog:
         return self._data_dir
 
 
-def _resource_kinds(info: ActionInfo) -> tuple[str, tuple[str, ...]]:
-    """All that decides whether an action fits a resource: its service and the names of its
-    resource types. Remembering answers by this, not by action, shares them between the
-    dozens of actions a statement lists that act on the same types (s3:GetObject, s3:PutObject...)."""
-    return info.service, tuple(listed.name for listed in info.resource_types)
-
-
 class _KeyIndex:
     """Condition keys by lower-case name, plus the templates (``${...}`` parts) as patterns."""
 
@@ -567,195 +438,6 @@ class _KeyIndex:
             if pattern.matches(key):
                 return definition
         return None
-
-
-_PLACEHOLDER = object()  # one ${...} in the resource part of an ARN format: some text
-_FIELD = object()  # text in one of the first five fields (partition, region, ...): no ":" or "/"
-_FIELD_CHAR = object()  # one character of such a field: a ${Partition} or ${Region} is never empty
-
-# How a resource pattern is compared with an ARN format (see _ArnTemplate.overlaps).
-LOOSE, SLASH_FREE, SEGMENTS = 0, 1, 2
-
-
-class _ArnTemplate:
-    """An ARN format from the catalog (``arn:${Partition}:amplify:${Region}:${Account}:apps/${AppId}``),
-    compared with a policy's resource pattern by walking both at once (no regular expression:
-    the pattern comes from the file being linted). The walk visits each pair of positions at
-    most once, so it costs O(len(pattern) * len(format)) at worst."""
-
-    __slots__ = ("source", "tokens", "fields", "resource_tokens", "ends_with_placeholder", "arn_service")
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        lowered = source.lower()
-        self.tokens = _tokens(lowered, colons=0)
-        parts = lowered.split(":", 5)
-        self.arn_service = parts[2] if len(parts) > 2 and "${" not in parts[2] else None
-        # The first five fields (each a literal, "${}" for a placeholder, or None for "any
-        # text") and the resource part, when the format has all six fields.
-        self.fields: tuple[str | None, ...] = ()
-        self.resource_tokens: tuple[Any, ...] = ()
-        if len(parts) == 6:
-            self.fields = tuple(
-                "${}" if index in (1, 3) and f.startswith("${") and f.endswith("}") and f.count("${") == 1
-                else None if "${" in f or "*" in f else f
-                for index, f in enumerate(parts[:5]))
-            self.resource_tokens = _tokens(parts[5], colons=5)
-        self.ends_with_placeholder = bool(self.tokens) and self.tokens[-1] is _PLACEHOLDER
-
-    def overlaps(self, pattern: str, mode: int = LOOSE) -> bool:
-        """Whether some ARN matches both the format and the IAM wildcard ``pattern``.
-
-        A placeholder of the first five fields holds neither ":" nor "/", and at least one
-        character for a partition or a region. A placeholder of the resource part holds no ":" (but see below), and
-        ``mode`` says where it may hold a "/": LOOSE anywhere, SLASH_FREE nowhere, SEGMENTS
-        only in the format's last placeholder.
-
-        Outside SEGMENTS, a "*" of the pattern may match across colons, as IAM's does; and a
-        pattern that writes out all six fields also fits when its resource part does, with
-        the format's last placeholder holding ":" too (a Lambda alias, a log group's ":*":
-        qualifiers the formats leave out). In SEGMENTS, each "*" of the pattern stays within
-        its "/"- or ":"-separated segment and the last placeholder may hold anything.
-        """
-        return _overlaps(pattern.lower(), self, mode)
-
-
-def _tokens(text: str, colons: int) -> tuple[Any, ...]:
-    """Characters and placeholders of (part of) an ARN format that follows ``colons`` colons."""
-    tokens: list[Any] = []
-    rest = text
-    while rest:
-        if rest.startswith("${") and "}" in rest:
-            if colons >= 5:
-                tokens.append(_PLACEHOLDER)
-            elif colons in (1, 3):  # a partition or region is never empty; an account may be
-                tokens.extend((_FIELD_CHAR, _FIELD))  # (AWS-owned SSM documents and parameters)
-            else:
-                tokens.append(_FIELD)
-            rest = rest[rest.index("}") + 1:]
-            continue
-        char, rest = rest[0], rest[1:]
-        if char == "*":  # a few formats are written with a "*" for any text
-            tokens.append(_FIELD if colons < 5 else _PLACEHOLDER)
-        else:
-            colons += char == ":"
-            tokens.append(char)
-    return tuple(tokens)
-
-
-@lru_cache(maxsize=65536)
-def _overlaps(pattern: str, template: _ArnTemplate, mode: int) -> bool:
-    head = pattern.split(":", 3)
-    if len(head) == 4 and template.arn_service is not None and "*" not in head[0] + head[1] + head[2] \
-            and not wildcard.match(head[2], template.arn_service):
-        return False  # the service is written out, and it is another one
-    if mode == SEGMENTS:
-        return _walk(pattern, template.tokens, SEGMENTS, colon_in_last=True)
-    parts = pattern.split(":", 5)
-    if len(parts) == 6 and template.fields:
-        if _aligned(parts, template, mode):
-            return True
-        if ":" not in template.resource_tokens:
-            # The pattern's five colons can only meet the format's five: a star that
-            # crosses colons could not do better than the comparison field by field.
-            return False
-    return _walk(pattern, template.tokens, mode, colon_in_last=False)
-
-
-def _related(first: _ArnTemplate, second: _ArnTemplate, everything: list[_ArnTemplate]) -> bool:
-    """The same format, one a part of the other, or both parts of a third format."""
-    a, b = first.source, second.source
-    if a.startswith(b) or b.startswith(a):
-        return True
-    return any(a.startswith(t.source) and b.startswith(t.source) and t.ends_with_placeholder
-               for t in everything)
-
-
-def _aligned(parts: list[str], template: _ArnTemplate, mode: int) -> bool:
-    """The six fields of a pattern against a format, field by field; the format's last
-    placeholder may hold ":" (qualifiers)."""
-    return _aligned_cached(tuple(parts), template, mode)
-
-
-@lru_cache(maxsize=65536)
-def _aligned_cached(parts: tuple[str, ...], template: _ArnTemplate, mode: int) -> bool:
-    if not template.fields:
-        return False
-    for written, expected in zip(parts[:5], template.fields):
-        if expected is None:
-            continue
-        if expected == "${}":
-            if not written or "/" in written:
-                return False
-        elif not wildcard.match(written, expected):
-            return False
-    return _walk(parts[5], template.resource_tokens, mode, colon_in_last=True)
-
-
-def _walk(pattern: str, tokens: tuple[Any, ...], mode: int, colon_in_last: bool) -> bool:
-    """Whether some text matches both the wildcard ``pattern`` and the format ``tokens``."""
-    n, m = len(pattern), len(tokens)
-    width = m + 1
-    last = m - 1
-    segments = mode == SEGMENTS
-    seen = {0}
-    stack = [(0, 0)]
-    push = stack.append
-    while stack:
-        i, j = stack.pop()
-        # Literal against literal has one move only: follow it without branching.
-        while i < n and j < m:
-            char, token = pattern[i], tokens[j]
-            if char == "*" or char == "?" or token.__class__ is not str or char != token:
-                break
-            i += 1
-            j += 1
-        if i == n and j == m:
-            return True
-        if j == last and tokens[j] is _PLACEHOLDER:
-            # Only the last placeholder is left: it takes the rest of the pattern when it may
-            # hold every character of it (a "*" of the pattern can always match nothing).
-            # Decided at once, where the walk took one step per character of a long name.
-            if _last_takes(pattern[i:], mode, colon_in_last):
-                return True
-            continue
-        char = pattern[i] if i < n else None
-        token = tokens[j] if j < m else None
-        moves = []
-        if char == "*":
-            moves.append((i + 1, j))  # the star matches nothing more
-        if token is _PLACEHOLDER or token is _FIELD:
-            moves.append((i, j + 1))  # the placeholder holds nothing more
-        if char is not None and token is not None:
-            if token is _FIELD or token is _FIELD_CHAR:
-                step = 1 if token is _FIELD_CHAR else 0
-                if char == "*":
-                    if step:
-                        moves.append((i, j + 1))  # the star supplies the field's character
-                elif char == "?" or (char != ":" and char != "/"):
-                    moves.append((i + 1, j + step))
-            elif token is _PLACEHOLDER:
-                if char == "?" or (char != "*" and (char != ":" or (colon_in_last and j == last)) and (
-                        char != "/" or mode == LOOSE or (segments and j == last))):
-                    moves.append((i + 1, j))  # the placeholder takes the pattern's character
-            elif char == "*":
-                if not segments or (token != "/" and token != ":"):
-                    moves.append((i, j + 1))  # the star takes the format's character
-            elif char == "?":
-                moves.append((i + 1, j + 1))
-        for a, b in moves:
-            key = a * width + b
-            if key not in seen:
-                seen.add(key)
-                push((a, b))
-    return False
-
-
-
-def _last_takes(rest: str, mode: int, colon_in_last: bool) -> bool:
-    """Whether a format's last placeholder can hold ``rest`` (the moves of _walk for it: a
-    ":" only with ``colon_in_last``, a "/" except in SLASH_FREE, anything else always)."""
-    return (colon_in_last or ":" not in rest) and (mode != SLASH_FREE or "/" not in rest)
 
 
 def _template_pattern(template: str) -> str:

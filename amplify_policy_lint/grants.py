@@ -6,13 +6,12 @@ A *token* is what a finding about a grant is placed on: the ``Action`` entry tha
 from __future__ import annotations
 
 import json
-import weakref
 from typing import Any, Iterable, Sequence
 
-from . import wildcard
 from .evaluate import Decision, Grant, evaluate
 from .model import Context, JsonPath, Violation
 from .passrole import PASS_ROLE
+from .resources import reaches
 from .policy import DocKind, PolicyDocument, Principal, Statement
 
 
@@ -97,68 +96,6 @@ def statement_json(statement: dict[str, Any]) -> str:
 
 def unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
-
-
-def reaches(statement: Statement, action: str, catalog: Any, unknown: bool = True) -> bool:
-    """Whether the statement's ``Resource`` can name a resource the action acts on.
-
-    ``"s3:*"`` on ``arn:aws:s3:::bucket/*`` does not grant ``s3:CreateJob`` (a job resource),
-    and ``cloudformation:*`` on a stack ARN does not grant actions that only take ``"*"``. The
-    action's resource types come from the catalog (``${...}`` parts as wildcards). Whatever
-    cannot be judged -- NotResource, policy variables, an action or a resource type the
-    catalog does not know -- reaches. An entry only known at deploy time (an intrinsic) counts
-    as ``unknown``: rules that prove an absence pass True (it may reach), rules that report a
-    grant pass False (it is no proof).
-    """
-    if statement.resource_key != "Resource":
-        return True
-    values = [item.value for item in statement.resources]
-    if any(v is not None and "${" in v for v in values):
-        return True
-    if any(v is None for v in values):
-        if unknown:
-            return True
-        values = [v for v in values if v is not None]
-        if not values:
-            return False
-    if any(wildcard.compile(v).matches_everything for v in values):
-        return True
-    patterns = _resource_patterns(catalog, action.lower())
-    if patterns is None:
-        return True
-    from .amplify_arns import arn_patterns_overlap
-
-    if not patterns:  # the action takes only "*"
-        return any(wildcard.compile(v, ignore_case=False).matches("*") for v in values)
-    return any(arn_patterns_overlap(v, p) for v in values for p in patterns)
-
-
-_PATTERNS: "weakref.WeakKeyDictionary[Any, dict[str, tuple[str, ...] | None]]" = weakref.WeakKeyDictionary()
-
-
-def _resource_patterns(catalog: Any, action: str) -> tuple[str, ...] | None:
-    known = _PATTERNS.setdefault(catalog, {})
-    if action not in known:
-        known[action] = _compute_patterns(catalog, action)
-    return known[action]
-
-
-def _compute_patterns(catalog: Any, action: str) -> tuple[str, ...] | None:
-    prefix, _, name = action.partition(":")
-    try:
-        info = catalog.action(prefix, name)
-        types = catalog.resource_types(prefix) if info is not None else {}
-    except Exception:  # noqa: BLE001 - no catalog data: judge nothing
-        return None
-    if info is None:
-        return None
-    patterns = []
-    for resource in info.resource_types:
-        known = types.get(resource.name) or types.get(resource.name.lower())
-        if known is None or not known.arn_pattern:
-            return None
-        patterns.append(wildcard.variables_as_stars(known.arn_pattern))
-    return tuple(patterns)
 
 
 # PassRole grants worth judging (APL303, APL304).

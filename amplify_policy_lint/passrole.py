@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping, NamedTuple
 from . import wildcard
 from .model import Severity
 from .package_data import read_text
+from .resources import parse_arn
 
 PASS_ROLE = "iam:PassRole"
 
@@ -130,11 +131,10 @@ def passes_no_role(key: str, resources: Iterable[Any]) -> bool:
     service, prefixes = managed
     seen = False
     for value in resources:
-        text = resolve(value)
-        parts = text.split(":", 5) if text is not None else []
-        if len(parts) != 6 or parts[0] != "arn" or parts[2] != service:
+        arn = parse_arn(resolve(value))
+        if arn is None or arn.service != service:
             return False
-        name = parts[5]
+        name = arn.resource
         if not name.startswith(prefixes) or wildcard.has_wildcard(name[:max(len(p) for p in prefixes)]):
             return False
         seen = True

@@ -58,6 +58,7 @@ from typing import Any, Iterator, Mapping, Sequence
 from . import wildcard
 from .conditions import Operator, parse_operator
 from .model import JsonPath, PrincipalKey
+from .resources import names_every_resource
 from .source import Source
 
 
@@ -179,18 +180,9 @@ class Statement:
             return False
         values = [item.value for item in self.resources]
         if self.resource_key == "Resource":
-            return any(value is not None and names_everything(value) for value in values)
+            return any(value is not None and names_every_resource(value) for value in values)
         # NotResource: every resource except those listed, unless an entry may exclude everything.
-        return bool(values) and all(value is not None and not names_everything(value) for value in values)
-
-
-def names_everything(value: str) -> bool:
-    """'*', or an ARN pattern whose every field after the partition is '*' ('arn:aws:*:*:*:*')."""
-    if wildcard.compile(value).matches_everything:
-        return True
-    fields = value.split(":")
-    return (len(fields) >= 3 and fields[0] == "arn"
-            and all(field and wildcard.compile(field).matches_everything for field in fields[2:]))
+        return bool(values) and all(value is not None and not names_every_resource(value) for value in values)
 
 
 @dataclass(frozen=True, eq=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from .policy import Statement
+from .resources import parse_arn
 
 # Operators that restrict: equality and matching, never negated, never ...IfExists (which
 # passes when the key is absent), never Null (which tests presence only).
@@ -82,10 +83,10 @@ def _concrete_pattern(key: str, value: str) -> bool:
     if not literal or literal in ("o-", "arn:", "arn:aws:"):
         return False
     if key in _ARN_KEYS and value.startswith("arn:"):
-        parts = value.split(":", 5)
-        if len(parts) < 6:
+        arn = parse_arn(value)
+        if arn is None:
             return False
-        service, account, resource = parts[2], parts[4], parts[5]
+        service, account, resource = arn.service, arn.account, arn.resource
         if service == "s3":
             # Bucket names are global and S3 ARNs carry no account: a named bucket restricts.
             return bool(resource) and resource[0] not in "*?"

@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from amplify_policy_lint import amplify_arns, passrole, wildcard
-from amplify_policy_lint.amplify_arns import ANY, AppScope, patterns_overlap
+from amplify_policy_lint.amplify_arns import ANY, AppScope
+from amplify_policy_lint.resources import patterns_overlap
 from amplify_policy_lint.config import Settings
 from amplify_policy_lint.docs import explain
 from amplify_policy_lint.linter import lint_paths

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amplify_policy_lint import catalog, evaluate as evaluate_module, parallel, source as source_module, wildcard
+from amplify_policy_lint import catalog, evaluate as evaluate_module, parallel, resources, source as source_module, wildcard
 from amplify_policy_lint.amplify_arns import AppScope
 from amplify_policy_lint.config import Settings
 from amplify_policy_lint.evaluate import Decision, Tri, action_matches_statement, denied_on, evaluate
@@ -200,11 +200,11 @@ def test_few_files_are_linted_in_this_process(monkeypatch, tmp_path):
 # --- the ARN format walk's shortcut for a last placeholder -----------------------------------
 
 def _reference_walk(pattern, tokens, mode, colon_in_last):
-    """catalog._walk as it was before the shortcut for the last placeholder."""
+    """resources._walk as it was before the shortcut for the last placeholder."""
     n, m = len(pattern), len(tokens)
     width = m + 1
     last = m - 1
-    segments = mode == catalog.SEGMENTS
+    segments = mode == resources.SEGMENTS
     seen = {0}
     stack = [(0, 0)]
     push = stack.append
@@ -224,19 +224,19 @@ def _reference_walk(pattern, tokens, mode, colon_in_last):
         moves = []
         if char == "*":
             moves.append((i + 1, j))  # the star matches nothing more
-        if token is catalog._PLACEHOLDER or token is catalog._FIELD:
+        if token is resources._PLACEHOLDER or token is resources._FIELD:
             moves.append((i, j + 1))  # the placeholder holds nothing more
         if char is not None and token is not None:
-            if token is catalog._FIELD or token is catalog._FIELD_CHAR:
-                step = 1 if token is catalog._FIELD_CHAR else 0
+            if token is resources._FIELD or token is resources._FIELD_CHAR:
+                step = 1 if token is resources._FIELD_CHAR else 0
                 if char == "*":
                     if step:
                         moves.append((i, j + 1))  # the star supplies the field's character
                 elif char == "?" or (char != ":" and char != "/"):
                     moves.append((i + 1, j + step))
-            elif token is catalog._PLACEHOLDER:
+            elif token is resources._PLACEHOLDER:
                 if char == "?" or (char != "*" and (char != ":" or (colon_in_last and j == last)) and (
-                        char != "/" or mode == catalog.LOOSE or (segments and j == last))):
+                        char != "/" or mode == resources.LOOSE or (segments and j == last))):
                     moves.append((i + 1, j))  # the placeholder takes the pattern's character
             elif char == "*":
                 if not segments or (token != "/" and token != ":"):
@@ -262,9 +262,9 @@ ARN_FORMATS = ["arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}",
 @given(source=st.sampled_from(ARN_FORMATS), pattern=st.text(alphabet="arn:ws3*?/-rolepx1.", max_size=40),
        mode=st.sampled_from([0, 1, 2]), colon_in_last=st.booleans(), resource_part=st.booleans())
 def test_the_walk_shortcut_agrees_with_the_full_walk(source, pattern, mode, colon_in_last, resource_part):
-    template = catalog._ArnTemplate(source.lower())
+    template = resources._ArnTemplate(source.lower())
     tokens = template.resource_tokens if resource_part else template.tokens
-    assert catalog._walk(pattern, tokens, mode, colon_in_last) == _reference_walk(pattern, tokens, mode,
+    assert resources._walk(pattern, tokens, mode, colon_in_last) == _reference_walk(pattern, tokens, mode,
                                                                                    colon_in_last)
 
 
@@ -273,6 +273,6 @@ def test_the_walk_shortcut_agrees_with_the_full_walk(source, pattern, mode, colo
 def test_the_walk_shortcut_agrees_on_patterns_that_spell_out_the_format(source, name, mode, colon_in_last):
     # Patterns that reach the last placeholder: the format itself with its placeholders filled.
     pattern = re.sub(r"\$\{[^}]*\}", lambda m: name or "x", source.lower())
-    template = catalog._ArnTemplate(source.lower())
-    assert catalog._walk(pattern, template.tokens, mode, colon_in_last) == _reference_walk(
+    template = resources._ArnTemplate(source.lower())
+    assert resources._walk(pattern, template.tokens, mode, colon_in_last) == _reference_walk(
         pattern, template.tokens, mode, colon_in_last)

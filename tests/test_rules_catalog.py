@@ -13,20 +13,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from amplify_policy_lint import catalog as catalog_module
+from amplify_policy_lint import resources
 from amplify_policy_lint.catalog import (
     FOREIGN_CONDITION_KEY_DEFINERS,
-    LOOSE,
-    SEGMENTS,
-    SLASH_FREE,
     ActionStatus,
     Catalog,
-    _FIELD,
-    _FIELD_CHAR,
-    _PLACEHOLDER,
     _template_pattern,
-    _walk,
     well_formed_action,
 )
+from amplify_policy_lint.resources import LOOSE, SEGMENTS, SLASH_FREE, _FIELD, _FIELD_CHAR, _PLACEHOLDER, _walk
 from amplify_policy_lint.config import Settings
 from amplify_policy_lint.linter import lint_paths
 from amplify_policy_lint.model import Severity
@@ -377,7 +372,7 @@ def test_walk_is_quadratic_at_worst():
     # forever; the walk visits each pair of positions once (here about 600 x 400).
     import time
 
-    template = catalog_module._ArnTemplate("arn:${Partition}:s3:::${BucketName}/" + "x/" * 200 + "end")
+    template = resources._ArnTemplate("arn:${Partition}:s3:::${BucketName}/" + "x/" * 200 + "end")
     start = time.perf_counter()
     assert template.overlaps("arn:aws:s3:::" + "*x" * 300 + "*enx", LOOSE) is False
     assert template.overlaps("arn:aws:s3:::" + "*x" * 300 + "*end", LOOSE) is True

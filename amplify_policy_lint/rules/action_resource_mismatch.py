@@ -4,11 +4,11 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from .. import wildcard
-from ..arn import check_resource
 from ..catalog import ActionInfo, ActionStatus
 from ..evaluate import Tri, action_matches_statement
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..policy import Item, PolicyDocument, Statement
+from ..resources import arn_service, check_resource
 
 # How many action names a message lists before it says "and N more".
 _LISTED = 3
@@ -113,8 +113,8 @@ def _target(token: str | None, resources: tuple[Item, ...]) -> int:
     """The resource entry to report on: the first of the action's own service, else the first."""
     service = (token or "").partition(":")[0]
     for index, item in enumerate(resources):
-        fields = (item.value or "").split(":")
-        if len(fields) > 2 and wildcard.match(fields[2], service):
+        written = arn_service(item.value)
+        if written is not None and wildcard.match(written, service):
             return index
     return 0
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..model import Context, Rule, Scope, Severity, Violation
-from ..policy import Condition, DocKind, PolicyDocument, Statement, names_everything
+from ..policy import Condition, DocKind, PolicyDocument, Statement
+from ..resources import names_every_resource
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
@@ -37,7 +38,7 @@ def _bounds_everything(statement: Statement) -> bool:
     allowlist (NotAction): beside it no Allow grants more than that allowlist."""
     if statement.effect != "Deny" or statement.conditional or statement.resource_key != "Resource":
         return False
-    if not any(item.value is not None and names_everything(item.value) for item in statement.resources):
+    if not any(item.value is not None and names_every_resource(item.value) for item in statement.resources):
         return False
     if statement.action_key == "NotAction":
         # A NotAction entry "*" exempts every action: that Deny denies nothing.

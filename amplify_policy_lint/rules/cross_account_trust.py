@@ -8,6 +8,7 @@ from .. import wildcard
 from ..intrinsics import OWN_ACCOUNT, resolve
 from ..model import Context, JsonPath, Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, Statement, is_intrinsic
+from ..resources import parse_arn
 from ..trust import restricts
 
 # Conditions that make a cross-account trust safe: the third party's external id (the
@@ -46,11 +47,10 @@ def account_of(value: Any) -> str | None:
         return None
     if text == OWN_ACCOUNT or _ACCOUNT.match(text):
         return text
-    parts = text.split(":")
-    if len(parts) >= 6 and parts[0] == "arn" and parts[2] in ("iam", "sts"):
-        account = parts[4]
-        if account == OWN_ACCOUNT or _ACCOUNT.match(account):
-            return account
+    arn = parse_arn(text)
+    if arn is not None and arn.service in ("iam", "sts"):
+        if arn.account == OWN_ACCOUNT or _ACCOUNT.match(arn.account):
+            return arn.account
     return None
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..arn import check_resource
+from ..resources import check_resource
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument
 

@@ -17,12 +17,12 @@ from typing import Iterator
 from .. import amplify_arns, passrole, wildcard
 from ..evaluate import Decision, Grant, evaluate
 from ..grants import (
-    absence_documents, denied_by, join, names_exactly, principal_phrase, reaches,
-    statement_json, token_key, token_text, under_condition, unique, violation_at,
+    absence_documents, denied_by, join, names_exactly, principal_phrase, statement_json, token_key, token_text, under_condition, unique, violation_at,
 )
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..passrole import PASS_ROLE, PassRoleEntry
 from ..policy import PolicyDocument, Principal
+from ..resources import reaches
 
 # How many of a token's actions a message names before "and N more".
 _NAMED = 2

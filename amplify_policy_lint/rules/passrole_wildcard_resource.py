@@ -19,12 +19,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import wildcard
-from ..amplify_arns import patterns_overlap
 from ..evaluate import Tri, action_matches_statement
 from ..grants import passrole_allows, passrole_grants, statement_json, under_condition, violation_at
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..passrole import PASS_ROLE
 from ..policy import PolicyDocument, Statement
+from ..resources import parse_arn, patterns_overlap
 
 
 def covers_every_role(pattern: str) -> bool:
@@ -35,9 +35,9 @@ def covers_every_role(pattern: str) -> bool:
         return True
     if not pattern.endswith("*"):
         return False
-    parts = pattern.split(":", 5)
-    partition = parts[1] if len(parts) == 6 and not wildcard.has_wildcard(parts[1]) else "aws"
-    account = parts[4] if len(parts) == 6 and not wildcard.has_wildcard(parts[4]) else "123456789012"
+    arn = parse_arn(pattern, head=None)
+    partition = arn.partition if arn is not None and not wildcard.has_wildcard(arn.partition) else "aws"
+    account = arn.account if arn is not None and not wildcard.has_wildcard(arn.account) else "123456789012"
     prefix = f"arn:{partition}:iam::{account}:role/"
     # pattern = head + "*": it matches prefix + anything when head matches a prefix of `prefix`.
     head = pattern.rstrip("*")

@@ -1,0 +1,641 @@
+"""Resources: the one place that reads ARNs and decides what a ``Resource`` entry can name.
+
+* :func:`parse_arn` splits an ARN into partition, service, region, account and resource
+  (resource type and id); a part that holds a policy variable (``${aws:username}``) or a
+  CloudFormation ``${...}`` is unknown text, and an entry that is not a string (an
+  intrinsic function) is no :class:`Arn` at all: whoever asks stays quiet about it.
+* :func:`check_resource` is IAM's own check of an entry when a policy is created (APL106).
+* :func:`patterns_overlap` / :func:`arn_patterns_overlap` decide whether two IAM wildcard
+  patterns (two entries, or an entry and an ARN format with its ``${...}`` as ``*``) can
+  match a common ARN, field by field.
+* :class:`ResourceMatcher` (one per catalog, ``catalog.resources``) compares an entry with
+  the catalog's ARN formats of an action's resource types: :meth:`ResourceMatcher.fits`
+  (may the entry name a resource of the action), :meth:`ResourceMatcher.surely_misfits`
+  (it surely names none, trusted enough to report, APL205).
+* :func:`reaches` answers for a statement's ``Resource`` element whether it may name a
+  resource of an action (APL302-APL304), and :func:`names_every_resource` whether an entry
+  is every resource (APL403).
+
+Matching never uses a regular expression built from the file's text: every walk is over
+pairs of positions, O(len(a) * len(b)) at worst, and each answer is remembered.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from . import limits, wildcard
+from .wildcard import has_wildcard
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from .catalog import ActionInfo, Catalog, ResourceType
+    from .policy import Statement
+
+
+# -- ARNs as written --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Arn:
+    """An ARN (or ARN pattern) split into its six fields, as written.
+
+    ``resource`` is everything after the fifth colon (it may hold colons of its own);
+    ``resource_type`` is its part before the first "/" or ":" (``role`` of ``role/x``,
+    ``table`` of ``table/t/index/i``), ``resource_id`` the rest. ``variables`` says whether
+    the text holds ``${...}`` (a policy variable or a CloudFormation substitution): those
+    parts are unknown text.
+    """
+
+    partition: str
+    service: str
+    region: str
+    account: str
+    resource: str
+    variables: bool = False
+    head: str = "arn"  # the first field as written ("arn", or a wildcard pattern of it)
+
+    @property
+    def fields(self) -> tuple[str, str, str, str, str, str]:
+        return (self.head, self.partition, self.service, self.region, self.account, self.resource)
+
+    @property
+    def resource_type(self) -> str:
+        return _RESOURCE_SPLIT.split(self.resource, 1)[0]
+
+    @property
+    def resource_id(self) -> str:
+        parts = _RESOURCE_SPLIT.split(self.resource, 1)
+        return parts[1] if len(parts) > 1 else ""
+
+    @property
+    def concrete_account(self) -> str | None:
+        """The account as a literal 12-digit id, else None."""
+        account = self.account
+        return account if len(account) == 12 and account.isdigit() else None
+
+
+_RESOURCE_SPLIT = re.compile(r"[/:]")
+
+
+def parse_arn(value: Any, head: str | None = "arn") -> Arn | None:
+    """``value`` split into six fields, or None when it is not a string of six fields. With
+    ``head=None`` the first field is not required to be ``arn`` (a pattern such as
+    ``*:aws:s3:::b`` is split all the same)."""
+    if not isinstance(value, str):
+        return None
+    parts = value.split(":", 5)
+    if len(parts) != 6 or (head is not None and parts[0] != head):
+        return None
+    return Arn(parts[1], parts[2], parts[3], parts[4], parts[5], "${" in value, parts[0])
+
+
+def arn_service(value: Any) -> str | None:
+    """The service field of an ARN-like text (its third ``:``-separated field), if it has one."""
+    if not isinstance(value, str):
+        return None
+    fields = value.split(":", 3)
+    return fields[2] if len(fields) > 2 else None
+
+
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
+# IAM ARNs never carry a region; S3 bucket and object ARNs (no account) do not either,
+# while access points, jobs and access grants (with an account) do. IAM rejects the others.
+# The IAM resource types: those IAM's MalformedPolicyDocument message lists, the newer ones
+# in the Service Authorization Reference (assumed-role, delegation-request, role-template),
+# and the account root, which AWS managed policies name as a resource.
+IAM_RESOURCE_PREFIXES = (
+    "user/", "federated-user/", "role/", "group/", "instance-profile/", "mfa/",
+    "server-certificate/", "policy/", "sms-mfa/", "saml-provider/", "oidc-provider/",
+    "report/", "access-report/", "assumed-role/", "delegation-request/", "role-template/",
+    "root",
+)
+# No "{" inside: from each "${" the scan stops at the next "{", so a text of many "${" without
+# "}" is read in linear time ([^}]* made it quadratic: a 1 MB Resource took minutes).
+_VARIABLE = re.compile(r"\$\{[^{}]*\}")
+
+
+class ArnProblem(NamedTuple):
+    message: str
+    rejected: bool  # True: IAM refuses the policy; False: accepted but matches nothing
+
+
+@lru_cache(maxsize=4096)
+def check_resource(resource: str) -> ArnProblem | None:
+    """The problem IAM has with ``resource`` (a Resource/NotResource entry), if any.
+    (Remembered: APL106 and APL205 ask about the same entries, and policies repeat them.)"""
+    if resource == "*":
+        return None
+    text = _VARIABLE.sub("x", resource)  # ${aws:username} holds a colon of its own
+    if ":" not in text:
+        return ArnProblem("is not an ARN or \"*\"", True)
+    parts = text.split(":")
+    if parts[0] != "arn":
+        return ArnProblem("does not start with \"arn:\"", True)
+    partition = parts[1]
+    if partition not in PARTITIONS and not has_wildcard(partition):
+        return ArnProblem(f"has unknown partition {partition!r} (expected one of {', '.join(PARTITIONS)})", True)
+    if len(parts) < 3:
+        return ArnProblem("has no service", True)
+    service = parts[2]
+    if not service:
+        return ArnProblem("has an empty service", True)
+    if len(parts) < 6 and "::" in text:
+        return ArnProblem("has fewer than six parts (arn:partition:service:region:account:resource)", True)
+    if service == "iam" and len(parts) > 3 and parts[3]:
+        return ArnProblem(f"has region {parts[3]!r}, but IAM ARNs have none", True)
+    if service == "s3" and len(parts) > 4 and parts[3] and not parts[4]:
+        return ArnProblem(f"has region {parts[3]!r}, but S3 bucket ARNs have none", True)
+    if len(parts) < 6:
+        return ArnProblem("has fewer than six parts (arn:partition:service:region:account:resource), "
+                          "so it matches no resource", False)
+    if service == "iam":
+        path = ":".join(parts[5:])
+        if not _iam_path_ok(path):
+            return ArnProblem("names no IAM resource type (user/, role/, group/, policy/, ...)", True)
+    return None
+
+
+def _iam_path_ok(path: str) -> bool:
+    # With a wildcard before the type is complete, any type may match: accept it.
+    cut = min((i for i in (path.find("*"), path.find("?")) if i >= 0), default=-1)
+    if cut >= 0:
+        head = path[:cut]
+        return any(prefix.startswith(head) or head.startswith(prefix) for prefix in IAM_RESOURCE_PREFIXES)
+    return path.startswith(IAM_RESOURCE_PREFIXES)
+
+
+# -- wildcard patterns against each other ---------------------------------------------------
+
+# Above this many states the comparison gives up and answers "they overlap" (quiet).
+_MAX_STATES = 250_000
+
+
+def patterns_overlap(a: str, b: str) -> bool:
+    """Whether some text matches both IAM wildcard patterns (case-sensitive, as ARNs are)."""
+    if not (wildcard.has_wildcard(a) or wildcard.has_wildcard(b)):
+        return a == b  # the common case (two app ids), without the walk
+    n, m = len(a), len(b)
+    if (n + 1) * (m + 1) > _MAX_STATES:
+        return True
+    seen = set()
+    stack = [(0, 0)]
+    while stack:
+        state = stack.pop()
+        if state in seen:
+            continue
+        seen.add(state)
+        i, j = state
+        if i == n and j == m:
+            return True
+        ca = a[i] if i < n else None
+        cb = b[j] if j < m else None
+        if ca == "*":
+            stack.append((i + 1, j))  # the star matches nothing more
+            if cb is not None and cb != "*":
+                stack.append((i, j + 1))  # the star takes the character b produces
+        if cb == "*":
+            stack.append((i, j + 1))
+            if ca is not None and ca != "*":
+                stack.append((i + 1, j))
+        if ca is not None and cb is not None and ca != "*" and cb != "*":
+            if ca == cb or ca == "?" or cb == "?":
+                stack.append((i + 1, j + 1))
+    return False
+
+
+def arn_patterns_overlap(a: str, b: str) -> bool:
+    """Whether two ARN patterns can name a common resource, field by field: a wildcard in the
+    partition, service, region or account stays within its field (the resource part, which may
+    hold colons, is compared as a whole). Patterns that are not six fields are compared whole."""
+    fields_a, fields_b = a.split(":", 5), b.split(":", 5)
+    if len(fields_a) != 6 or len(fields_b) != 6:
+        return patterns_overlap(a, b)
+    return all(patterns_overlap(x, y) for x, y in zip(fields_a, fields_b))
+
+
+def reaches(statement: "Statement", action: str, catalog: "Catalog", unknown: bool = True) -> bool:
+    """:meth:`ResourceMatcher.reaches` for ``catalog``."""
+    return catalog.resources.reaches(statement, action, unknown)
+
+
+def names_every_resource(value: str) -> bool:
+    """'*', or an ARN pattern whose every field after the partition is '*' ('arn:aws:*:*:*:*')."""
+    if wildcard.compile(value).matches_everything:
+        return True
+    fields = value.split(":")
+    return (len(fields) >= 3 and fields[0] == "arn"
+            and all(field and wildcard.compile(field).matches_everything for field in fields[2:]))
+
+
+# -- entries against the catalog's ARN formats ---------------------------------------------
+
+
+class ResourceMatcher:
+    """The resource questions about one catalog's actions, with their answers remembered."""
+
+    def __init__(self, catalog: "Catalog") -> None:
+        self.catalog = catalog
+        self._fits: dict[tuple[Any, str], bool | None] = {}
+        self._misfits: dict[tuple[Any, str], bool] = {}
+        self._arn_templates: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
+        self._arn_extensions: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
+        self._service_templates: dict[str, tuple[_ArnTemplate, ...]] = {}
+        self._aligned_by: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
+        self._patterns: dict[str, tuple[str, ...] | None] = {}
+
+    def fits(self, info: "ActionInfo", resource: str) -> bool | None:
+        """Whether a policy ``Resource`` entry can match a resource that a request for the
+        action names; None when the catalog cannot tell (a resource type it does not list).
+
+        ``resource`` is matched as IAM matches it (``*`` and ``?`` wildcards, a ``*`` at the
+        end of a field reaching past colons, policy variables such as ``${aws:username}``
+        standing for any text), against the ARN formats of the action's resource types,
+        ignoring case (see :meth:`_ArnTemplate.overlaps` for what a placeholder may hold). A
+        placeholder may hold a "/" (a role path, an object key, a secret name), but a resource
+        that fits a format only that way, while it spells out a more specific format of the
+        same service segment by segment, is of that type (``apps/d1/branches/main`` is a
+        branch, not an app whose id is ``d1/branches/main``). An action without resource types
+        (it takes only ``"*"``) fits every entry with a wildcard or a variable, and no fully
+        specific ARN. An entry longer than any ARN (``limits.MAX_ARN_CHARS``) is not judged
+        (None): comparing it with the formats would cost time in proportion to its length.
+        """
+        key = (_resource_kinds(info), resource)
+        if key not in self._fits:
+            self._fits[key] = self._fits_uncached(info, resource)
+        return self._fits[key]
+
+    def _fits_uncached(self, info: "ActionInfo", resource: str) -> bool | None:
+        if len(resource) > limits.MAX_ARN_CHARS:
+            return None  # no ARN is that long: not judged
+        pattern = wildcard.variables_as_stars(resource)
+        if not info.resource_types:
+            return wildcard.has_wildcard(pattern)
+        types = self.catalog.resource_types(info.service)
+        undecided = False
+        for listed in info.resource_types:
+            resource_type = types.get(listed.name.lower())
+            if resource_type is None or not resource_type.arn_pattern:
+                undecided = True
+                continue
+            for template in self._templates(info.service, resource_type):
+                if self._template_fits(info.service, template, pattern):
+                    return True
+        return None if undecided else False
+
+    def surely_misfits(self, info: "ActionInfo", resource: str) -> bool:
+        """Whether a policy ``Resource`` entry surely matches no resource the action acts on.
+
+        Beyond :meth:`fits` saying no, the catalog must be trusted on it, since
+        it does not list every resource type of every action (CloudFormation authorizes
+        CreateChangeSet on transform/..., which it does not list). It is trusted when:
+
+        * the action has no resource types and the entry is a specific ARN without wildcards;
+        * the entry is, field by field, of a type of the action's service that is related to
+          one of the action's types: the same, a part of one or containing one
+          (apps/ID vs apps/ID/branches/NAME), or a sibling under a common type
+          (apps/ID/branches/NAME vs apps/ID/domains/NAME);
+        * the entry is a resource of another service (a type listed there), while every type
+          of the action is a resource of the action's own service.
+        """
+        key = (_resource_kinds(info), resource)
+        if key not in self._misfits:
+            self._misfits[key] = self._surely_misfits(info, resource)
+        return self._misfits[key]
+
+    def _surely_misfits(self, info: "ActionInfo", resource: str) -> bool:
+        if self.fits(info, resource) is not False:
+            return False
+        if not info.resource_types:
+            return True
+        pattern = wildcard.variables_as_stars(resource).lower()
+        fields = pattern.split(":", 5)
+        if len(fields) < 6 or wildcard.has_wildcard(fields[2]):
+            return False
+        arn_service = fields[2]
+        own = [template for listed in info.resource_types
+               for template in self._templates_named(info.service, listed.name)]
+        own_services = {template.arn_service for template in own}
+        if arn_service in own_services:
+            everything = self._all_templates(info.service)
+            recognised = [t for t in self._aligned_templates(info.service, pattern) if t.arn_service == arn_service]
+            return any(_related(mine, seen, everything) for mine in own for seen in recognised)
+        if own_services != {info.service} or not self.catalog.has_service(arn_service):
+            return False
+        return bool(self._aligned_templates(arn_service, pattern))
+
+    def _all_templates(self, prefix: str) -> tuple[_ArnTemplate, ...]:
+        """Every ARN format of the service."""
+        found = self._service_templates.get(prefix)
+        if found is None:
+            found = tuple(t for rt in self.catalog.resource_types(prefix).values() for t in self._templates(prefix, rt))
+            self._service_templates[prefix] = found
+        return found
+
+    def _aligned_templates(self, prefix: str, pattern: str) -> tuple[_ArnTemplate, ...]:
+        """The service's ARN formats that a (lower-case, variables as "*") resource pattern
+        fits field by field. Asked for each kind of action that misfits the resource, so
+        remembered per resource."""
+        key = (prefix, pattern)
+        found = self._aligned_by.get(key)
+        if found is None:
+            fields = pattern.split(":", 5)
+            found = tuple(t for t in self._all_templates(prefix) if _aligned(fields, t, LOOSE))
+            self._aligned_by[key] = found
+        return found
+
+    def _templates_named(self, prefix: str, name: str) -> tuple[_ArnTemplate, ...]:
+        resource_type = self.catalog.resource_types(prefix).get(name.lower())
+        return self._templates(prefix, resource_type) if resource_type is not None else ()
+
+    def _templates(self, prefix: str, resource_type: "ResourceType") -> tuple[_ArnTemplate, ...]:
+        key = (prefix, resource_type.name.lower())
+        found = self._arn_templates.get(key)
+        if found is None:
+            found = tuple(_ArnTemplate(text.strip()) for text in resource_type.arn_pattern.split(", ")
+                          if text.strip())
+            self._arn_templates[key] = found
+        return found
+
+    def _extensions(self, prefix: str, template: _ArnTemplate) -> tuple[_ArnTemplate, ...]:
+        """The service's other ARN formats that continue ``template`` (apps/X -> apps/X/branches/Y)."""
+        key = (prefix, template.source)
+        found = self._arn_extensions.get(key)
+        if found is None:
+            found = tuple(t for t in self._all_templates(prefix)
+                          if len(t.source) > len(template.source) and t.source.startswith(template.source))
+            self._arn_extensions[key] = found
+        return found
+
+    def _template_fits(self, prefix: str, template: _ArnTemplate, pattern: str) -> bool:
+        if not template.overlaps(pattern, LOOSE):
+            return False
+        if not template.ends_with_placeholder or template.overlaps(pattern, SLASH_FREE):
+            return True
+        # Only a placeholder holding a "/" lets the pattern match. If the pattern spells out,
+        # segment by segment, a more specific format of the same service, it is that type;
+        # otherwise the catalog may lack a type or the name may hold a "/": it fits.
+        return not any(extension.overlaps(pattern, SEGMENTS) for extension in self._extensions(prefix, template))
+
+    def reaches(self, statement: "Statement", action: str, unknown: bool = True) -> bool:
+        """Whether the statement's ``Resource`` can name a resource the action acts on.
+
+        ``"s3:*"`` on ``arn:aws:s3:::bucket/*`` does not grant ``s3:CreateJob`` (a job
+        resource), and ``cloudformation:*`` on a stack ARN does not grant actions that only
+        take ``"*"``. The action's resource types come from the catalog (``${...}`` parts as
+        wildcards), compared with :func:`arn_patterns_overlap`. Whatever cannot be judged --
+        NotResource, policy variables, an action or a resource type the catalog does not
+        know -- reaches. An entry only known at deploy time (an intrinsic) counts as
+        ``unknown``: rules that prove an absence pass True (it may reach), rules that report
+        a grant pass False (it is no proof).
+        """
+        if statement.resource_key != "Resource":
+            return True
+        values = [item.value for item in statement.resources]
+        if any(v is not None and "${" in v for v in values):
+            return True
+        if any(v is None for v in values):
+            if unknown:
+                return True
+            values = [v for v in values if v is not None]
+            if not values:
+                return False
+        if any(wildcard.compile(v).matches_everything for v in values):
+            return True
+        patterns = self._action_patterns(action.lower())
+        if patterns is None:
+            return True
+        if not patterns:  # the action takes only "*"
+            return any(wildcard.compile(v, ignore_case=False).matches("*") for v in values)
+        info = self._action_info(action.lower())
+        return any(any(arn_patterns_overlap(v, p) for p in patterns) and self.fits(info, v) is not False
+                   for v in values)
+
+    def _action_info(self, action: str) -> "ActionInfo | None":
+        prefix, _, name = action.partition(":")
+        try:
+            return self.catalog.action(prefix, name)
+        except Exception:  # noqa: BLE001 - no catalog data: judge nothing
+            return None
+
+    def _action_patterns(self, action: str) -> tuple[str, ...] | None:
+        """The ARN formats of the action's resource types, ``${...}`` as ``*``; () when it
+        takes only "*"; None when the catalog cannot say."""
+        if action not in self._patterns:
+            self._patterns[action] = self._compute_patterns(action)
+        return self._patterns[action]
+
+    def _compute_patterns(self, action: str) -> tuple[str, ...] | None:
+        prefix, _, name = action.partition(":")
+        try:
+            info = self.catalog.action(prefix, name)
+            types = self.catalog.resource_types(prefix) if info is not None else {}
+        except Exception:  # noqa: BLE001 - no catalog data: judge nothing
+            return None
+        if info is None:
+            return None
+        patterns = []
+        for resource in info.resource_types:
+            known = types.get(resource.name) or types.get(resource.name.lower())
+            if known is None or not known.arn_pattern:
+                return None
+            patterns.append(wildcard.variables_as_stars(known.arn_pattern))
+        return tuple(patterns)
+
+
+def _resource_kinds(info: "ActionInfo") -> tuple[str, tuple[str, ...]]:
+    """All that decides whether an action fits a resource: its service and the names of its
+    resource types. Remembering answers by this, not by action, shares them between the
+    dozens of actions a statement lists that act on the same types (s3:GetObject, s3:PutObject...)."""
+    return info.service, tuple(listed.name for listed in info.resource_types)
+
+
+_PLACEHOLDER = object()  # one ${...} in the resource part of an ARN format: some text
+_FIELD = object()  # text in one of the first five fields (partition, region, ...): no ":" or "/"
+_FIELD_CHAR = object()  # one character of such a field: a ${Partition} or ${Region} is never empty
+
+# How a resource pattern is compared with an ARN format (see _ArnTemplate.overlaps).
+LOOSE, SLASH_FREE, SEGMENTS = 0, 1, 2
+
+
+class _ArnTemplate:
+    """An ARN format from the catalog (``arn:${Partition}:amplify:${Region}:${Account}:apps/${AppId}``),
+    compared with a policy's resource pattern by walking both at once (no regular expression:
+    the pattern comes from the file being linted). The walk visits each pair of positions at
+    most once, so it costs O(len(pattern) * len(format)) at worst."""
+
+    __slots__ = ("source", "tokens", "fields", "resource_tokens", "ends_with_placeholder", "arn_service")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        lowered = source.lower()
+        self.tokens = _tokens(lowered, colons=0)
+        parts = lowered.split(":", 5)
+        self.arn_service = parts[2] if len(parts) > 2 and "${" not in parts[2] else None
+        # The first five fields (each a literal, "${}" for a placeholder, or None for "any
+        # text") and the resource part, when the format has all six fields.
+        self.fields: tuple[str | None, ...] = ()
+        self.resource_tokens: tuple[Any, ...] = ()
+        if len(parts) == 6:
+            self.fields = tuple(
+                "${}" if index in (1, 3) and f.startswith("${") and f.endswith("}") and f.count("${") == 1
+                else None if "${" in f or "*" in f else f
+                for index, f in enumerate(parts[:5]))
+            self.resource_tokens = _tokens(parts[5], colons=5)
+        self.ends_with_placeholder = bool(self.tokens) and self.tokens[-1] is _PLACEHOLDER
+
+    def overlaps(self, pattern: str, mode: int = LOOSE) -> bool:
+        """Whether some ARN matches both the format and the IAM wildcard ``pattern``.
+
+        A placeholder of the first five fields holds neither ":" nor "/", and at least one
+        character for a partition or a region. A placeholder of the resource part holds no ":" (but see below), and
+        ``mode`` says where it may hold a "/": LOOSE anywhere, SLASH_FREE nowhere, SEGMENTS
+        only in the format's last placeholder.
+
+        Outside SEGMENTS, a "*" of the pattern may match across colons, as IAM's does; and a
+        pattern that writes out all six fields also fits when its resource part does, with
+        the format's last placeholder holding ":" too (a Lambda alias, a log group's ":*":
+        qualifiers the formats leave out). In SEGMENTS, each "*" of the pattern stays within
+        its "/"- or ":"-separated segment and the last placeholder may hold anything.
+        """
+        return _overlaps(pattern.lower(), self, mode)
+
+
+def _tokens(text: str, colons: int) -> tuple[Any, ...]:
+    """Characters and placeholders of (part of) an ARN format that follows ``colons`` colons."""
+    tokens: list[Any] = []
+    rest = text
+    while rest:
+        if rest.startswith("${") and "}" in rest:
+            if colons >= 5:
+                tokens.append(_PLACEHOLDER)
+            elif colons in (1, 3):  # a partition or region is never empty; an account may be
+                tokens.extend((_FIELD_CHAR, _FIELD))  # (AWS-owned SSM documents and parameters)
+            else:
+                tokens.append(_FIELD)
+            rest = rest[rest.index("}") + 1:]
+            continue
+        char, rest = rest[0], rest[1:]
+        if char == "*":  # a few formats are written with a "*" for any text
+            tokens.append(_FIELD if colons < 5 else _PLACEHOLDER)
+        else:
+            colons += char == ":"
+            tokens.append(char)
+    return tuple(tokens)
+
+
+@lru_cache(maxsize=65536)
+def _overlaps(pattern: str, template: _ArnTemplate, mode: int) -> bool:
+    head = pattern.split(":", 3)
+    if len(head) == 4 and template.arn_service is not None and "*" not in head[0] + head[1] + head[2] \
+            and not wildcard.match(head[2], template.arn_service):
+        return False  # the service is written out, and it is another one
+    if mode == SEGMENTS:
+        return _walk(pattern, template.tokens, SEGMENTS, colon_in_last=True)
+    parts = pattern.split(":", 5)
+    if len(parts) == 6 and template.fields:
+        if _aligned(parts, template, mode):
+            return True
+        if ":" not in template.resource_tokens:
+            # The pattern's five colons can only meet the format's five: a star that
+            # crosses colons could not do better than the comparison field by field.
+            return False
+    return _walk(pattern, template.tokens, mode, colon_in_last=False)
+
+
+def _related(first: _ArnTemplate, second: _ArnTemplate, everything: list[_ArnTemplate]) -> bool:
+    """The same format, one a part of the other, or both parts of a third format."""
+    a, b = first.source, second.source
+    if a.startswith(b) or b.startswith(a):
+        return True
+    return any(a.startswith(t.source) and b.startswith(t.source) and t.ends_with_placeholder
+               for t in everything)
+
+
+def _aligned(parts: list[str], template: _ArnTemplate, mode: int) -> bool:
+    """The six fields of a pattern against a format, field by field; the format's last
+    placeholder may hold ":" (qualifiers)."""
+    return _aligned_cached(tuple(parts), template, mode)
+
+
+@lru_cache(maxsize=65536)
+def _aligned_cached(parts: tuple[str, ...], template: _ArnTemplate, mode: int) -> bool:
+    if not template.fields:
+        return False
+    for written, expected in zip(parts[:5], template.fields):
+        if expected is None:
+            continue
+        if expected == "${}":
+            if not written or "/" in written:
+                return False
+        elif not wildcard.match(written, expected):
+            return False
+    return _walk(parts[5], template.resource_tokens, mode, colon_in_last=True)
+
+
+def _walk(pattern: str, tokens: tuple[Any, ...], mode: int, colon_in_last: bool) -> bool:
+    """Whether some text matches both the wildcard ``pattern`` and the format ``tokens``."""
+    n, m = len(pattern), len(tokens)
+    width = m + 1
+    last = m - 1
+    segments = mode == SEGMENTS
+    seen = {0}
+    stack = [(0, 0)]
+    push = stack.append
+    while stack:
+        i, j = stack.pop()
+        # Literal against literal has one move only: follow it without branching.
+        while i < n and j < m:
+            char, token = pattern[i], tokens[j]
+            if char == "*" or char == "?" or token.__class__ is not str or char != token:
+                break
+            i += 1
+            j += 1
+        if i == n and j == m:
+            return True
+        if j == last and tokens[j] is _PLACEHOLDER:
+            # Only the last placeholder is left: it takes the rest of the pattern when it may
+            # hold every character of it (a "*" of the pattern can always match nothing).
+            # Decided at once, where the walk took one step per character of a long name.
+            if _last_takes(pattern[i:], mode, colon_in_last):
+                return True
+            continue
+        char = pattern[i] if i < n else None
+        token = tokens[j] if j < m else None
+        moves = []
+        if char == "*":
+            moves.append((i + 1, j))  # the star matches nothing more
+        if token is _PLACEHOLDER or token is _FIELD:
+            moves.append((i, j + 1))  # the placeholder holds nothing more
+        if char is not None and token is not None:
+            if token is _FIELD or token is _FIELD_CHAR:
+                step = 1 if token is _FIELD_CHAR else 0
+                if char == "*":
+                    if step:
+                        moves.append((i, j + 1))  # the star supplies the field's character
+                elif char == "?" or (char != ":" and char != "/"):
+                    moves.append((i + 1, j + step))
+            elif token is _PLACEHOLDER:
+                if char == "?" or (char != "*" and (char != ":" or (colon_in_last and j == last)) and (
+                        char != "/" or mode == LOOSE or (segments and j == last))):
+                    moves.append((i + 1, j))  # the placeholder takes the pattern's character
+            elif char == "*":
+                if not segments or (token != "/" and token != ":"):
+                    moves.append((i, j + 1))  # the star takes the format's character
+            elif char == "?":
+                moves.append((i + 1, j + 1))
+        for a, b in moves:
+            key = a * width + b
+            if key not in seen:
+                seen.add(key)
+                push((a, b))
+    return False
+
+
+
+def _last_takes(rest: str, mode: int, colon_in_last: bool) -> bool:
+    """Whether a format's last placeholder can hold ``rest`` (the moves of _walk for it: a
+    ":" only with ``colon_in_last``, a "/" except in SLASH_FREE, anything else always)."""
+    return (colon_in_last or ":" not in rest) and (mode != SLASH_FREE or "/" not in rest)
