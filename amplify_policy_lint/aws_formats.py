@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .arn import PARTITIONS
+from .resources import PARTITIONS
 
 ACCOUNT_ID = re.compile(r"[0-9]{12}")
 SERVICE_PRINCIPAL_SUFFIXES = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from .. import aws_formats
-from ..arn import PARTITIONS
+from ..resources import PARTITIONS
 from ..model import Context, JsonPath, Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument
 from ..wildcard import has_wildcard

@@ -20,7 +20,7 @@ _IAM_KINDS = (DocKind.IDENTITY, DocKind.TRUST)
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
-    if document.kind not in _IAM_KINDS or document.container == "custom-policies":
+    if document.kind not in _IAM_KINDS or document.bare_statements:
         return
     for statement in document.statements:
         sid = statement.sid
