@@ -81,3 +81,45 @@ def test_hook_passes_on_a_clean_policy(tmp_path, pre_commit_home):
     result = try_repo(repo, pre_commit_home)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Passed" in result.stdout
+
+
+MISSING_VERSION = """{
+  "Statement": [
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::assets/*"}
+  ]
+}
+"""
+
+
+def test_hook_with_fix_fixes_the_file_fails_the_commit_and_the_next_commit_passes(tmp_path, pre_commit_home):
+    """`args: [--fix]` in a user's configuration, with the checkout given to pre-commit as
+    try-repo gives it (uncommitted changes included, through pre-commit's own shadow repo)."""
+    executable = pre_commit_executable()
+    from pre_commit.commands.try_repo import _repo_ref
+
+    hook_repo, rev = _repo_ref(str(tmp_path), str(ROOT), None)
+    repo = git_repo(tmp_path / "repo", {"deploy-policy.json": MISSING_VERSION})
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n"
+        "      - id: amplify-policy-lint\n        args: [--fix]\n")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.invalid", "PRE_COMMIT_COLOR": "never"}
+    subprocess.run(executable + ["install"], cwd=repo, check=True, env=env, capture_output=True)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
+
+    first = subprocess.run(["git", "commit", "-m", "policy"], cwd=repo, capture_output=True, text=True,
+                           env=env, timeout=900)
+    output = first.stdout + first.stderr
+    assert first.returncode != 0, output
+    assert "files were modified by this hook" in output
+    assert (repo / "deploy-policy.json").read_text() == MISSING_VERSION.replace(
+        '{\n  "Statement"', '{\n  "Version": "2012-10-17",\n  "Statement"')
+    log = subprocess.run(["git", "log", "--oneline"], cwd=repo, capture_output=True, text=True, env=env)
+    assert log.stdout == ""  # nothing was committed
+
+    subprocess.run(["git", "add", "deploy-policy.json"], cwd=repo, check=True, env=env)
+    second = subprocess.run(["git", "commit", "-m", "policy"], cwd=repo, capture_output=True, text=True,
+                            env=env, timeout=900)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "Passed" in second.stdout + second.stderr
