@@ -196,6 +196,64 @@ def insert_first_member(document: PolicyDocument, mapping: JsonPath, key: str,
     return (Edit(document.file, key_start, key_start, f"{new_member}{newline(text)}{indent}"),)
 
 
+def append_member(document: PolicyDocument, mapping: JsonPath, key: str, value: Any) -> tuple[Edit, ...] | None:
+    """``key: value`` added as the last member of the mapping at ``mapping`` (which lacks
+    ``key``), laid out like the members before it: on their line, or on a line of its own with
+    their indentation, nested values indented by the file's unit."""
+    source = _editable(document)
+    data = _data_at(document, mapping)
+    if source is None or not isinstance(data, dict) or not data or key in data:
+        return None
+    path = tuple(document.base) + tuple(mapping)
+    found = _exact(source, path)
+    names = list(data)
+    last_key = _exact(source, path + (names[-1],), "key")
+    if found is None or last_key is None:
+        return None
+    text = source.text
+    eol = newline(text)
+    if text[found[0]] == "{":
+        if source.format != "json":
+            return None  # a YAML flow mapping: rare for statements, not guessed at
+        last_value = _exact(source, path + (names[-1],))
+        if last_value is None:
+            return None
+        before = found[0] + 1
+        if len(names) > 1:
+            previous = _exact(source, path + (names[-2],))
+            if previous is None:
+                return None
+            before = previous[1]
+        gap = text[before:last_key[0]]
+        if gap.strip(" \t\r\n,") or gap.count(",") > 1:
+            return None
+        gap = gap.rpartition(",")[2]  # the white space after the comma
+        separator = text[last_key[1]:last_value[0]]
+        if "\n" in gap:
+            indent = _line_indent(text, last_key[0])
+            unit = _json_indent_unit(source, path, data, _line_indent(text, found[0]))
+            rendered = _json_block(value, unit, _inline_lists(source, path, data)).replace("\n", eol + indent)
+            member = f",{eol}{indent}{json.dumps(key)}{separator}{rendered}"
+        else:
+            rendered = json.dumps(value, ensure_ascii=False, separators=(", ", separator.strip() + " "))
+            member = f",{gap or ' '}{json.dumps(key)}{separator}{rendered}"
+        return (Edit(document.file, last_value[1], last_value[1], member),)
+    # A block mapping: a line of its own at the column of the other keys.
+    end = _content_end(source, path, data)
+    if end is None:
+        return None
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if line_end > 0 and text[line_end - 1] == "\r":
+        line_end -= 1
+    column = last_key[0] - _line_start(text, last_key[0])
+    parent = _data_at(document, mapping[:-1]) if mapping else None
+    unit = _yaml_indent_unit(source, path[:-1], parent) if isinstance(parent, list) else 2
+    body = _yaml_block({key: value}, unit, yaml_quote(text)).split("\n")
+    rendered = "".join(eol + " " * column + line for line in body)
+    return (Edit(document.file, line_end, line_end, rendered),)
+
+
 def _data_at(document: PolicyDocument, path: JsonPath) -> Any:
     value = document.data
     for part in path:
@@ -281,12 +339,39 @@ def _append_json(document: PolicyDocument, source: Source, found: tuple[int, int
     else:
         base = _line_indent(text, last_end - 1)
         unit = _json_indent_unit(source, path + (len(items) - 1,), items[-1], base)
-        rendered = json.dumps(value, ensure_ascii=False, indent=unit).replace("\n", eol + base)
+        inline = _inline_lists(source, path + (len(items) - 1,), items[-1])
+        rendered = _json_block(value, unit, inline).replace("\n", eol + base)
     if "\n" in gap:
         separator = "," + eol + _line_indent(text, last_start)
     else:
         separator = ", "
     return (Edit(document.file, last_end, last_end, separator + rendered),)
+
+
+def _inline_lists(source: Source, path: JsonPath, item: Any) -> bool:
+    """Whether the item writes its lists of strings on one line (``"Action": ["a", "b"]``)."""
+    if not isinstance(item, dict):
+        return False
+    for key, member in item.items():
+        if isinstance(member, list) and member and all(isinstance(m, str) for m in member):
+            found = _exact(source, path + (key,))
+            if found is not None:
+                return "\n" not in source.text[found[0]:found[1]]
+    return False
+
+
+def _json_block(value: Any, unit: str, inline_lists: bool, depth: int = 0) -> str:
+    """``json.dumps(value, indent=unit)``, with lists of strings on one line when the file
+    writes them so ("\n"-separated lines, nested levels indented by ``unit``)."""
+    if isinstance(value, dict) and value:
+        pad, inner = unit * depth, unit * (depth + 1)
+        members = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_json_block(v, unit, inline_lists, depth + 1)}"
+                   for k, v in value.items()]
+        return "{\n" + ",\n".join(members) + "\n" + pad + "}"
+    if isinstance(value, list) and value and not (inline_lists and all(isinstance(v, str) for v in value)):
+        pad, inner = unit * depth, unit * (depth + 1)
+        return "[\n" + ",\n".join(inner + _json_block(v, unit, inline_lists, depth + 1) for v in value) + "\n" + pad + "]"
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
 def _json_indent_unit(source: Source, item_path: JsonPath, item: Any, base: str) -> str:
@@ -435,3 +520,25 @@ def version_fix(document: PolicyDocument) -> Fix | None:
     if variable is None:
         return Fix(Safety.SAFE, description, edits)
     return Fix(Safety.UNSAFE, f"{description} ({variable[1]} is then expanded)", edits)
+
+
+def add_statement(document: PolicyDocument, statement: dict, description: str) -> Fix | None:
+    """An unsafe fix that adds ``statement`` after the document's last statement. In an Amplify
+    custom-policies.json (a bare list) Action and Resource are written as lists, as the Amplify
+    CLI requires."""
+    data = document.data
+    sids = {s.sid for s in document.statements}
+    if statement.get("Sid") in sids:  # a second one for other apps: Sids must stay unique
+        number = 2
+        while f"{statement['Sid']}{number}" in sids:
+            number += 1
+        statement = {**statement, "Sid": f"{statement['Sid']}{number}"}
+    if isinstance(data, list) and document.bare_statements:
+        statement = {key: ([value] if key in ("Action", "Resource") and isinstance(value, str) else value)
+                     for key, value in statement.items()}
+        edits = append_list_item(document, (), statement)
+    elif isinstance(data, dict) and isinstance(data.get("Statement"), list):
+        edits = append_list_item(document, ("Statement",), statement)
+    else:
+        return None
+    return Fix(Safety.UNSAFE, description, edits) if edits else None

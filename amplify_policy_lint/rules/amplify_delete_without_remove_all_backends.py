@@ -20,7 +20,8 @@ from ..grants import (
     absence_documents, denied_by, grant_position, join, names_exactly, principal_phrase, statement_json,
     token_key, token_text, under_condition, unique, violation_at,
 )
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..edits import add_statement
+from ..model import Context, Fix, Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, Principal
 
 DELETE_ACTIONS = ("amplify:DeleteApp", "amplify:DeleteBackendEnvironment")
@@ -101,7 +102,7 @@ def _judge(token: _Token, scopes: tuple[AppScope, ...], remove: Evaluation,
         "fix": join(unique(_quoted(s.backend_arn()) for s in scopes)),
     }
     if remove.decision is Decision.NOT_GRANTED:
-        return violation_at(grant, args, variant="missing", detail=_snippet(scopes))
+        return violation_at(grant, args, variant="missing", detail=_snippet(scopes), fix=_fix(grant, scopes))
     if remove.decision is Decision.DENIED:
         return _denied(grant, args, remove)
     # Granted (perhaps under a condition): the apps must overlap.
@@ -113,7 +114,7 @@ def _judge(token: _Token, scopes: tuple[AppScope, ...], remove: Evaluation,
             reason=("which names no Amplify backend" if not granted_scopes
                     else "a different region or account" if same_app else "a different app"),
         )
-        return violation_at(grant, args, variant="other-app", detail=_snippet(scopes))
+        return violation_at(grant, args, variant="other-app", detail=_snippet(scopes), fix=_fix(grant, scopes))
     if all(s.concrete for s in scopes):
         # One exact app each: a Deny of RemoveAllBackends on those backends still fails the delete.
         if all(remove_denied(s.backend_arn()) for s in scopes):
@@ -147,14 +148,27 @@ def _quoted(resource: str) -> str:
     return '"*"' if resource == "*" else resource
 
 
-def _snippet(scopes: tuple[AppScope, ...]) -> str:
+def _statement(scopes: tuple[AppScope, ...]) -> dict:
     resources = unique(s.backend_arn() for s in scopes)
-    return statement_json({
+    return {
         "Sid": "AmplifyRemoveAllBackends",
         "Effect": "Allow",
         "Action": REMOVE_ALL,
         "Resource": resources[0] if len(resources) == 1 else resources,
-    })
+    }
+
+
+def _snippet(scopes: tuple[AppScope, ...]) -> str:
+    return statement_json(_statement(scopes))
+
+
+def _fix(grant: Grant, scopes: tuple[AppScope, ...]) -> Fix | None:
+    """The suggested statement, added to the document of the grant (unsafe: it grants more);
+    none when the apps are not known (an intrinsic Resource suggests "*", not the same apps)."""
+    if any(s.backend_arn() == "*" for s in scopes):
+        return None
+    return add_statement(grant.document, _statement(scopes),
+                         f"add a statement allowing {REMOVE_ALL} on the backends of the same apps")
 
 
 _BAD = """{
@@ -232,6 +246,9 @@ RULE = Rule(
                      "is granted only on {granted}, {reason}; allow it on {fix}",
     },
     check=check,
+    autofix="unsafe: adds the statement of the finding's detail (amplifybackend:RemoveAllBackends "
+            "on the backends of the apps the delete grant reaches) after the last statement of "
+            "the document that holds the grant, laid out like that statement.",
     references=(
         "https://docs.aws.amazon.com/amplify/latest/userguide/security_iam_troubleshoot.html",
         "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amplify.html",

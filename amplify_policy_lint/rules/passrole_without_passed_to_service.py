@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from .. import passrole, wildcard
+from ..edits import append_member
 from ..evaluate import Tri, action_matches_statement
 from ..grants import passrole_allows, passrole_grants, statement_json, violation_at
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..model import Context, Fix, Rule, Safety, Scope, Severity, Violation
 from ..passrole import PASS_ROLE
-from ..policy import PolicyDocument
+from ..policy import PolicyDocument, Statement
 
 KEY = "iam:PassedToService"
 
@@ -40,7 +42,49 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
             continue
         yield violation_at(grant, {"allows": passrole_allows(grant),
                                    "cond": " (under another condition)" if grant.statement.conditional else ""},
-                           detail=_SNIPPET)
+                           detail=_SNIPPET, fix=_fix(document, grant.statement))
+
+
+def _fix(document: PolicyDocument, statement: Statement) -> Fix | None:
+    """The condition naming the services the document's own role-passing actions pass roles
+    to, added to a statement that grants iam:PassRole alone and has no Condition. Offered only
+    when every such action is named exactly and AWS documents its service: otherwise the
+    condition could shut out a call the principal makes."""
+    if statement.condition is not None or statement.action_key != "Action":
+        return None
+    if not statement.actions or any((i.value or "").lower() != PASS_ROLE.lower() for i in statement.actions):
+        return None
+    services = _services(document)
+    if not services:
+        return None
+    value = services[0] if len(services) == 1 else services
+    edits = append_member(document, statement.path, "Condition", {"StringEquals": {KEY: value}})
+    if not edits:
+        return None
+    return Fix(Safety.UNSAFE, f"add the condition {KEY} = {', '.join(services)}", edits)
+
+
+def _services(document: PolicyDocument) -> list[str]:
+    """The services the document's Allowed role-passing actions pass roles to, or [] when one
+    of them is a wildcard or NotAction, or passes a role to a service AWS does not document."""
+    found: list[str] = []
+    for statement in document.statements:
+        if statement.effect != "Allow":
+            continue
+        if statement.action_key == "NotAction":
+            return []
+        for item in statement.actions:
+            if item.value is None:
+                return []
+            entries = passrole.matching(item.value)
+            if entries and wildcard.has_wildcard(item.value):
+                return []
+            for entry in entries:
+                if entry.passed_to_service is None:
+                    return []
+                if entry.passed_to_service not in found:
+                    found.append(entry.passed_to_service)
+    return found
 
 
 _CONDITION = {"StringEquals": {"iam:PassedToService": "amplify.amazonaws.com"}}
@@ -97,6 +141,10 @@ RULE = Rule(
                    "the role can be passed to any service",
     },
     check=check,
+    autofix="unsafe: adds Condition StringEquals iam:PassedToService to a statement that grants "
+            "iam:PassRole alone and has no Condition, naming the services that the role-passing "
+            "actions of the same document pass roles to (only when each is named exactly and AWS "
+            "documents its service).",
     references=(
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PassedToService",
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
