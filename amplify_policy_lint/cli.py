@@ -92,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="print the fixes as a unified diff and change no file")
     parser.add_argument("--verbose", action="store_true", help="say why files were skipped and which configuration is used; "
                         "show each finding's detail")
-    parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
+    parser.add_argument("--list-rules", action="store_true", help="list the rules and exit (with --format json: "
+                        "id, name, severity, summary and the IAM Access Analyzer checks of each)")
     parser.add_argument("--explain", metavar="RULE", help="explain a rule (id or name) and exit")
     parser.add_argument("--version", action="version",
                         version=f"{PROG} {__version__}")
@@ -133,9 +134,9 @@ def _main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     _tolerant_output()
     if args.list_rules:
-        from .docs import list_rules
+        from .docs import list_rules, list_rules_json
 
-        sys.stdout.write(list_rules())
+        sys.stdout.write(list_rules_json() if args.format == "json" else list_rules())
         return 0
     if args.explain:
         return _explain(args.explain)

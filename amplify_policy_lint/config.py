@@ -31,7 +31,12 @@ YAML_NAME = ".amplify-policy-lint.yaml"
 CONFIG_NAMES = (YAML_NAME, "pyproject.toml", "setup.cfg")
 SECTION = "amplify-policy-lint"
 KEYS = ("select", "ignore", "severity", "fail-on", "per-file-ignores", "exclude", "principals",
-        "accounts", "baseline", "policy-files")
+        "accounts", "baseline", "policy-files", "size-quotas")
+
+# The size quotas (characters without whitespace) a user may set for APL501: ``policy`` for a
+# plain policy file, whose use the linter cannot know (default: a customer managed policy),
+# and ``trust`` for a role trust policy (AWS raises it on request, L-C07B4B0D).
+SIZE_QUOTA_KEYS = ("policy", "trust")
 
 
 class ConfigError(Exception):
@@ -63,6 +68,8 @@ class Settings(NamedTuple):
     baseline: str | None = None
     # Report inline directives and baseline entries that suppress nothing (APL900).
     report_unused_suppressions: bool = False
+    # APL501's quotas set by the user (see SIZE_QUOTA_KEYS): name -> characters.
+    size_quotas: Mapping[str, int] = {}
 
     def enabled_rules(self) -> tuple[Rule, ...]:
         chosen = set(expand_selectors(self.select)) if self.select else {r.id for r in RULES}
@@ -388,6 +395,21 @@ def _accounts(value: Any, _: str) -> frozenset[str]:
     return frozenset(accounts)
 
 
+def _size_quotas(value: Any, _: str) -> dict[str, int]:
+    result = {}
+    for name, number in _mapping(value, "NAME: CHARACTERS").items():
+        if name not in SIZE_QUOTA_KEYS:
+            raise ConfigError(f"unknown quota {name!r} (expected one of: {', '.join(SIZE_QUOTA_KEYS)})")
+        try:
+            quota = int(str(number).strip())
+        except ValueError:
+            raise ConfigError(f"{name}: expected a number of characters, got {number!r}") from None
+        if quota < 1:
+            raise ConfigError(f"{name}: expected a positive number of characters, got {number!r}")
+        result[name] = quota
+    return result
+
+
 def _baseline(value: Any, base_dir: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError("expected the path of a baseline file")
@@ -405,6 +427,7 @@ _NORMALISERS: dict[str, Callable[[Any, str], Any]] = {
     "accounts": _accounts,
     "baseline": _baseline,
     "policy-files": _patterns,
+    "size-quotas": _size_quotas,
 }
 
 
@@ -436,6 +459,7 @@ def make_settings(config: FileConfig | None, *, select: tuple[str, ...] = (),
         accounts=values.get("accounts", frozenset()),
         baseline=baseline or values.get("baseline"),
         policy_globs=values.get("policy-files", ()),
+        size_quotas=values.get("size-quotas", {}),
         config_file=config.path if config is not None else None,
         base_dir=config.base_dir if config is not None else None,
         **options,

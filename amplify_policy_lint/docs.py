@@ -51,6 +51,16 @@ def list_rules() -> str:
     return "\n".join(lines) + "\n"
 
 
+def list_rules_json() -> str:
+    """``--list-rules --format json``: every rule's id, name, default severity, summary and the
+    IAM Access Analyzer ValidatePolicy issue codes it covers (DESIGN.md section 12)."""
+    import json
+
+    rules = [{"id": rule.id, "name": rule.name, "severity": rule.severity.value, "summary": rule.summary,
+              "access_analyzer": list(rule.access_analyzer)} for rule in RULES + meta_rules()]
+    return json.dumps({"rules": rules}, indent=2) + "\n"
+
+
 def explain(rule: Rule) -> str:
     def section(title: str, body: str, wrap: bool = True) -> str:
         text = _wrap_paragraphs(body) if wrap else body.rstrip("\n")
@@ -65,6 +75,8 @@ def explain(rule: Rule) -> str:
     ]
     if rule.autofix:
         parts.append(section("With --fix", rule.autofix))
+    if rule.access_analyzer:
+        parts.append(section("IAM Access Analyzer checks covered", "\n".join(rule.access_analyzer), wrap=False))
     if rule.references:
         parts.append(section("References", "\n".join(rule.references), wrap=False))
     parts.append(f"More: {help_uri(rule)}\n")
@@ -81,7 +93,7 @@ def _is_snippet(paragraph: str) -> bool:
 
 
 def _wrap_paragraphs(text: str) -> str:
-    return "\n\n".join(p if _is_snippet(p) else textwrap.fill(p, 88) for p in _paragraphs(text))
+    return "\n\n".join(p if _is_snippet(p) else textwrap.fill(p, 88, break_on_hyphens=False, break_long_words=False) for p in _paragraphs(text))
 
 
 def explain_markdown(rule: Rule) -> str:
@@ -104,16 +116,19 @@ def explain_markdown(rule: Rule) -> str:
     ]
     if rule.autofix:
         parts.append(f"**With `--fix`:** {rule.autofix}")
+    if rule.access_analyzer:
+        parts.append("IAM Access Analyzer checks covered: " + ", ".join(f"`{c}`" for c in rule.access_analyzer))
     if rule.references:
         parts.append("References:\n\n" + "\n".join(f"- {ref}" for ref in rule.references))
     return "\n\n".join(parts) + "\n"
 
 
 def readme_table() -> str:
-    rows = ["| id | name | severity | what it reports |", "|---|---|---|---|"]
+    rows = ["| id | name | severity | what it reports | IAM Access Analyzer checks |", "|---|---|---|---|---|"]
     for rule in RULES:
+        codes = ", ".join(f"`{code}`" for code in rule.access_analyzer)
         rows.append(f'| <a id="{anchor(rule)}"></a>{rule.id} | `{rule.name}` | {rule.severity.value} '
-                    f"| {_cell(rule.summary)} |")
+                    f"| {_cell(rule.summary)} | {codes} |")
     return "\n".join(rows) + "\n"
 
 

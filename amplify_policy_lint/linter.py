@@ -72,7 +72,8 @@ class Plan(NamedTuple):
             document_rules=tuple(r for r in rules if r.scope is Scope.DOCUMENT),
             principal_rules=tuple(r for r in rules if r.scope is Scope.PRINCIPAL),
             enabled=frozenset(r.id for r in rules),
-            context=Context(accounts=settings.accounts, assume_complete=settings.assume_complete),
+            context=Context(accounts=settings.accounts, assume_complete=settings.assume_complete,
+                            size_quotas=settings.size_quotas),
         )
 
 

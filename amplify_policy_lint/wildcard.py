@@ -191,3 +191,18 @@ def compile(pattern: str, ignore_case: bool = True) -> Pattern:  # noqa: A001 - 
 def match(pattern: str, text: str, ignore_case: bool = True) -> bool:
     """Whether ``text`` matches the IAM wildcard ``pattern`` as a whole."""
     return compile(pattern, ignore_case).matches(text)
+
+
+def covers(general: str, specific: str, ignore_case: bool = True) -> bool:
+    """Whether every text the pattern ``specific`` matches is also matched by ``general``.
+
+    ``general`` is matched against ``specific`` as written, its wildcards taken as plain
+    characters: a ``*`` of ``general`` may absorb anything (a ``*`` or ``?`` of ``specific``
+    too), while a literal character of ``general`` can never stand for a wildcard. That is
+    exact for a ``general`` without ``?``. A ``?`` of ``general`` could wrongly stand for a
+    ``*`` of ``specific``, so such patterns cover only themselves: the answer may be "no"
+    where a cleverer test says "yes", never the reverse.
+    """
+    if "?" in general:
+        return general.lower() == specific.lower() if ignore_case else general == specific
+    return compile(general, ignore_case).matches(specific)

@@ -36,6 +36,7 @@ RULE = Rule(
                    "to name who is allowed",
     },
     check=check,
+    access_analyzer=("ALLOW_WITH_NOT_PRINCIPAL",),
     example_name="trust-policy.json",
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html",),
 )

