@@ -185,6 +185,8 @@ def test_sarif_with_fixes_validates(tmp_path, monkeypatch, capsys):
         if not case.name.endswith(".fixed"):
             shutil.copy(case, tmp_path / case.name)
     shutil.copy(FIXES / "APL005" / "safe" / "comments.yaml", tmp_path / "trust.yaml")
+    shutil.copy(FIXES / "APL301" / "unsafe" / "comments.yaml", tmp_path / "teardown.yaml")
+    shutil.copy(FIXES / "APL304" / "unsafe" / "crlf.json", tmp_path / "deploy.json")
     code, out, _ = run(capsys, "--format", "sarif", ".")
     document = json.loads(out)
     results = document["runs"][0]["results"]
@@ -195,6 +197,9 @@ def test_sarif_with_fixes_validates(tmp_path, monkeypatch, capsys):
     replacement = fixed["artifactChanges"][0]["replacements"][0]
     assert replacement["insertedContent"]["text"] == '"2012-10-17"'
     assert replacement["deletedRegion"] == {"startLine": 2, "startColumn": 10, "endLine": 2, "endColumn": 20}
+    unsafe = [r for r in results if r["ruleId"] in ("APL301", "APL304")]
+    assert {r["ruleId"] for r in unsafe} == {"APL301", "APL304"}
+    assert all(r["fixes"][0]["properties"]["safety"] == "unsafe" for r in unsafe)
 
 
 def test_explain_says_what_the_fix_does(capsys):
