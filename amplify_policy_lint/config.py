@@ -4,7 +4,7 @@ a configuration file; read by the linter, never changed after construction.
 Configuration files (DESIGN.md section 9), the nearest one wins, walking up from the current
 directory to the repository root (the nearest directory that holds ``.git``):
 
-- ``.amplify-policy-lint.yaml`` (top-level keys),
+- ``.amplify-policy-lint.yaml`` or ``.amplify-policy-lint.yml`` (top-level keys),
 - ``pyproject.toml``, table ``[tool.amplify-policy-lint]``,
 - ``setup.cfg``, section ``[amplify-policy-lint]``.
 
@@ -28,10 +28,13 @@ from .rules import RULES, find
 UNREADABLE = ("APL001", "APL003", "APL004")
 
 YAML_NAME = ".amplify-policy-lint.yaml"
-CONFIG_NAMES = (YAML_NAME, "pyproject.toml", "setup.cfg")
+# The other spelling of the YAML extension is read too (after the first, in one directory).
+YML_NAME = ".amplify-policy-lint.yml"
+CONFIG_NAMES = (YAML_NAME, YML_NAME, "pyproject.toml", "setup.cfg")
 SECTION = "amplify-policy-lint"
 KEYS = ("select", "ignore", "severity", "fail-on", "per-file-ignores", "exclude", "principals",
-        "accounts", "baseline", "policy-files", "size-quotas")
+        "accounts", "baseline", "policy-files", "size-quotas",
+        "respect-gitignore", "skip-generated")
 
 # The size quotas (characters without whitespace) a user may set for APL501: ``policy`` for a
 # plain policy file, whose use the linter cannot know (default: a customer managed policy),
@@ -70,6 +73,9 @@ class Settings(NamedTuple):
     report_unused_suppressions: bool = False
     # APL501's quotas set by the user (see SIZE_QUOTA_KEYS): name -> characters.
     size_quotas: Mapping[str, int] = {}
+    # Directory walks skip what .gitignore files ignore, and generated copies (discover.py).
+    respect_gitignore: bool = True
+    skip_generated: bool = True
 
     def enabled_rules(self) -> tuple[Rule, ...]:
         chosen = set(expand_selectors(self.select)) if self.select else {r.id for r in RULES}
@@ -90,9 +96,21 @@ def expand_selectors(selectors: tuple[str, ...]) -> list[str]:
             continue
         rules = find(selector)
         if not rules:
-            raise ConfigError(f"unknown rule {selector!r} (see --list-rules)")
+            raise ConfigError(unknown_rule(selector))
         ids.extend(rule.id for rule in rules)
     return ids
+
+
+def unknown_rule(selector: str) -> str:
+    """The message for a rule selector that names no rule, with the closest ids or names."""
+    import difflib
+
+    text = selector.strip()
+    candidates = [r.id for r in RULES] + [r.name for r in RULES]
+    close = difflib.get_close_matches(text.upper() if text[:3].upper() == "APL" else text.lower(),
+                                      candidates, n=2, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return f"unknown rule {selector!r}{hint} (see --list-rules)"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -129,7 +147,7 @@ def find_config(start: str | None = None) -> str | None:
 
 
 def _has_our_section(path: str, name: str) -> bool:
-    if name == YAML_NAME:
+    if name in (YAML_NAME, YML_NAME):
         return True
     text = _read_text(path)
     if SECTION not in text:  # cheap: no parser is imported for other tools' files
@@ -331,7 +349,7 @@ def _severities(value: Any, _: str) -> dict[str, Severity]:
             raise ConfigError(f"{selector}: expected error, warning or info, got {level!r}")
         rules = find(selector)
         if not rules:
-            raise ConfigError(f"unknown rule {selector!r} (see --list-rules)")
+            raise ConfigError(unknown_rule(selector))
         # An exact id or a name is more specific than a prefix such as APL3.
         exact = selector.strip().upper() in {r.id for r in rules} or selector.strip() in {r.name for r in rules}
         parsed.append((1 if exact else 0, len(selector), rules, Severity.parse(level)))
@@ -410,6 +428,14 @@ def _size_quotas(value: Any, _: str) -> dict[str, int]:
     return result
 
 
+def _boolean(value: Any, _: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "on", "1", "false", "no", "off", "0"):
+        return value.strip().lower() in ("true", "yes", "on", "1")
+    raise ConfigError(f"expected true or false, got {value!r}")
+
+
 def _baseline(value: Any, base_dir: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError("expected the path of a baseline file")
@@ -428,6 +454,8 @@ _NORMALISERS: dict[str, Callable[[Any, str], Any]] = {
     "baseline": _baseline,
     "policy-files": _patterns,
     "size-quotas": _size_quotas,
+    "respect-gitignore": _boolean,
+    "skip-generated": _boolean,
 }
 
 
@@ -460,6 +488,8 @@ def make_settings(config: FileConfig | None, *, select: tuple[str, ...] = (),
         baseline=baseline or values.get("baseline"),
         policy_globs=values.get("policy-files", ()),
         size_quotas=values.get("size-quotas", {}),
+        respect_gitignore=values.get("respect-gitignore", True),
+        skip_generated=values.get("skip-generated", True),
         config_file=config.path if config is not None else None,
         base_dir=config.base_dir if config is not None else None,
         **options,

@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from . import PROG, limits
 from .config import Settings
-from .discover import discover
+from .discover import Skipped, discover
 from . import inputs
 from .inputs import Located, PrincipalInfo
 from .locate import Hints, locate, looks_policy_bearing, own_syntax
@@ -83,8 +83,12 @@ def lint_paths(paths: Sequence[str], settings: Settings,
     A bad baseline file raises config.ConfigError."""
     plan = Plan.build(settings)
     report = Report()
-    files, errors = discover(paths, settings.exclude, settings.base_dir)
+    skipped = Skipped()
+    files, errors = discover(paths, settings.exclude, settings.base_dir, respect_gitignore=settings.respect_gitignore,
+                             skip_generated=settings.skip_generated, skipped=skipped)
     report.errors.extend(errors)
+    report.notes.extend(skipped.notes)
+    report.files_skipped += skipped.files
     done = 0
     from .principals import context_files
 

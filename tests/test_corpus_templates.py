@@ -3,6 +3,9 @@ that holds an IAM policy yields located policy documents, and every finding over
 the reviewed set pinned in ``corpus_expected/cloudformation-custom-policies.txt`` (one
 judgement per line): a finding gained, lost or changed in severity fails here and is
 reviewed again.
+
+The corpus is a collection of templates, Amplify CLI build copies among them: it is walked whole
+(skip_generated=False), not as a project would be.
 """
 from __future__ import annotations
 
@@ -35,9 +38,9 @@ def holds_policy(data) -> bool:
 
 def test_cloudformation_corpus(capsys):
     root = corpus("cloudformation")
-    files, errors = discover([str(root)])
+    files, errors = discover([str(root)], skip_generated=False)
     assert errors == [] and len(files) >= 500
-    plan = Plan.build(Settings())
+    plan = Plan.build(Settings(skip_generated=False))
     kinds: collections.Counter = collections.Counter()
     principals = incomplete = holding = located_files = 0
     missing = []
@@ -68,17 +71,17 @@ def test_cloudformation_corpus(capsys):
 
 
 def test_cloudformation_corpus_through_the_pipeline():
-    report = lint_paths([str(corpus("cloudformation"))], Settings())
+    report = lint_paths([str(corpus("cloudformation"))], Settings(skip_generated=False))
     assert report.errors == []
     assert report.files_checked >= 450
 
 
 def test_amplify_custom_policies_corpus():
     root = corpus("amplify-custom-policies")
-    report = lint_paths([str(root)], Settings())
+    report = lint_paths([str(root)], Settings(skip_generated=False))
     assert report.errors == []
-    files, _ = discover([str(root)])
-    plan = Plan.build(Settings())
+    files, _ = discover([str(root)], skip_generated=False)
+    plan = Plan.build(Settings(skip_generated=False))
     for name in files:
         outcome = lint_file(name, plan)
         # Each is located, or is the Amplify CLI's unedited placeholder.
@@ -87,7 +90,7 @@ def test_amplify_custom_policies_corpus():
 
 @pytest.mark.parametrize("folder", ["cloudformation-fragments"])
 def test_fragments_do_not_crash(folder):
-    report = lint_paths([str(corpus(folder))], Settings())
+    report = lint_paths([str(corpus(folder))], Settings(skip_generated=False))
     assert report.errors == []
 
 
@@ -98,7 +101,7 @@ def test_every_finding_over_the_templates_and_custom_policies_is_the_reviewed_se
     root = corpus("cloudformation").parent
     found = []
     for folder in ("cloudformation", "amplify-custom-policies"):
-        report = lint_paths([str(root / folder)], Settings(fail_on=Severity.INFO))
+        report = lint_paths([str(root / folder)], Settings(fail_on=Severity.INFO, skip_generated=False))
         assert report.errors == []
         found += [f"{os.path.relpath(f.file, root)}:{f.span.line}:{f.span.column}: {f.rule.id} {f.severity.value}"
                   for f in report.findings]
