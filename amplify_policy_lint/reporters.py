@@ -12,7 +12,7 @@ import json
 import os
 from typing import Callable, Sequence
 
-from . import PROG
+from . import PROG, taxonomy
 from .escape import json_text
 from .linter import Report
 from .model import Finding, Rule, Severity
@@ -173,10 +173,11 @@ def sarif(report: Report, colour: bool = False, verbose: bool = False) -> str:
     from . import __version__
     from .docs import HOME
 
-    rules = sorted({f.rule.id: f.rule for f in report.findings}.values(), key=lambda r: r.id)
+    kept, left_out = _within_result_limit(report.findings)
+    rules = sorted({f.rule.id: f.rule for f, _ in kept}.values(), key=lambda r: r.id)
     index = {rule.id: i for i, rule in enumerate(rules)}
     results = []
-    for f, fingerprint in zip(report.findings, fingerprints(report.findings)):
+    for f, fingerprint in kept:
         properties: dict = {"jsonPath": list(f.path)}
         if f.detail:
             properties["detail"] = f.detail
@@ -198,11 +199,17 @@ def sarif(report: Report, colour: bool = False, verbose: bool = False) -> str:
 
             results[-1]["fixes"] = [sarif_fix(f.fix, _artifact)]
     invocation: dict = {"executionSuccessful": not report.errors}
-    if report.errors:
-        invocation["toolExecutionNotifications"] = [
-            {"level": "error", "message": {"text": error.message},
-             "locations": [{"physicalLocation": {"artifactLocation": _artifact(error.file)}}]}
-            for error in report.errors]
+    notifications = [
+        {"level": "error", "message": {"text": error.message},
+         "locations": [{"physicalLocation": {"artifactLocation": _artifact(error.file)}}]}
+        for error in report.errors]
+    if left_out:
+        notifications.append({"level": "warning", "descriptor": {"id": "results-left-out"}, "message": {"text": (
+            f"{left_out:,} more finding{'s were' if left_out != 1 else ' was'} left out: GitHub code scanning "
+            f"keeps at most {MAX_SARIF_RESULTS:,} results per run, and these are the most severe "
+            f"{MAX_SARIF_RESULTS:,}; the text or json format lists every finding")}})
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
     run = {
         "tool": {"driver": {"name": PROG, "version": __version__, "informationUri": HOME,
                             "rules": [_sarif_rule(rule) for rule in rules]}},
@@ -225,7 +232,25 @@ def _sarif_rule(rule: Rule) -> dict:
         "help": {"text": explain(rule), "markdown": explain_markdown(rule)},
         "helpUri": help_uri(rule),
         "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity]},
+        "properties": {"tags": taxonomy.tags(rule), "security-severity": taxonomy.security_severity(rule)},
     }
+
+
+# GitHub code scanning stores the first 5,000 results of a run (by severity) and rejects a run of
+# more than 25,000: a run holds at most this many, the most severe first.
+MAX_SARIF_RESULTS = 5_000
+
+
+def _within_result_limit(findings: Sequence[Finding]) -> tuple[list[tuple[Finding, str]], int]:
+    """(finding, fingerprint) for the results a SARIF run holds, in report order, and how
+    many were left out. Fingerprints are computed over every finding, so that a finding's
+    identity does not depend on the cut."""
+    pairs = list(zip(findings, fingerprints(findings)))
+    if len(pairs) <= MAX_SARIF_RESULTS:
+        return pairs, 0
+    ranked = sorted(range(len(pairs)), key=lambda i: (-pairs[i][0].severity.rank, i))
+    chosen = sorted(ranked[:MAX_SARIF_RESULTS])
+    return [pairs[i] for i in chosen], len(pairs) - MAX_SARIF_RESULTS
 
 
 def _artifact(file: str) -> dict:
@@ -303,7 +328,22 @@ def gitlab(report: Report, colour: bool = False, verbose: bool = False) -> str:
             "location": {"path": display_path(f.file),
                          "lines": {"begin": f.span.line, "end": f.span.end_line}},
         })
+    # A file that could not be read at all (missing, a directory, no permission) is an issue
+    # too: the widget must not look clean when a file was never checked.
+    for error in report.errors:
+        path = display_path(error.file)
+        issues.append({
+            "type": "issue",
+            "check_name": FILE_NOT_CHECKED,
+            "description": f"{path} was not checked: {error.message} [{FILE_NOT_CHECKED}]",
+            "severity": "major",
+            "fingerprint": _hash("\0".join((path, FILE_NOT_CHECKED, error.message))),
+            "location": {"path": path, "lines": {"begin": 1, "end": 1}},
+        })
     return json_text(issues) + "\n"
+
+
+FILE_NOT_CHECKED = "file-not-checked"
 
 
 # ---------------------------------------------------------------------------------------------

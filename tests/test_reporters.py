@@ -289,7 +289,8 @@ def test_gitlab_report_has_the_required_fields():
     issues = json.loads(reporters.gitlab(golden_report()))
     assert len({i["fingerprint"] for i in issues}) == len(issues)
     for issue in issues:
-        assert issue["description"] and issue["check_name"].startswith("APL")
+        assert issue["description"] and (issue["check_name"].startswith("APL")
+                                         or issue["check_name"] == reporters.FILE_NOT_CHECKED)
         assert issue["severity"] in ("info", "minor", "major", "critical", "blocker")
         assert issue["location"]["path"] and issue["location"]["lines"]["begin"] >= 1
 
@@ -325,3 +326,72 @@ def test_every_reporter_is_a_format_the_command_line_offers():
     from amplify_policy_lint import cli, reporters
 
     assert cli.FORMATS == tuple(reporters.REPORTERS)
+
+
+# ---------------------------------------------------------------------------------------------
+# What GitHub code scanning and GitLab Code Quality need (issue 17, point 4)
+
+
+def test_every_sarif_rule_has_tags_and_a_security_severity():
+    from amplify_policy_lint import taxonomy
+    from amplify_policy_lint.rules import RULES
+
+    for rule in RULES:
+        properties = reporters._sarif_rule(rule)["properties"]
+        assert properties["tags"] == taxonomy.tags(rule) and 1 <= len(properties["tags"]) <= 10
+        score = float(properties["security-severity"])
+        assert 0.1 <= score <= 10.0
+        if "security" in properties["tags"]:
+            assert score >= 3.0 and any(t.startswith("external/cwe/") for t in properties["tags"])
+    assert "security" in taxonomy.tags(BY_ID["APL401"]) and float(taxonomy.security_severity(BY_ID["APL401"])) >= 7.0
+    assert "security" in taxonomy.tags(BY_ID["APL303"])
+    assert "security" not in taxonomy.tags(BY_ID["APL101"])
+
+
+def many_findings(count: int) -> list[Finding]:
+    rules = [BY_ID["APL102"], BY_ID["APL303"], BY_ID["APL401"]]  # warning, warning, error
+    findings = []
+    for i in range(count):
+        rule = rules[i % 3]
+        findings.append(Finding(f"p{i // 100}.json", Span(i % 100 + 1, 1, i % 100 + 1, 2), rule, rule.severity,
+                                f"finding {i}", ("Statement", i % 100), token=f'"{i}"'))
+    return findings
+
+
+def test_sarif_results_are_capped_below_githubs_limit_with_a_notification():
+    validator = sarif_validator()
+    findings = many_findings(reporters.MAX_SARIF_RESULTS + 1_200)
+    document = json.loads(reporters.sarif(Report(findings=findings)))
+    assert not list(validator.iter_errors(document))
+    run = document["runs"][0]
+    assert len(run["results"]) == reporters.MAX_SARIF_RESULTS
+    # The most severe are kept: every error, then the earliest warnings.
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    assert sum(1 for r in run["results"] if r["level"] == "error") == errors
+    notification = run["invocations"][0]["toolExecutionNotifications"][-1]
+    assert notification["level"] == "warning"
+    assert notification["message"]["text"].startswith("1,200 more findings were left out")
+    # A finding keeps its fingerprint whether or not others were cut.
+    full = dict(zip((f.message for f in findings), reporters.fingerprints(findings)))
+    for result in run["results"]:
+        assert result["partialFingerprints"][reporters.FINGERPRINT_KEY] == full[result["message"]["text"]]
+
+
+def test_sarif_below_the_cap_has_no_notification():
+    run = json.loads(reporters.sarif(Report(findings=many_findings(30))))["runs"][0]
+    assert len(run["results"]) == 30 and "toolExecutionNotifications" not in run["invocations"][0]
+
+
+def test_gitlab_reports_unreadable_and_unchecked_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "broken.json").write_text('{"Statement": [', encoding="utf-8")
+    (tmp_path / "latin1.json").write_bytes(b'{"Statement": "\xe9"}')
+    big = b'{"Statement": [' + b" " * (21 * 1024 * 1024) + b"]}"
+    (tmp_path / "big.json").write_bytes(big)
+    report = lint_paths(["broken.json", "latin1.json", "big.json", "missing.json"], Settings())
+    issues = json.loads(reporters.gitlab(report))
+    by_name = {issue["check_name"]: issue for issue in issues}
+    assert {"APL001", "APL003", "APL004", "file-not-checked"} <= set(by_name)
+    assert by_name["file-not-checked"]["location"]["path"] == "missing.json"
+    assert by_name["file-not-checked"]["severity"] == "major"
+    assert len({issue["fingerprint"] for issue in issues}) == len(issues)
