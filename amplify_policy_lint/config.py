@@ -106,9 +106,10 @@ def unknown_rule(selector: str) -> str:
     import difflib
 
     text = selector.strip()
-    candidates = [r.id for r in RULES] + [r.name for r in RULES]
-    close = difflib.get_close_matches(text.upper() if text[:3].upper() == "APL" else text.lower(),
-                                      candidates, n=2, cutoff=0.6)
+    if text[:3].upper() == "APL":  # an id: one character off, not any id of the same shape
+        close = difflib.get_close_matches(text.upper(), [r.id for r in RULES], n=2, cutoff=0.8)
+    else:
+        close = difflib.get_close_matches(text.lower(), [r.name for r in RULES], n=2, cutoff=0.6)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     return f"unknown rule {selector!r}{hint} (see --list-rules)"
 
