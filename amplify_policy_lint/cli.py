@@ -181,6 +181,12 @@ def _main(argv: list[str]) -> int:
     if args.format == "text" and (report.findings or args.verbose or report.suppressed):
         from .reporters import summary
 
+        if not (args.fix or args.unsafe_fixes):
+            from .fixes import fixable_note
+
+            note = fixable_note(report.findings)
+            if note:
+                print(note, file=sys.stderr)
         print(summary(report), file=sys.stderr)
     if report.errors:
         return 2

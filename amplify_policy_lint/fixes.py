@@ -290,3 +290,17 @@ def sarif_fix(fix: Fix, artifact) -> dict:
                             for file, replacements in changes.items()],
         "properties": {"safety": fix.safety.value},
     }
+
+
+def fixable_note(findings: Iterable[Finding]) -> str:
+    """The line the text format adds after its summary when findings have fixes, or ""."""
+    safe = sum(1 for f in findings if f.fix is not None and f.fix.safety is Safety.SAFE)
+    unsafe = sum(1 for f in findings if f.fix is not None and f.fix.safety is Safety.UNSAFE)
+    if not safe and not unsafe:
+        return ""
+    parts = []
+    if safe:
+        parts.append(f"{safe} fixable with --fix")
+    if unsafe:
+        parts.append(f"{unsafe} more with --unsafe-fixes" if safe else f"{unsafe} fixable with --unsafe-fixes")
+    return f"{', '.join(parts)} (--diff shows the changes)"

@@ -152,6 +152,15 @@ def test_fix_keeps_permissions_and_leaves_no_temporary_file(tmp_path, monkeypatc
     assert sorted(os.listdir(tmp_path)) == ["link.json", "p.json"]
 
 
+def test_text_format_says_how_many_findings_are_fixable(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(FIXES / "APL102" / "safe" / "indent-2.json", tmp_path / "p.json")
+    shutil.copy(FIXES / "APL304" / "unsafe" / "crlf.json", tmp_path / "q.json")
+    code, _, err = run(capsys, "p.json", "q.json")
+    assert "1 fixable with --fix, 1 more with --unsafe-fixes (--diff shows the changes)\n" in err
+    assert err.endswith("files checked\n")  # the summary stays the last line
+
+
 def test_without_fix_nothing_is_written(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     shutil.copy(FIXES / "APL102" / "safe" / "indent-2.json", tmp_path / "p.json")
