@@ -26,7 +26,7 @@ from typing import Sequence
 
 from .model import FileError
 
-EXTENSIONS = (".json", ".yaml", ".yml")
+EXTENSIONS = (".json", ".yaml", ".yml", ".tf")
 # Version-control metadata: never walked.
 VCS_DIRECTORIES = frozenset((".git", ".hg", ".svn"))
 # Generated or downloaded copies, by directory name, with the reason --verbose gives.
@@ -66,7 +66,7 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = (), base: str | None
 
     A file named explicitly is linted unless the configured ``exclude`` patterns (gitignore
     syntax, relative to ``base``, see globs.py) match it; directories are walked for
-    .json/.yaml/.yml files as the module's notes say. ``skipped`` collects what was left out.
+    .json/.yaml/.yml/.tf files as the module's notes say. ``skipped`` collects what was left out.
     """
     spec = None
     if exclude:

@@ -104,6 +104,7 @@ def lint_paths(paths: Sequence[str], settings: Settings,
 
         outcome = apply(report.findings, report.directives, settings, plan.enabled, paths)
         report.findings, report.suppressed = outcome.findings, outcome.suppressed
+    report.findings = _unique(report.findings)  # a file() JSON policy may be linted on its own too
     report.findings.sort(key=lambda f: f.sort_key)
     return report
 
@@ -132,6 +133,7 @@ def lint_again(texts: Mapping[str, bytes], paths: Sequence[str],
 
         outcome = apply(report.findings, report.directives, settings, plan.enabled, paths)
         report.findings, report.suppressed = outcome.findings, outcome.suppressed
+    report.findings = _unique(report.findings)  # a file() JSON policy may be linted on its own too
     report.findings.sort(key=lambda f: f.sort_key)
     return report, frozenset(again)
 
@@ -182,12 +184,31 @@ def lint_group(files: Sequence[str], plan: Plan, context: Sequence[str] = (),
         if outcome.located is not None:
             located.append((name, outcome.located))
     if plan.principal_rules and located:
-        located.extend((name, _context_located(name, plan, texts.get(name))) for name in context)
+        context_located = [(name, _context_located(name, plan, texts.get(name))) for name in context]
+        # Findings placed in a context file's documents are not reported: it was not asked for.
+        hidden = {id(d) for _, item in context_located for d in item.documents}
+        located.extend(context_located)
         try:
-            report.findings.extend(_principal_findings(located, plan, group_name(files, plan)))
+            report.findings.extend(f for f, document in _placed_principal_findings(located, plan, group_name(files, plan))
+                                   if id(document) not in hidden)
         except InternalError as exc:
             report.errors.append(FileError(files[0], f"internal error: {exc}"))
+    report.findings = _unique(report.findings)
     return report
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """Findings without repeats: one statement may be part of several documents (a Terraform
+    policy document merged into another through source_policy_documents, a JSON file read by
+    file() and linted on its own too)."""
+    seen: set[tuple] = set()
+    unique = []
+    for finding in findings:
+        key = (finding.file, finding.span, finding.rule.id, finding.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
 
 
 def _context_located(name: str, plan: Plan, data: bytes | None = None) -> Located:
@@ -203,6 +224,8 @@ def _context_located(name: str, plan: Plan, data: bytes | None = None) -> Locate
     if outcome.located is not None and not outcome.report.findings:
         return outcome.located
     directory = amplify_layout.function_dir(name)
+    if directory is None:  # a module's file (Terraform): its directory's principals were judged whole
+        return outcome.located or Located()
     unknown = PrincipalInfo(amplify_layout.function_principal(directory), f"the function role of {directory}", False)
     documents = outcome.located.documents if outcome.located is not None else ()
     principals = outcome.located.principals if outcome.located is not None else ()
@@ -260,7 +283,12 @@ def lint_file(name: str, plan: Plan, data: bytes | None = None) -> FileOutcome:
         return FileOutcome(report)
     reader = own_syntax(name, hints)
     if reader is not None:  # a kind with a syntax of its own (not JSON or YAML)
-        source, problems = inputs.module(reader).read(name, text)
+        module = inputs.module(reader)
+        if f"{PROG}:" in text and hasattr(module, "directive_comments"):  # inline directives (suppress.py)
+            from .suppress import scan
+
+            report.directives.extend(scan(name, text, module.directive_comments(text), module.LINE_COMMENTS))
+        source, problems = module.read(name, text)
     else:
         fmt = file_format(name, text)
         if fmt == "yaml" and f"{PROG}:" in text:  # inline directives (suppress.py)
@@ -388,16 +416,22 @@ def _document_findings(document: PolicyDocument, plan: Plan) -> Iterator[Finding
 
 def _principal_findings(located: Sequence[tuple[str, Located]], plan: Plan,
                         group: str | None) -> Iterator[Finding]:
+    return (finding for finding, _ in _placed_principal_findings(located, plan, group))
+
+
+def _placed_principal_findings(located: Sequence[tuple[str, Located]], plan: Plan,
+                               group: str | None) -> Iterator[tuple[Finding, PolicyDocument]]:
+    """Each principal finding with the document it is placed in."""
     for principal in build_principals([loc for _, loc in located], group):
         count = sum(len(document.statements) for document in principal.documents)
         if count > limits.MAX_STATEMENTS:
             # Rules that weigh every grant against the others are quadratic: bounded here.
-            yield from _principal_over_limit(principal, count, plan)
+            yield from ((f, principal.documents[0]) for f in _principal_over_limit(principal, count, plan))
             continue
         for rule in plan.principal_rules:
             for violation in _run(rule, principal, plan.context, principal.label):
                 document = violation.document or principal.documents[0]
-                yield _finding(rule, document, violation, plan)
+                yield _finding(rule, document, violation, plan), document
 
 
 def _principal_over_limit(principal: Principal, count: int, plan: Plan) -> Iterator[Finding]:

@@ -19,6 +19,9 @@ KINDS = ("auto", *(kind.name for kind in inputs.KINDS))
 # A word in a comment or a description ("Deploy Amplify Resources") does not count.
 _MARKER_FORMS = ('"{}"', "'{}'", "{}:")
 _FILE_NAMES = frozenset(name for kind in inputs.KINDS for name in kind.file_names)
+# Terraform variable values (pre-commit tags them terraform, as it does .tf files): no policy
+# of their own, whatever heredoc they hold.
+_NEVER_POLICIES = (".tfvars",)
 
 
 class Hints(NamedTuple):
@@ -69,7 +72,12 @@ def looks_policy_bearing(name: str, text: str, hints: Hints) -> bool:
     """Cheap test before parsing: only these files are parsed, and only their errors reported."""
     if hints.forced(name):
         return True
+    claimed = claimed_by_name(name)
+    if claimed is not None and claimed.extensions:  # a syntax of its own: its markers anywhere
+        return any(marker in text for marker in claimed.markers)
     base = os.path.basename(name)
+    if base.endswith(_NEVER_POLICIES):
+        return False
     for kind in inputs.KINDS:
         if _marked(text, kind.markers):
             return True

@@ -9,6 +9,7 @@ import os
 from typing import Mapping, Sequence
 
 from . import amplify_layout
+from .locate import claimed_by_name
 
 
 def group_of(files: Sequence[str], principals: Mapping[str, Sequence[str]],
@@ -33,6 +34,8 @@ def principal_groups(files: Sequence[str], principals: Mapping[str, Sequence[str
     for file in files:
         name = next((n for n, spec in specs.items() if spec.matches(file)), None)
         function = amplify_layout.function_dir(file) if name is None else None
+        if name is None and function is None:
+            function = module_dir(file)  # a Terraform module's roles span its .tf files
         if name is not None:
             groups[name].append(file)
         elif function is not None:
@@ -43,10 +46,33 @@ def principal_groups(files: Sequence[str], principals: Mapping[str, Sequence[str
             + [tuple(members) for members in functions.values()] + alone)
 
 
+def module_dir(file: str) -> str | None:
+    """For a file of a kind whose principals span its directory (``InputKind.module_directory``:
+    a Terraform module's .tf files), a key for that directory; else None."""
+    kind = claimed_by_name(file)
+    if kind is None or not kind.module_directory:
+        return None
+    return f"{kind.name}:{os.path.normpath(os.path.dirname(file) or '.')}"
+
+
 def context_files(group: Sequence[str], linted: set[str]) -> tuple[str, ...]:
     """Files that hold policies of the group's principals but were not asked for (pre-commit
     names only the staged ones): read for evaluation, never reported on."""
     found: list[str] = []
+    for file in group:
+        kind = claimed_by_name(file)
+        if kind is None or not kind.module_directory:
+            continue
+        directory = os.path.dirname(file)
+        try:
+            entries = sorted(os.listdir(directory or "."))
+        except OSError:
+            continue
+        for entry in entries:
+            sibling = os.path.join(directory, entry)
+            if claimed_by_name(entry) is kind and os.path.normpath(sibling) not in linted \
+                    and sibling not in found and os.path.isfile(sibling):
+                found.append(sibling)
     for directory in dict.fromkeys(d for d in map(amplify_layout.function_dir, group) if d is not None):
         for name in amplify_layout.function_files(os.path.basename(directory)):
             sibling = os.path.join(directory, name)

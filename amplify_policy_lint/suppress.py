@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 from . import PROG
 
@@ -24,7 +25,7 @@ MARK = f"{PROG}:"
 # Every '#' that starts a directive-looking text (a lookahead, so that a quoted one does not
 # hide a real directive later on the same line).
 _CANDIDATE = re.compile(r"#(?=[ \t]*amplify-policy-lint:)")
-_BODY = re.compile(r"#[ \t]*amplify-policy-lint:(?P<body>[^\r\n]*)")
+_BODY = re.compile(r"(?:#|//)[ \t]*amplify-policy-lint:(?P<body>[^\r\n]*)")
 # Greedy to the last non-space (a lazy ".*?" before "\s*$" is quadratic on long runs of spaces).
 _DISABLE = re.compile(r"\s*disable\s*=\s*(?P<rules>\S(?:.*\S)?)\s*")
 USAGE = "expected '# amplify-policy-lint: disable=RULE[,RULE...] -- reason'"
@@ -46,33 +47,25 @@ class Directive:
     problem: str | None = None
 
 
-def scan(name: str, text: str) -> list[Directive]:
-    """The directives in the YAML ``text`` of the file ``name``."""
+def scan(name: str, text: str, comments: Sequence[int] | None = None,
+         line_comments: tuple[str, ...] = ("#",)) -> list[Directive]:
+    """The directives in the YAML ``text`` of the file ``name``; for another language, in
+    the ``comments`` its reader found (offsets of comments that look like directives), whose
+    line comments start with one of ``line_comments``."""
     if MARK not in text:
         return []
     from .source import line_index
 
-    scalars, scanned_to = _scalar_ranges(text)
-    starts = [start for start, _ in scalars]
     lines = line_index(text)
     line_texts = re.split(r"\r\n|\r|\n", text)
     directives = []
-    for match in _CANDIDATE.finditer(text):
-        offset = match.start()
+    for offset in (_yaml_candidates(text, lines, line_texts) if comments is None else comments):
         line, column = lines.line_col(offset)
         before = line_texts[line - 1][:column - 1]
-        if before and not before[-1].isspace():
-            continue  # "a#b": not a comment
-        if offset < scanned_to:
-            index = bisect.bisect_right(starts, offset) - 1
-            if index >= 0 and scalars[index][0] <= offset < scalars[index][1]:
-                continue  # inside a quoted or block scalar: content, not a comment
-        elif before.count('"') % 2 or before.count("'") % 2:
-            continue  # past a syntax error: a quote left open on this line, so not a comment
         whole = _BODY.match(text, offset)
         body = whole.group("body").rstrip()
         end_column = column + len(whole.group(0).rstrip())
-        target = line if before.strip() else _next_code_line(line_texts, line)
+        target = line if before.strip() else _next_code_line(line_texts, line, line_comments)
         rules_text, _, reason = body.partition("--")
         parsed = _DISABLE.fullmatch(rules_text)
         if parsed is None:
@@ -85,11 +78,41 @@ def scan(name: str, text: str) -> list[Directive]:
     return directives
 
 
-def _next_code_line(line_texts: list[str], line: int) -> int:
+def _yaml_candidates(text: str, lines, line_texts: list[str]) -> list[int]:
+    """Offsets of the '#' of each real YAML comment that looks like a directive."""
+    scalars, scanned_to = _scalar_ranges(text)
+    starts = [start for start, _ in scalars]
+    found = []
+    for match in _CANDIDATE.finditer(text):
+        offset = match.start()
+        line, column = lines.line_col(offset)
+        before = line_texts[line - 1][:column - 1]
+        if before and not before[-1].isspace():
+            continue  # "a#b": not a comment
+        if offset < scanned_to:
+            index = bisect.bisect_right(starts, offset) - 1
+            if index >= 0 and scalars[index][0] <= offset < scalars[index][1]:
+                continue  # inside a quoted or block scalar: content, not a comment
+        elif before.count('"') % 2 or before.count("'") % 2:
+            continue  # past a syntax error: a quote left open on this line, so not a comment
+        found.append(offset)
+    return found
+
+
+# A line comment ('#' or '//') that starts a directive.
+_COMMENT_DIRECTIVE = re.compile(r"(?:#|//)[ \t]*amplify-policy-lint:")
+
+
+def looks_like_directive(text: str, offset: int) -> bool:
+    """Whether the comment at ``offset`` of ``text`` starts a directive."""
+    return _COMMENT_DIRECTIVE.match(text, offset) is not None
+
+
+def _next_code_line(line_texts: list[str], line: int, comments: tuple[str, ...] = ("#",)) -> int:
     """The first line after ``line`` that is not a comment line (blank lines count as code:
     a directive separated from its line by a blank line applies to nothing)."""
     target = line + 1
-    while target <= len(line_texts) and line_texts[target - 1].lstrip().startswith("#"):
+    while target <= len(line_texts) and line_texts[target - 1].lstrip().startswith(comments):
         target += 1
     return target
 

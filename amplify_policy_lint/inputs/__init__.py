@@ -65,12 +65,16 @@ class InputKind:
     file_names: tuple[str, ...] = ()
     # Extensions of a syntax of the kind's own, read by the module's ``read``.
     extensions: tuple[str, ...] = ()
-    # Words that, written as a key ("Word", 'Word' or Word:), make a file worth parsing.
+    # Words that, written as a key ("Word", 'Word' or Word:), make a file worth parsing; for a
+    # file of the kind's own ``extensions``, written anywhere (a substring search).
     markers: tuple[str, ...] = ()
     # (file names, words): in files of these names only, these words are markers too.
     named_markers: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     # Recognised only when no other kind recognises the root (a bare policy: any Statement).
     fallback: bool = False
+    # Principals span the kind's files of one directory (a Terraform module): they are linted
+    # as one group, and the directory's other files of the kind are read as context.
+    module_directory: bool = False
 
 
 KINDS: tuple[InputKind, ...] = (
@@ -81,6 +85,8 @@ KINDS: tuple[InputKind, ...] = (
     InputKind("terraform-plan", "terraform", root_keys=("format_version",), markers=("format_version",)),
     InputKind("serverless", "serverless", root_keys=("service",), markers=("iamRoleStatements",),
               named_markers=(("serverless.yml", "serverless.yaml", "serverless.json"), ("statements",))),
+    InputKind("terraform", "terraform_source", extensions=(".tf",), module_directory=True,
+              markers=("aws_iam_", "policy", "Statement", "aws_amplify_app")),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 # Detection asks the specific kinds first, the last-resort ones after them.
