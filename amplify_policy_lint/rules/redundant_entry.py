@@ -17,7 +17,8 @@ from __future__ import annotations
 from typing import Iterator, Sequence
 
 from .. import wildcard
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..edits import remove_list_item
+from ..model import Context, Fix, Rule, Safety, Scope, Severity, Violation
 from ..policy import Item, PolicyDocument
 
 # Pattern comparisons per list before the rule gives up on it.
@@ -86,7 +87,17 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
                 variant = "action" if key in ("Action", "NotAction") else "resource"
                 same = (item.value.lower() == cover.value.lower()) if ignore_case else item.value == cover.value
                 yield Violation(item.path, {"entry": item.value, "cover": cover.value, "key": key},
-                                variant=f"{variant}-duplicate" if same else variant)
+                                variant=f"{variant}-duplicate" if same else variant,
+                                fix=_removal(document, item) if same else None)
+
+
+def _removal(document: PolicyDocument, item: Item) -> Fix | None:
+    """An exact repeat taken out of its list: the statement means the same without it."""
+    *sequence, index = item.path
+    if not isinstance(index, int):
+        return None
+    edits = remove_list_item(document, tuple(sequence), index)
+    return Fix(Safety.SAFE, f"remove the repeated {item.value!r}", edits) if edits else None
 
 
 RULE = Rule(
@@ -116,6 +127,9 @@ RULE = Rule(
     },
     check=check,
     access_analyzer=("REDUNDANT_ACTION", "REDUNDANT_RESOURCE"),
+    autofix="safe: removes an entry that repeats another of the same list (actions compared "
+            "ignoring case), with its comma or its line; an entry covered by a wildcard is left "
+            "to you (the wildcard may be broader than meant).",
     references=(
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html",
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html",
