@@ -8,7 +8,7 @@ from ..conditions import (
     well_formed_key,
 )
 from ..model import Context, Rule, Scope, Severity, Violation
-from ..policy import ConditionBlock, PolicyDocument
+from ..policy import Condition, ConditionBlock, PolicyDocument
 
 # Values IAM rejects when the policy is created (error), and values it accepts but that can
 # never match (warning): IAM parses only dates strictly.
@@ -38,11 +38,19 @@ def _check_block(block: ConditionBlock) -> Iterator[Violation]:
     if operator.base == "Null" and operator.if_exists:
         yield Violation(path, {"operator": operator.text}, variant="null-if-exists", part="key")
     value_check = _VALUE_CHECKS.get(operator.family)
+    first_by_lower: dict[str, Any] = {}
     for condition in block.conditions or ():
         key = condition.key
         if not well_formed_key(key):
             yield Violation(condition.path, {"key": key}, variant="malformed-key",
                             severity=Severity.WARNING, part="key")
+        lower = condition.key_lower
+        if lower is not None:
+            first = first_by_lower.setdefault(lower, condition)
+            if first is not condition and first.key != key:
+                yield Violation(condition.path, {"key": key, "first": first.key}, variant="case-duplicate",
+                                part="key")
+        yield from _check_values(operator, condition)
         if value_check is None:
             continue
         accepts, severity, expected = value_check
@@ -54,6 +62,35 @@ def _check_block(block: ConditionBlock) -> Iterator[Violation]:
             if not accepts(value):
                 yield Violation(item.path, {"value": value, "operator": operator.text, "expected": expected},
                                 variant="bad-value", severity=severity)
+
+
+# Operators that compare text, and so expand policy variables in their values.
+_TEXT_FAMILIES = ("String", "Arn")
+
+
+def _check_values(operator: Operator, condition: Condition) -> Iterator[Violation]:
+    """What IAM's validation rejects in a key's list of values, whatever their meaning."""
+    known = [item for item in condition.values if item.value is not None and not item.unknown]
+    if operator.family == "Bool" and condition.listed and len(known) > 1:
+        yield Violation(condition.path, {"operator": operator.text, "key": condition.key, "count": len(known)},
+                        variant="multiple-boolean")
+    kinds = {_json_type(item.value) for item in known}
+    if len(kinds) > 1:
+        yield Violation(condition.path, {"key": condition.key, "kinds": " and ".join(sorted(kinds))},
+                        variant="mixed-types")
+    if operator.family not in _TEXT_FAMILIES:
+        for item in known:
+            if _has_variable(item.value):
+                yield Violation(item.path, {"value": item.value, "operator": operator.text},
+                                variant="variable-for-operator")
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "booleans"
+    if isinstance(value, (int, float)):
+        return "numbers"
+    return "strings"
 
 
 def _has_variable(value: Any) -> bool:
@@ -82,13 +119,16 @@ RULE = Rule(
     name="invalid-condition",
     severity=Severity.ERROR,
     scope=Scope.DOCUMENT,
-    summary="unknown operator, IfExists on Null, malformed keys, wrong value types",
+    summary="unknown operator, IfExists on Null, malformed or repeated keys, wrong value types",
     why=(
         "IAM rejects an unknown condition operator (a typo such as StringEqual, or a wrong case "
         "such as stringEquals), NullIfExists, and dates it cannot parse. Other mistakes are "
         "accepted but make the condition impossible: a condition key without a service prefix "
         "matches no request key, and a Bool or Numeric condition with a value that is not a "
-        "boolean or number is never true, so a Deny that relies on it never applies."
+        "boolean or number is never true, so a Deny that relies on it never applies. Access "
+        "Analyzer also rejects a key written twice in one block in different case, a Bool "
+        "condition with several values, one key's values of different JSON types, and a "
+        "policy variable under an operator that does not expand it (only String and Arn do)."
     ),
     bad='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": "s3:GetObject",\n    "Resource": "*",\n    "Condition": {"StringEqual": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}\n  }]\n}\n',
     good='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": "s3:GetObject",\n    "Resource": "*",\n    "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}\n  }]\n}\n',
@@ -99,10 +139,18 @@ RULE = Rule(
         "null-if-exists": "{operator!r}: IfExists cannot be combined with Null",
         "malformed-key": "condition key {key!r} is not 'service:key'; it matches no request",
         "bad-value": "{value!r} is not {expected}, as {operator} requires",
+        "case-duplicate": "condition key {key!r} repeats {first!r} in this block: keys ignore case, so write "
+                          "one key with all the values",
+        "multiple-boolean": "{operator} on {key!r} lists {count} values; a Bool condition takes one, true or false",
+        "mixed-types": "the values of {key!r} mix {kinds}; write them all as strings",
+        "variable-for-operator": "{operator} does not expand policy variables: {value!r} is compared "
+                                 "literally; only String and Arn operators take ${{...}}",
     },
     check=check,
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",),
     access_analyzer=("INVALID_CONDITION_KEY_FORMAT", "INVALID_CONDITION_OPERATOR", "NULL_WITH_IF_EXISTS",
                      "TYPE_MISMATCH_IP_RANGE", "INVALID_DATE_VALUE", "TYPE_MISMATCH_BOOLEAN",
-                     "TYPE_MISMATCH_DATE", "TYPE_MISMATCH_NUMBER"),
+                     "TYPE_MISMATCH_DATE", "TYPE_MISMATCH_NUMBER", "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
+                     "INVALID_CONDITION_MULTIPLE_BOOLEAN", "INVALID_CONDITION_DATA_TYPE",
+                     "INVALID_VARIABLE_FOR_OPERATOR"),
 )
