@@ -44,3 +44,50 @@ def is_federated_provider(text: str) -> bool:
     if match is not None:
         return match.group(1) in PARTITIONS
     return _DOMAIN.fullmatch(text) is not None
+
+
+# VPC and VPC endpoint ids: "vpc-" / "vpce-" and 8 or 17 characters (the short form is the
+# older one): Amazon VPC User Guide, "VPC and subnet basics"; AWS PrivateLink Guide.
+VPC_ID = re.compile(r"vpc-(?:[0-9a-zA-Z]{8}|[0-9a-zA-Z]{17})")
+VPCE_ID = re.compile(r"vpce-(?:[0-9a-zA-Z]{8}|[0-9a-zA-Z]{17})")
+
+# The shape of a Region code (us-east-1, us-gov-west-1, cn-northwest-1, us-isob-east-1,
+# eu-isoe-west-1, eusc-de-east-1): AWS General Reference, "AWS Regions". A new Region of this
+# shape is accepted without being listed; the list only suggests the closest code.
+_REGION = re.compile(r"[a-z]{2,4}(?:-[a-z]+)?-(?:north|south|east|west|central|northeast|northwest|"
+                     r"southeast|southwest)-[0-9]{1,2}")
+REGIONS = (
+    "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+    "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
+    "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "eu-central-1",
+    "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3",
+    "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-1",
+    "us-east-2", "us-west-1", "us-west-2",
+    "cn-north-1", "cn-northwest-1", "us-gov-east-1", "us-gov-west-1",
+    "us-iso-east-1", "us-iso-west-1", "us-isob-east-1", "us-isob-west-1", "eu-isoe-west-1",
+    "us-isof-east-1", "us-isof-south-1", "eusc-de-east-1",
+)
+
+
+def is_region(text: str) -> bool:
+    return _REGION.fullmatch(text) is not None
+
+
+# Private IPv4 ranges (RFC 1918). A request from inside a VPC through an endpoint carries no
+# aws:SourceIp; one over the internet carries a public address: a condition on aws:SourceIp
+# that names only these ranges never matches (IAM User Guide, aws:SourceIp). Whether Access
+# Analyzer also counts loopback, link-local, 100.64.0.0/10 or fc00::/7 is undocumented: not here.
+PRIVATE_NETWORKS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+
+
+def is_private_network(text: str) -> bool | None:
+    """Whether an IP address or CIDR range lies within the private ranges; None if not one."""
+    import ipaddress
+
+    try:
+        network = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return None
+    if network.version != 4:
+        return False
+    return any(network.subnet_of(ipaddress.ip_network(private)) for private in PRIVATE_NETWORKS)
