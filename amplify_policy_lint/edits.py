@@ -28,10 +28,14 @@ _SPACE = " \t"
 
 
 def _editable(document: PolicyDocument) -> Source | None:
-    """The document's source, when its offsets are the file's own (not a policy written as a
-    JSON string inside the file, whose characters are escaped)."""
+    """The document's source, when it is a JSON or YAML file read as it is written: not a
+    policy written as a JSON string inside the file (whose characters are escaped), a
+    Serverless statement list seen as a whole policy, or another language (Terraform,
+    TypeScript), whose syntax these edits do not write."""
     source = document.source
-    return None if hasattr(source, "inner_text") else source
+    if type(source) is not Source or source.format not in ("json", "yaml"):
+        return None
+    return source
 
 
 def _exact(source: Source, path: JsonPath, part: str = "value") -> tuple[int, int] | None:

@@ -280,3 +280,23 @@ def test_unsafe_fixes_need_unsafe(tmp_path):
 def test_diff_marks_a_missing_final_newline():
     diff = unified_diff({"x.json": (b"{}", b'{"a": 1}')})
     assert diff.endswith('+{"a": 1}\n\\ No newline at end of file\n')
+
+
+def test_no_fix_where_the_edits_cannot_be_written_exactly(tmp_path, monkeypatch, capsys):
+    """A Serverless statement list (seen as a whole policy) and a policy written as a JSON string
+    inside a template get findings but no fix; nothing is written."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "serverless.yml").write_text(
+        "service: x\nprovider:\n  name: aws\n  iam:\n    role:\n      statements:\n"
+        "        - Effect: Allow\n          Action: [s3:GetObject, s3:GetObject]\n"
+        "          Resource: arn:aws:s3:::b/*\n")
+    (tmp_path / "template.json").write_text(json.dumps({"Resources": {"P": {
+        "Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": json.dumps({
+            "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObject"], "Resource": "*"}]})}}}}))
+    code, out, _ = run(capsys, "--format", "json", ".")
+    findings = json.loads(out)["findings"]
+    assert {f["rule_id"] for f in findings} >= {"APL502", "APL102"}
+    assert all("fix" not in f for f in findings)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    run(capsys, "--unsafe-fixes", ".")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
