@@ -21,11 +21,7 @@ import re
 from typing import Any, Callable, Mapping, NamedTuple
 
 from .model import Rule, Severity
-from .rules import RULES, find
-
-# Findings of these rules mean the file could not be read at all; --select never hides
-# them (only an explicit --ignore does), so that a broken file cannot pass silently.
-UNREADABLE = ("APL001", "APL003", "APL004")
+from .rules import RULES, UNREADABLE, find
 
 YAML_NAME = ".amplify-policy-lint.yaml"
 # The other spelling of the YAML extension is read too (after the first, in one directory).

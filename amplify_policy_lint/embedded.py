@@ -16,11 +16,12 @@ scanner that disagrees with ours) falls back to the span of the whole string.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from . import limits
 from .model import JsonPath
-from .source import InputViolation, Source, parse_json, parse_yaml
+from .source import InputViolation, Problem, Source, parse_json, parse_yaml
 
 # Offsets in the outer text of each inner character, plus one past the last one; or None
 # when the string cannot be mapped character by character (then findings cover it whole).
@@ -40,18 +41,15 @@ class EmbeddedSource(Source):
     """
 
     def __init__(self, parent: Source, path: JsonPath, inner: Source) -> None:
-        super().__init__(parent.name, root_source(parent).text, inner.format, inner.data,
-                         build_table=lambda: inner.table)
         self.inner_text = inner.text
         self.parent = parent
         self.path = tuple(path)
         self.prefix: JsonPath = (parent.prefix if isinstance(parent, EmbeddedSource) else ()) + self.path
         self.depth = embedding_depth(parent) + 1
-        self.multi_document = inner.multi_document
         # How YAML scalars were written (a template given as a YAML string), by prefixed path.
-        self.yaml_scalars = {self.prefix + p: s for p, s in inner.yaml_scalars.items()}
-        self._offsets: OffsetMap | bool = False  # False: not built yet
-        self._outer: tuple[int, int] | None = None
+        super().__init__(parent.name, root_source(parent).text, inner.format, inner.data,
+                         build_table=lambda: inner.table, multi_document=inner.multi_document,
+                         yaml_scalars={self.prefix + p: s for p, s in inner.yaml_scalars.items()})
 
     # Positions -----------------------------------------------------------------------------
 
@@ -94,18 +92,15 @@ class EmbeddedSource(Source):
         start, end = min(max(start, 0), last), min(max(end, start), last)
         return offsets[start], max(offsets[end], offsets[start] + (1 if end > start else 0))
 
-    @property
+    @functools.cached_property
     def outer_range(self) -> tuple[int, int]:
         """Where the string (quotes or block indicator included) is in the parent's text."""
-        if self._outer is None:
-            self._outer = _local_range(self.parent, self.path)
-        return self._outer
+        return _local_range(self.parent, self.path)
 
-    @property
+    @functools.cached_property
     def offsets(self) -> OffsetMap:
-        if self._offsets is False:
-            self._offsets = string_offsets(self.parent, self.path, self.inner_text)
-        return self._offsets  # type: ignore[return-value]
+        """Built only when a position is asked for (a finding)."""
+        return string_offsets(self.parent, self.path, self.inner_text)
 
 
 def embedding_depth(source: Source) -> int:
@@ -154,7 +149,7 @@ def embed(parent: Source, path: JsonPath, what: str = "policy string",
     depth = embedding_depth(parent) + 1
     if depth > limits.MAX_EMBEDDED_DEPTH:
         start, end = _file_range(parent, path)
-        return None, [InputViolation("APL004", f"{what} nested in strings more than "
+        return None, [InputViolation(Problem.LIMIT, f"{what} nested in strings more than "
                                      f"{limits.MAX_EMBEDDED_DEPTH} levels deep", start, end)]
     inner, problems = (parse_yaml if fmt == "yaml" else parse_json)(parent.name, value)
     holder = inner if inner is not None else Source(parent.name, value, fmt, None)
@@ -163,7 +158,7 @@ def embed(parent: Source, path: JsonPath, what: str = "policy string",
     for problem in problems:
         start, end = embedded.to_file(problem.start, max(problem.end, problem.start))
         message = "is empty" if problem.message == "file is empty" else problem.message
-        mapped.append(InputViolation(problem.rule_id, f"in the {what}: {message}", start, end))
+        mapped.append(InputViolation(problem.kind, f"in the {what}: {message}", start, end))
     return (embedded if inner is not None else None), mapped
 
 

@@ -12,7 +12,7 @@ from .evaluate import Decision, Grant, evaluate
 from .model import Context, JsonPath, Violation
 from .passrole import PASS_ROLE
 from .resources import reaches
-from .policy import DocKind, PolicyDocument, Principal, Statement
+from .policy import DocKind, PolicyDocument, Principal
 
 
 def absence_documents(principal: Principal, context: Context) -> tuple[PolicyDocument, ...] | None:

@@ -18,8 +18,8 @@ from .inputs import Located, PrincipalInfo
 from .locate import Hints, locate, looks_policy_bearing, own_syntax
 from .model import Context, FileError, Finding, Fix, PrincipalKey, Rule, Scope, Severity, Span, Violation, one_line
 from .policy import PolicyDocument, Principal
-from .rules import BY_ID
-from .source import InputProblem, InputViolation, Source, decode, decode_loosely, line_index, parse
+from .rules import BY_PROBLEM, LIMIT_RULE
+from .source import InputProblem, InputViolation, Problem, Source, decode, decode_loosely, line_index, parse
 
 
 class InternalError(Exception):
@@ -256,7 +256,7 @@ def lint_file(name: str, plan: Plan, data: bytes | None = None) -> FileOutcome:
     except InputProblem as problem:  # too large
         report.files_checked = 1
         report.findings.append(_input_finding(name, "", InputViolation(
-            problem.rule_id, problem.message, 0, 0), plan))
+            problem.kind, problem.message, 0, 0), plan))
         return FileOutcome(report)
     if data is None:
         report.files_skipped = 1
@@ -275,7 +275,7 @@ def lint_file(name: str, plan: Plan, data: bytes | None = None) -> FileOutcome:
         prefix = sniffed[:offset]
         # One character wide, unless the file has none there (a UTF-16 BOM and nothing else).
         report.findings.append(_input_finding(name, prefix, InputViolation(
-            problem.rule_id, problem.message, offset, max(offset, min(offset + 1, len(sniffed)))), plan))
+            problem.kind, problem.message, offset, max(offset, min(offset + 1, len(sniffed)))), plan))
         return FileOutcome(report)
     if not looks_policy_bearing(name, text, hints):
         report.files_skipped = 1
@@ -321,7 +321,7 @@ def lint_file(name: str, plan: Plan, data: bytes | None = None) -> FileOutcome:
     report.findings.extend(itertools.islice(findings, limits.MAX_FINDINGS_PER_FILE))
     if next(findings, None) is not None:  # memory and output stay bounded, and the cut is visible
         report.findings.append(_input_finding(name, text, InputViolation(
-            "APL004", f"more than {limits.MAX_FINDINGS_PER_FILE:,} findings; the rest are not reported",
+            Problem.LIMIT, f"more than {limits.MAX_FINDINGS_PER_FILE:,} findings; the rest are not reported",
             0, 0), plan))
     return FileOutcome(report, located)
 
@@ -330,7 +330,7 @@ def _editor_json(name: str, text: str, problems: Sequence[InputViolation], hints
     """Whether a ``.json`` file that does not parse is JSON with comments (an editor's
     settings, a tsconfig) whose root is no policy-bearing structure: it is skipped, not APL001.
     A policy, template or plan written with comments is still reported: AWS rejects it."""
-    if any(p.rule_id != "APL001" for p in problems):
+    if any(p.kind is not Problem.SYNTAX for p in problems):
         return False
     from .jsonc import loose_load, parsed
     from .locate import detect_kind
@@ -348,7 +348,7 @@ def _within_statement_limit(located: Located, report: Report, plan: Plan) -> Loc
     over = [d for d in located.documents if len(statement_list(d.data)) > limits.MAX_STATEMENTS]
     if not over:
         return located
-    rule = BY_ID["APL004"]
+    rule = LIMIT_RULE
     for document in over:
         if rule.id in plan.enabled:
             count = len(statement_list(document.data))
@@ -377,7 +377,7 @@ def read_bytes(name: str, hints: Hints) -> bytes | None:
         else:
             head = handle.read(1024 * 1024)
     if looks_policy_bearing(name, decode_loosely(head), hints):
-        raise InputProblem("APL004", f"file is {size:,} bytes; the limit is {limits.MAX_FILE_BYTES:,}")
+        raise InputProblem(Problem.LIMIT, f"file is {size:,} bytes; the limit is {limits.MAX_FILE_BYTES:,}")
     return None
 
 
@@ -402,7 +402,7 @@ def _os_error_text(exc: OSError) -> str:
 
 
 def _input_finding(name: str, text: str, problem: InputViolation, plan: Plan) -> Finding | None:
-    rule = BY_ID[problem.rule_id]
+    rule = BY_PROBLEM[problem.kind]
     span = line_index(text).span(problem.start, problem.end)
     return Finding(name, span, rule, plan.settings.severity_of(rule, rule.severity), one_line(problem.message),
                    token=_token(text, problem.start, problem.end))
@@ -435,7 +435,7 @@ def _placed_principal_findings(located: Sequence[tuple[str, Located]], plan: Pla
 
 
 def _principal_over_limit(principal: Principal, count: int, plan: Plan) -> Iterator[Finding]:
-    rule = BY_ID["APL004"]
+    rule = LIMIT_RULE
     if rule.id not in plan.enabled:
         return
     document = principal.documents[0]

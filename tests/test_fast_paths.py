@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amplify_policy_lint import catalog, evaluate as evaluate_module, parallel, resources, source as source_module, wildcard
+from amplify_policy_lint import evaluate as evaluate_module, parallel, resources, wildcard
 from amplify_policy_lint.amplify_arns import AppScope
 from amplify_policy_lint.config import Settings
 from amplify_policy_lint.evaluate import Decision, Tri, action_matches_statement, denied_on, evaluate
@@ -23,6 +23,7 @@ from amplify_policy_lint.linter import lint_paths
 from amplify_policy_lint.model import PrincipalKey
 from amplify_policy_lint.policy import DocKind, make_document
 from amplify_policy_lint.source import iter_nodes, parse_json
+from amplify_policy_lint.source import json_reader
 
 from conftest import FIXTURES
 
@@ -41,8 +42,8 @@ JSON_VALUES = st.recursive(
 @given(value=JSON_VALUES, indent=st.sampled_from([None, 0, 2, "\t"]))
 def test_compact_table_places_every_value_and_key_as_the_reader_does(value, indent):
     text = json.dumps(value, indent=indent, ensure_ascii=False)
-    reference = source_module._JsonReader(text).read().table
-    compact = source_module._JsonPositions(text, json.loads(text))
+    reference = json_reader._JsonReader(text).read().table
+    compact = json_reader._JsonPositions(text, json.loads(text))
     for path, _ in iter_nodes(json.loads(text)):
         assert compact.value(path) == reference.value(path), path
         assert compact.key(path) == reference.key(path), path

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from amplify_policy_lint import catalog as catalog_module
 from amplify_policy_lint import resources
 from amplify_policy_lint.catalog import (
     FOREIGN_CONDITION_KEY_DEFINERS,

@@ -8,6 +8,7 @@ import pytest
 from amplify_policy_lint import limits
 from amplify_policy_lint.model import Span
 from amplify_policy_lint.source import InputProblem, decode, parse_json, parse_yaml
+from amplify_policy_lint.source.problems import Problem
 
 
 def json_source(text: str):
@@ -88,14 +89,14 @@ def test_json_syntax_errors_say_what_and_where(text, message, column):
     source, problems = parse_json("p.json", text)
     assert source is None
     (problem,) = problems
-    assert (problem.rule_id, problem.message, problem.start + 1) == ("APL001", message, column)
+    assert (problem.kind, problem.message, problem.start + 1) == (Problem.SYNTAX, message, column)
 
 
 def test_duplicate_json_keys_name_both_positions_and_keep_the_last_value():
     source, problems = parse_json("p.json", '{\n  "Effect": "Deny",\n  "Effect": "Allow"\n}')
     assert source.data == {"Effect": "Allow"}
     (problem,) = problems
-    assert problem.rule_id == "APL002"
+    assert problem.kind is Problem.DUPLICATE_KEY
     assert "first defined at 2:3" in problem.message
     assert source.offset_span(problem.start, problem.end) == Span(3, 3, 3, 11)
     # The position table follows the kept (last) value.
@@ -105,14 +106,14 @@ def test_duplicate_json_keys_name_both_positions_and_keep_the_last_value():
 def test_json_nesting_beyond_the_limit_is_a_finding_not_a_recursion_error():
     text = "[" * 10_000 + "]" * 10_000
     source, (problem,) = parse_json("p.json", text)
-    assert source is None and problem.rule_id == "APL004"
+    assert source is None and problem.kind is Problem.LIMIT
     assert problem.start == limits.MAX_DEPTH  # the bracket one level too deep
 
 
 def test_json_within_the_fast_path_depth_but_over_the_limit_is_refused():
     text = "[" * (limits.MAX_DEPTH + 5) + "]" * (limits.MAX_DEPTH + 5)
     source, (problem,) = parse_json("p.json", text)
-    assert source is None and problem.rule_id == "APL004"
+    assert source is None and problem.kind is Problem.LIMIT
 
 
 # --- decoding ----------------------------------------------------------------------------------
@@ -130,7 +131,7 @@ def test_utf8_bom_at_the_start_is_accepted():
 def test_undecodable_bytes_are_apl003(data, message):
     with pytest.raises(InputProblem) as raised:
         decode(data)
-    assert raised.value.rule_id == "APL003" and message in raised.value.message
+    assert raised.value.kind is Problem.UNDECODABLE and message in raised.value.message
 
 
 # --- YAML --------------------------------------------------------------------------------------
@@ -183,14 +184,14 @@ def test_yaml_merge_keys_merge():
 def test_yaml_duplicate_keys_are_reported_at_the_later_one():
     source, (problem,) = yaml_source("a: 1\nb: 2\na: 3\n")
     assert source.data == {"a": 3, "b": 2}
-    assert problem.rule_id == "APL002" and "first defined at 1:1" in problem.message
+    assert problem.kind is Problem.DUPLICATE_KEY and "first defined at 1:1" in problem.message
     assert source.offset_span(problem.start, problem.end) == Span(3, 1, 3, 2)
 
 
 def test_yaml_python_tags_are_never_constructed():
     source, (problem,) = yaml_source("a: !!python/object/apply:os.system ['touch /tmp/pwned']\n")
     assert source.data == {"a": ["touch /tmp/pwned"]}
-    assert problem.rule_id == "APL001" and "unsupported YAML tag" in problem.message
+    assert problem.kind is Problem.SYNTAX and "unsupported YAML tag" in problem.message
 
 
 def test_yaml_alias_bomb_is_refused_before_it_expands():
@@ -198,12 +199,12 @@ def test_yaml_alias_bomb_is_refused_before_it_expands():
     for prev, name in zip("abcdefgh", "bcdefghi"):
         lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 10)}]")
     source, problems = parse_yaml("p.yaml", "\n".join(lines) + "\n")
-    assert source is None and problems[0].rule_id == "APL004"
+    assert source is None and problems[0].kind is Problem.LIMIT
 
 
 def test_yaml_syntax_error_points_at_the_parser_mark():
     source, (problem,) = parse_yaml("p.yaml", "a: [1, 2\nb: 3\n")
-    assert source is None and problem.rule_id == "APL001"
+    assert source is None and problem.kind is Problem.SYNTAX
     assert problem.start == len("a: [1, 2\nb")
 
 

@@ -165,14 +165,14 @@ class StatementListSource(Source):
 
     def __init__(self, parent: Source, list_path: JsonPath) -> None:
         statements = value_at(parent.data, list_path)
-        super().__init__(parent.name, parent.text, parent.format,
-                         {"Version": "2012-10-17", "Statement": statements})
         self.parent = parent
         self.list_path = tuple(list_path)
-        cut = len(self.list_path)
-        self.yaml_scalars = {self.list_path + ("Statement",) + p[cut:]: s
-                             for p, s in parent.yaml_scalars.items() if p[:cut] == self.list_path}
         self.synthetic_data = {"Version": "2012-10-17", "Statement": statements}
+        cut = len(self.list_path)
+        super().__init__(parent.name, parent.text, parent.format,
+                         {"Version": "2012-10-17", "Statement": statements},
+                         yaml_scalars={self.list_path + ("Statement",) + p[cut:]: s
+                                       for p, s in parent.yaml_scalars.items() if p[:cut] == self.list_path})
 
     @property
     def lines(self) -> LineIndex:  # type: ignore[override]

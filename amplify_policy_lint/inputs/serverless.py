@@ -103,10 +103,8 @@ def with_variables_unknown(source: Source) -> Source:
     data = _unknown_variables(source.data)
     if data is source.data:
         return source
-    view = Source(source.name, source.text, source.format, data, build_table=lambda: source.table)
-    view.yaml_scalars = source.yaml_scalars
-    view.multi_document = source.multi_document
-    return view
+    return Source(source.name, source.text, source.format, data, build_table=lambda: source.table,
+                  multi_document=source.multi_document, yaml_scalars=source.yaml_scalars)
 
 
 def _unknown_variables(value: Any) -> Any:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..model import Rule
+from ..source.problems import Problem
 from . import (
     action_resource_mismatch,
     admin_wildcard,
@@ -91,6 +92,14 @@ RULES: tuple[Rule, ...] = (
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+# The input rules, by the input problem each reports (source.Problem).
+BY_PROBLEM: dict[Problem, Rule] = {module.PROBLEM: module.RULE
+                                   for module in (parse_error, duplicate_key, undecodable_file, input_limit)}
+# Findings of these rules mean the file could not be read at all; --select never hides
+# them (only an explicit --ignore does), so that a broken file cannot pass silently.
+UNREADABLE = tuple(BY_PROBLEM[p].id for p in (Problem.SYNTAX, Problem.UNDECODABLE, Problem.LIMIT))
+# The rule that reports a limit reached past reading (statements, findings per file).
+LIMIT_RULE = BY_PROBLEM[Problem.LIMIT]
 
 
 def find(selector: str) -> tuple[Rule, ...]:

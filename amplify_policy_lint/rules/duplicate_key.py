@@ -1,5 +1,9 @@
 """APL002: a key repeated in one mapping."""
 from ..model import Rule, Scope, Severity
+from ..source.problems import Problem
+
+# The input problem this rule reports.
+PROBLEM = Problem.DUPLICATE_KEY
 
 RULE = Rule(
     id="APL002",

@@ -1,5 +1,9 @@
 """APL004: the file is beyond what the linter reads."""
 from ..model import Rule, Scope, Severity
+from ..source.problems import Problem
+
+# The input problem this rule reports.
+PROBLEM = Problem.LIMIT
 
 RULE = Rule(
     id="APL004",

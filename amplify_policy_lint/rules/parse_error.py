@@ -1,5 +1,9 @@
 """APL001: the file is not valid JSON or YAML."""
 from ..model import Rule, Scope, Severity
+from ..source.problems import Problem
+
+# The input problem this rule reports.
+PROBLEM = Problem.SYNTAX
 
 RULE = Rule(
     id="APL001",

@@ -1,5 +1,9 @@
 """APL003: the file is not UTF-8 text."""
 from ..model import Rule, Scope, Severity
+from ..source.problems import Problem
+
+# The input problem this rule reports.
+PROBLEM = Problem.UNDECODABLE
 
 RULE = Rule(
     id="APL003",

@@ -1,0 +1,409 @@
+"""JSON with positions.
+
+JSON is read twice at most: the C decoder first (fast, no positions), and the
+position-recording reader below only when positions are needed (a finding) or the fast read
+failed (to say exactly where and why). NaN/Infinity and duplicate keys are rejected; limits
+on depth and string length are applied alike by both.
+"""
+from __future__ import annotations
+
+import json
+import re
+from array import array
+from typing import Any, NamedTuple
+
+from .. import limits
+from ..model import JsonPath
+from .core import PositionTable, Source
+from .problems import InputProblem, InputViolation, Problem, duplicate_key
+from .text import line_index
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _pairs_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _Duplicate
+    return result
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def parse_json(name: str, text: str) -> tuple[Source | None, list[InputViolation]]:
+    """Parse JSON text. Returns the source (None when unreadable) and input findings."""
+    try:
+        data = json.loads(text, object_pairs_hook=_pairs_without_duplicates,
+                          parse_constant=_reject_constant)
+    except (ValueError, _Duplicate, RecursionError):
+        # The fast reader said no; the slow one says exactly where and why.
+        pass
+    else:
+        # A text with no more brackets than the limit cannot nest deeper, nor a short text hold
+        # a long string (both counted in C): the walk over the data is for the texts left.
+        depth_matters = text.count("{") + text.count("[") > limits.MAX_DEPTH
+        strings_matter = len(text) > limits.MAX_STRING_CHARS
+        if (depth_matters or strings_matter) and _beyond_limits(data, depth_matters, strings_matter):
+            # The position-recording reader refuses it too, and says where.
+            return None, [_depth_violation_json(text)]
+        return Source(name, text, "json", data, build_table=lambda: _JsonPositions(text, data)), []
+    reader = _JsonReader(text)
+    try:
+        result = reader.read()
+    except InputProblem as problem:
+        offset = problem.offset if problem.offset is not None else 0
+        return None, [InputViolation(problem.kind, problem.message, offset,
+                                     min(offset + 1, len(text)) if text else 0)]
+    return Source(name, text, "json", result.data, table=result.table), reader.duplicates
+
+
+def _depth_violation_json(text: str) -> InputViolation:
+    try:
+        _JsonReader(text).read()
+    except InputProblem as problem:
+        offset = problem.offset or 0
+        return InputViolation(problem.kind, problem.message, offset, offset + 1)
+    return InputViolation(Problem.LIMIT, f"nesting deeper than {limits.MAX_DEPTH} levels", 0, 1)
+
+
+def _beyond_limits(data: Any, depth_matters: bool, strings_matter: bool) -> bool:
+    """Whether parsed data nests deeper than MAX_DEPTH (the root is level 1) or holds a key or
+    string longer than MAX_STRING_CHARS, as _JsonReader counts them. One walk, a level at a
+    time (cheaper per node than a stack of (value, depth) pairs)."""
+    level, depth = [data], 1
+    while level:
+        below: list[Any] = []
+        for value in level:
+            if isinstance(value, dict):
+                if depth_matters and depth > limits.MAX_DEPTH:
+                    return True
+                if strings_matter and any(len(key) > limits.MAX_STRING_CHARS for key in value):
+                    return True
+                below.extend(value.values())
+            elif isinstance(value, list):
+                if depth_matters and depth > limits.MAX_DEPTH:
+                    return True
+                below.extend(value)
+            elif strings_matter and isinstance(value, str) and len(value) > limits.MAX_STRING_CHARS:
+                return True
+        level, depth = below, depth + 1
+    return False
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+# "Unrolled" (plain run, then escape + plain run, ...): no nested quantifier, so an unterminated
+# string fails in linear time (the former `(?:[^"\\]+|\\.)*` backtracked exponentially).
+_STRING = re.compile(r'"[^"\\\x00-\x1f]*(?:(?:\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*"')
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_LITERALS = {"true": True, "false": False, "null": None}
+_NOT_JSON = {"NaN": "NaN", "Infinity": "Infinity", "-Infinity": "-Infinity",
+             "undefined": "undefined"}
+
+
+class _JsonPositions:
+    """Where each value and member name of a JSON text that parsed was written, compactly.
+
+    Built only when a finding needs a position. Nodes are numbered in the order their values
+    start (the order of the text, and of the parsed data: the parser keeps member order, and
+    a text with duplicate names never gets here), and five arrays of 32-bit offsets describe
+    them: where the value starts and ends, where its member name starts and ends (-1 in a
+    list), and the number of the first node after it. A path is found by walking the parsed
+    data alongside: a child is reached by hopping over its elder siblings. About 20 bytes a
+    node, where a table from path tuples to offset pairs took some 45 bytes per byte of text.
+
+    The text is known to be valid JSON, so a token is a string, a bracket, or a run of
+    number or literal characters, and commas, colons and whitespace only separate them.
+    """
+
+    __slots__ = ("_data", "_starts", "_ends", "_key_starts", "_key_ends", "_after")
+
+    def __init__(self, text: str, data: Any) -> None:
+        self._data = data
+        self._starts, self._ends = array("i"), array("i")
+        self._key_starts, self._key_ends = array("i"), array("i")
+        self._after = array("i")
+        self._read(text)
+
+    def _read(self, text: str) -> None:
+        starts, ends, key_starts, key_ends, after = (
+            self._starts, self._ends, self._key_starts, self._key_ends, self._after)
+        open_nodes: list[int] = []  # the containers being read, innermost last
+        in_object: list[bool] = []
+        name_start = name_end = -1  # the member name that the next value belongs to
+        wants_name = False
+        for match in _JSON_TOKEN.finditer(text):
+            start, end = match.span()
+            char = text[start]
+            if wants_name:  # a member name ("}" of an empty object is handled below)
+                if char == '"':
+                    name_start, name_end, wants_name = start, end, False
+                    continue
+            if char == "}" or char == "]":
+                node = open_nodes.pop()
+                in_object.pop()
+                ends[node], after[node] = end, len(starts)
+            else:
+                node = len(starts)
+                starts.append(start)
+                ends.append(end)
+                key_starts.append(name_start)
+                key_ends.append(name_end)
+                after.append(node + 1)
+                name_start = name_end = -1
+                if char == "{" or char == "[":
+                    open_nodes.append(node)
+                    in_object.append(char == "{")
+            if char == "{":
+                wants_name = True
+            elif char == "[":
+                wants_name = False
+            else:  # after a value, an object's next token is a member name (or its "}")
+                wants_name = bool(in_object) and in_object[-1]
+
+    def _node(self, path: JsonPath) -> int | None:
+        node, value = 0, self._data
+        after = self._after
+        for part in path:
+            child = node + 1
+            if isinstance(value, dict):
+                if not isinstance(part, str) or part not in value:
+                    return None
+                for name in value:
+                    if name == part:
+                        break
+                    child = after[child]
+            elif isinstance(value, list):
+                if not isinstance(part, int) or not 0 <= part < len(value):
+                    return None
+                for _ in range(part):
+                    child = after[child]
+            else:
+                return None
+            node, value = child, value[part]
+        return node if node < len(self._starts) else None
+
+    def value(self, path: JsonPath) -> tuple[int, int] | None:
+        node = self._node(path)
+        return None if node is None else (self._starts[node], self._ends[node])
+
+    def key(self, path: JsonPath) -> tuple[int, int] | None:
+        node = self._node(path) if path else None
+        if node is None or self._key_starts[node] < 0:
+            return None
+        return self._key_starts[node], self._key_ends[node]
+
+    @staticmethod
+    def resolve(path: JsonPath) -> JsonPath:
+        return path  # JSON has no aliases
+
+
+# A token of a valid JSON text (see _JsonPositions).
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]]|[^\s,:{}\[\]"]+')
+
+
+class _JsonResult(NamedTuple):
+    data: Any
+    table: PositionTable
+
+
+class _JsonReader:
+    """A JSON reader that records where every key and value was written.
+
+    Iterative (an explicit stack), so nesting depth is a finding, never a RecursionError.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.table = PositionTable()
+        self.duplicates: list[InputViolation] = []
+
+    def read(self) -> _JsonResult:
+        text = self.text
+        pos = self._skip(0)
+        if pos >= len(text):
+            raise InputProblem(Problem.SYNTAX, "file is empty", 0)
+        # Each frame: [container, path, start offset, seen keys (dict) or None]
+        stack: list[list[Any]] = []
+        root_holder: list[Any] = []
+        key: str | int | None = None
+        key_range: tuple[int, int] | None = None
+        while True:
+            pos = self._skip(pos)
+            if pos >= len(text):
+                raise InputProblem(Problem.SYNTAX, "unexpected end of file", len(text))
+            # Expecting a value here.
+            if stack:
+                parent = stack[-1]
+                path = parent[1] + (key,)
+            else:
+                path = ()
+            char = text[pos]
+            if char in "{[":
+                if len(stack) >= limits.MAX_DEPTH:
+                    raise InputProblem(Problem.LIMIT, f"nesting deeper than {limits.MAX_DEPTH} levels", pos)
+                container: Any = {} if char == "{" else []
+                self._attach(stack, root_holder, key, container, path, key_range, pos, None)
+                stack.append([container, path, pos, {} if char == "{" else None])
+                pos = self._skip(pos + 1)
+                closing = "}" if char == "{" else "]"
+                if pos < len(text) and text[pos] == closing:
+                    pos = self._close(stack, pos)
+                else:
+                    if char == "{":
+                        key, key_range, pos = self._member_key(pos, stack[-1])
+                    else:
+                        key = 0
+                        key_range = None
+                    continue
+            else:
+                value, end = self._scalar(pos)
+                self._attach(stack, root_holder, key, value, path, key_range, pos, end)
+                pos = end
+            # After a value: a separator, a closing bracket, or the end.
+            while True:
+                pos = self._skip(pos)
+                if not stack:
+                    if pos < len(text):
+                        raise InputProblem(Problem.SYNTAX, "extra data after the JSON value", pos)
+                    return _JsonResult(root_holder[0], self.table)
+                frame = stack[-1]
+                is_object = isinstance(frame[0], dict)
+                closing = "}" if is_object else "]"
+                if pos >= len(text):
+                    raise InputProblem(Problem.SYNTAX, f"unexpected end of file, expected ',' or '{closing}'",
+                                       len(text))
+                char = text[pos]
+                if char == closing:
+                    pos = self._close(stack, pos)
+                    continue
+                if char != ",":
+                    what = "object member" if is_object else "array element"
+                    raise InputProblem(Problem.SYNTAX, f"expected ',' or '{closing}' after {what}", pos)
+                comma, pos = pos, self._skip(pos + 1)
+                if pos < len(text) and text[pos] == closing:
+                    raise InputProblem(Problem.SYNTAX, "trailing comma is not allowed in JSON", comma)
+                if is_object:
+                    key, key_range, pos = self._member_key(pos, frame)
+                else:
+                    key = len(frame[0])
+                    key_range = None
+                break
+
+    def _skip(self, pos: int) -> int:
+        end = _WHITESPACE.match(self.text, pos).end()
+        if self.text.startswith(("//", "/*"), end):
+            raise InputProblem(Problem.SYNTAX, "comments are not allowed in JSON", end)
+        return end
+
+    def _close(self, stack: list[list[Any]], pos: int) -> int:
+        container, path, start, _ = stack.pop()
+        self.table.values[path] = (start, pos + 1)
+        return pos + 1
+
+    def _attach(self, stack, root_holder, key, value, path, key_range, start, end) -> None:
+        if end is not None:
+            self.table.values[path] = (start, end)
+        if key_range is not None:
+            self.table.keys[path] = key_range
+        if not stack:
+            root_holder.append(value)
+        elif isinstance(stack[-1][0], dict):
+            stack[-1][0][key] = value
+        else:
+            stack[-1][0].append(value)
+
+    def _member_key(self, pos: int, frame: list[Any]) -> tuple[str, tuple[int, int], int]:
+        text = self.text
+        if pos >= len(text):
+            raise InputProblem(Problem.SYNTAX, "unexpected end of file, expected a property name", len(text))
+        if text[pos] != '"':
+            raise InputProblem(Problem.SYNTAX, "expected a property name in double quotes", pos)
+        key, end = self._string(pos)
+        seen: dict[str, int] = frame[3]
+        if key in seen:
+            line, column = self._line_col(seen[key])
+            if len(self.duplicates) <= limits.MAX_FINDINGS_PER_FILE:  # the linter reports the cut
+                self.duplicates.append(duplicate_key(key, line, column, pos, end))
+            # The parser keeps the last one; so do we, positions included.
+            self.table.values.pop(frame[1] + (key,), None)
+        seen[key] = pos
+        colon = self._skip(end)
+        if colon >= len(text) or text[colon] != ":":
+            raise InputProblem(Problem.SYNTAX, "expected ':' after property name", min(colon, len(text)))
+        return key, (pos, end), colon + 1
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        return line_index(self.text).line_col(offset)
+
+    def _string(self, pos: int) -> tuple[str, int]:
+        match = _STRING.match(self.text, pos)
+        if match is None:
+            raise InputProblem(Problem.SYNTAX, *self._string_error(pos))
+        end = match.end()
+        token = match.group()
+        value = json.loads(token) if "\\" in token else token[1:-1]  # decode escapes only where there are some
+        if len(value) > limits.MAX_STRING_CHARS:  # the string's characters, as YAML counts them
+            raise InputProblem(Problem.LIMIT, f"string longer than {limits.MAX_STRING_CHARS:,} characters", pos)
+        return value, end
+
+    def _string_error(self, pos: int) -> tuple[str, int]:
+        text = self.text
+        i = pos + 1
+        while i < len(text):
+            char = text[i]
+            if char == '"':
+                break
+            if char == "\\":
+                if text.startswith(("u",), i + 1):
+                    if not re.match(r"[0-9a-fA-F]{4}", text[i + 2:i + 6]):
+                        return "invalid \\u escape in string", i
+                    i += 6
+                    continue
+                if i + 1 >= len(text) or text[i + 1] not in '"\\/bfnrt':
+                    return "invalid escape in string", i
+                i += 2
+                continue
+            if char < " ":
+                if char in "\r\n":
+                    return "unterminated string (line break inside a string)", pos
+                return f"control character U+{ord(char):04X} in string", i
+            i += 1
+        return "unterminated string", pos
+
+    def _scalar(self, pos: int) -> tuple[Any, int]:
+        text = self.text
+        char = text[pos]
+        if char == '"':
+            return self._string(pos)
+        match = _NUMBER.match(text, pos)
+        if match and match.end() > pos:
+            token = match.group()
+            end = match.end()
+            if end < len(text) and (text[end].isalnum() or text[end] in "._"):
+                raise InputProblem(Problem.SYNTAX, f"invalid number {text[pos:end + 1]!r}", pos)
+            if "." in token or "e" in token or "E" in token:
+                return float(token), end
+            return int(token) if len(token) <= 4300 else float(token), end
+        word = re.match(r"-?[A-Za-z_][A-Za-z0-9_]*", text[pos:pos + 32])
+        if word:
+            token = word.group()
+            if token in _LITERALS:
+                return _LITERALS[token], pos + len(token)
+            if token in _NOT_JSON:
+                return self._reject(f"{token} is not valid JSON", pos)
+            return self._reject(f"unexpected word {token!r}; strings must be in double quotes", pos)
+        if char == "'":
+            return self._reject("strings must use double quotes, not single quotes", pos)
+        if char == "\ufeff":
+            raise InputProblem(Problem.UNDECODABLE, "byte order mark (U+FEFF) in the middle of the file", pos)
+        if char in "}]":
+            return self._reject(f"unexpected {char!r}, expected a value", pos)
+        return self._reject(f"unexpected character {char!r}", pos)
+
+    @staticmethod
+    def _reject(message: str, pos: int) -> tuple[Any, int]:
+        raise InputProblem(Problem.SYNTAX, message, pos)
