@@ -26,9 +26,11 @@ The module of a kind provides::
         # ``source.PositionTable`` is that table: ``values[path] = (start, end)`` and
         # ``keys[path] = (start, end)``, character offsets into ``text`` (end exclusive)
         # keyed by the JSON path of each value in ``data``; a string literal's value starts
-        # at its opening quote. ``Source(name, text, fmt, data, table=table)`` then answers
-        # every position a finding needs. Syntax errors are ``source.InputViolation``
-        # values placed by offsets; return ``(None, problems)`` when nothing could be read.
+        # at its opening quote (any object with the three methods of ``source.Positions``
+        # will do). ``Source(name, text, fmt, data, table=table)`` then answers every
+        # position a finding needs. Problems are ``source.InputViolation(kind, message,
+        # start, end)`` with a ``source.Problem`` kind (SYNTAX, DUPLICATE_KEY, LIMIT, ...),
+        # never a rule id; return ``(None, problems)`` when nothing could be read.
 
 Principals are ``model.PrincipalKey`` values (kind, file, name), never strings parsed back.
 The Amplify CLI project layout is known in ``amplify_layout`` only.
