@@ -73,8 +73,8 @@ class TerraformSource(Source):
     own base with offsets shifted into the file."""
 
     def __init__(self, name: str, text: str) -> None:
+        self.parts: list[tuple[JsonPath, Source, int]] = []  # set first: a Source is immutable once built
         super().__init__(name, text, "terraform", None, table=PositionTable())
-        self.parts: list[tuple[JsonPath, Source, int]] = []
 
     def value_range(self, path: JsonPath, part: str = "value") -> tuple[int, int]:
         path = tuple(path)
