@@ -93,7 +93,8 @@ def lint_paths(paths: Sequence[str], settings: Settings,
     from .principals import context_files
 
     linted = {os.path.normpath(f) for f in files}
-    tasks = [(group, context_files(group, linted)) for group in group_files(files, settings)]
+    tasks = [(group, context_files(group, linted, settings.principals, settings.base_dir, settings.exclude))
+             for group in group_files(files, settings)]
     for outcome, count in _lint_tasks(tasks, plan, len(files)):
         report.merge(outcome)
         done += count
@@ -224,8 +225,11 @@ def _context_located(name: str, plan: Plan, data: bytes | None = None) -> Locate
     if outcome.located is not None and not outcome.report.findings:
         return outcome.located
     directory = amplify_layout.function_dir(name)
-    if directory is None:  # a module's file (Terraform): its directory's principals were judged whole
-        return outcome.located or Located()
+    if directory is None:
+        if outcome.located is not None:  # a module's file (Terraform): its directory's principals were judged whole
+            return outcome.located
+        # A member of a configured principal group that cannot be read: the group cannot be judged.
+        return Located((), (PrincipalInfo(f"file:{name}", f"the policies of {name}", False),))
     unknown = PrincipalInfo(amplify_layout.function_principal(directory), f"the function role of {directory}", False)
     documents = outcome.located.documents if outcome.located is not None else ()
     principals = outcome.located.principals if outcome.located is not None else ()

@@ -55,9 +55,16 @@ def module_dir(file: str) -> str | None:
     return f"{kind.name}:{os.path.normpath(os.path.dirname(file) or '.')}"
 
 
-def context_files(group: Sequence[str], linted: set[str]) -> tuple[str, ...]:
+def context_files(group: Sequence[str], linted: set[str], principals: Mapping[str, Sequence[str]] = {},
+                  base: str | None = None, exclude: Sequence[str] = ()) -> tuple[str, ...]:
     """Files that hold policies of the group's principals but were not asked for (pre-commit
-    names only the staged ones): read for evaluation, never reported on."""
+    names only the staged ones, and splits 100+ files over several processes): read for
+    evaluation, never reported on, so that what is reported never depends on which of a
+    principal's files a run received.
+
+    They are the other files of a Terraform module's directory, of an Amplify function, and
+    the other members of a configured principal group found on disk (``linted`` holds the normalised names of every file of
+    the run)."""
     found: list[str] = []
     for file in group:
         kind = claimed_by_name(file)
@@ -73,6 +80,12 @@ def context_files(group: Sequence[str], linted: set[str]) -> tuple[str, ...]:
             if claimed_by_name(entry) is kind and os.path.normpath(sibling) not in linted \
                     and sibling not in found and os.path.isfile(sibling):
                 found.append(sibling)
+    group_name = group_of(group, principals, base) if principals else None
+    if group_name is not None:
+        seen = {os.path.abspath(f) for f in linted}
+        for member in group_members(tuple(principals[group_name]), base, tuple(exclude)):
+            if os.path.abspath(member) not in seen and member not in found:
+                found.append(member)
     for directory in dict.fromkeys(d for d in map(amplify_layout.function_dir, group) if d is not None):
         for name in amplify_layout.function_files(os.path.basename(directory)):
             sibling = os.path.join(directory, name)
@@ -91,3 +104,29 @@ def _compiled(principals: tuple[tuple[str, tuple[str, ...]], ...], base: str | N
     from .globs import PathSpec
 
     return {name: PathSpec(globs, base) for name, globs in principals}
+
+
+@functools.lru_cache(maxsize=8)
+def group_members(patterns: tuple[str, ...], base: str | None, exclude: tuple[str, ...]) -> tuple[str, ...]:
+    """Every file on disk that a configured principal's ``patterns`` name: below the literal
+    directory each pattern starts with (the base directory for a pattern that matches at any
+    depth), as a directory walk finds them (excludes honoured). Once per run and group."""
+    from .discover import discover
+    from .globs import PathSpec
+
+    root = base or os.curdir
+    spec = PathSpec(patterns, base)
+    roots = dict.fromkeys(os.path.normpath(os.path.join(root, _literal_directory(p))) for p in patterns)
+    files, _ = discover([r for r in roots if os.path.isdir(r)], exclude, base)
+    return tuple(f for f in files if spec.matches(f))
+
+
+def _literal_directory(pattern: str) -> str:
+    """The directories a gitignore-style pattern names before its first wildcard ("" when it
+    has none or matches at any depth)."""
+    body = pattern.strip().lstrip("!").rstrip("/")
+    if "/" not in body:
+        return ""
+    cut = min((i for i in (body.find(c) for c in "*?[\\") if i >= 0), default=len(body))
+    head = body[:cut]
+    return head[:head.rfind("/") + 1].lstrip("/") if "/" in head else ""

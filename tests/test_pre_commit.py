@@ -123,3 +123,64 @@ def test_hook_with_fix_fixes_the_file_fails_the_commit_and_the_next_commit_passe
                             env=env, timeout=900)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "Passed" in second.stdout + second.stderr
+
+
+# A configured principal of three files: one grants lambda:CreateFunction, another the
+# iam:PassRole it needs, the third amplify:DeleteApp without RemoveAllBackends (a true APL301).
+GROUP_CONFIG = "principals:\n  deployer:\n    - iam/deployer/*.json\n"
+GROUP = {
+    "create": '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": '
+              '"lambda:CreateFunction", "Resource": "*"}]}\n',
+    "pass": '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", '
+            '"Resource": "arn:aws:iam::123456789012:role/fn", "Condition": {"StringEquals": '
+            '{"iam:PassedToService": "lambda.amazonaws.com"}}}]}\n',
+    "delete": '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": '
+              '"amplify:DeleteApp", "Resource": "*"}]}\n',
+}
+FINDING = re.compile(r"^\S+:\d+:\d+: APL\d{3} .*$", re.MULTILINE)
+
+
+def group_repo(path: Path, variant: int) -> Path:
+    """The group's three files among 150 clean ones, named so that each variant orders them
+    differently (pre-commit passes files in name order and splits them over processes)."""
+    names = ["create", "pass", "delete"]
+    order = names[variant % 3:] + names[:variant % 3]
+    files = {f"iam/deployer/{i}-{name}.json": GROUP[name] for i, name in enumerate(order)}
+    before = 30 * variant  # how many of the others sort before the group
+    for i in range(150):
+        folder = "a" if i < before else "z"
+        files[f"{folder}/policy-{i:03}.json"] = CLEAN
+    files[".amplify-policy-lint.yaml"] = GROUP_CONFIG
+    path.mkdir()
+    for name in files:
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
+    return git_repo_existing(path, files)
+
+
+def git_repo_existing(path: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (path / name).write_text(text)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    subprocess.run(["git", "init", "-q"], cwd=path, check=True, env=env)
+    subprocess.run(["git", "add", "-A"], cwd=path, check=True, env=env)
+    return path
+
+
+def test_a_principal_group_split_over_processes_gives_the_result_of_the_group_alone(tmp_path, pre_commit_home):
+    # pre-commit splits 153 files over one process per core; whichever process gets which
+    # member, the others are read from disk, and each finding is reported once.
+    outcomes = []
+    for variant in range(5):
+        repo = group_repo(tmp_path / f"repo{variant}", variant)
+        result = try_repo(repo, pre_commit_home)
+        output = result.stdout + result.stderr
+        found = sorted(re.sub(r"/\d-", "/", line) for line in FINDING.findall(output))
+        alone = subprocess.run([sys.executable, "-m", "amplify_policy_lint", "iam/deployer"], cwd=repo,
+                               capture_output=True, text=True)
+        expected = sorted(re.sub(r"/\d-", "/", line) for line in FINDING.findall(alone.stdout))
+        assert found == expected, output
+        assert result.returncode == alone.returncode == 1, output
+        outcomes.append(found)
+    assert all(o == outcomes[0] for o in outcomes)
+    assert [line.split(": ")[1].split()[0] for line in outcomes[0]] == ["APL301"]
