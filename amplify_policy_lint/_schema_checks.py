@@ -19,7 +19,6 @@ c5 = frozenset()
 c6 = frozenset({'Action', 'Condition', 'Effect', 'NotAction', 'NotPrincipal', 'NotResource', 'Principal', 'Resource', 'Sid'})
 c7 = frozenset({'Id', 'Statement', 'Version'})
 c8 = frozenset({'Id', 'Statement', 'Version'})
-c9 = frozenset({'Action', 'Effect', 'Resource'})
 def s1(v):
     if not (isinstance(v, str)): return False
     if not (v in c0): return False
@@ -27,21 +26,21 @@ def s1(v):
 def s2(v):
     if not (isinstance(v, str)): return False
     return True
-def s7(v):
+def s8(v):
     if not (isinstance(v, str)): return False
     return True
-def s8(v):
+def s9(v):
     if not (isinstance(v, str)): return False
     if not (v in c1): return False
     return True
-def s10(v):
+def s11(v):
     if not (isinstance(v, str) or isinstance(v, list)): return False
     if isinstance(v, list) and len(v) < 1: return False
     if isinstance(v, list):
         for x in v:
             if not ((isinstance(x, str))): return False
     return True
-def s9(v):
+def s10(v):
     if not (isinstance(v, str) or isinstance(v, dict)): return False
     if ((isinstance(v, str))):
         if not ((v == '*')): return False
@@ -54,7 +53,7 @@ def s9(v):
         for k, x in v.items():
             if k not in c2: return False
     return True
-def s11(v):
+def s12(v):
     if not (isinstance(v, str) or isinstance(v, list)): return False
     if isinstance(v, list) and len(v) < 1: return False
     if isinstance(v, list):
@@ -63,60 +62,59 @@ def s11(v):
     if ((isinstance(v, str))):
         if not ((isinstance(v, str)) and (not isinstance(v, str) or c3.search(v) is not None)): return False
     return True
-def s12(v):
+def s13(v):
     if not (isinstance(v, str) or isinstance(v, list)): return False
     if isinstance(v, list) and len(v) < 1: return False
     if isinstance(v, list):
         for x in v:
             if not ((isinstance(x, str) or x is None)): return False
     return True
-def s15(v):
+def s16(v):
     if not (isinstance(v, str) or isinstance(v, bool) or (isinstance(v, (int, float)) and not isinstance(v, bool)) or isinstance(v, list)): return False
     if isinstance(v, list):
         for x in v:
             if not ((isinstance(x, str) or isinstance(x, bool) or (isinstance(x, (int, float)) and not isinstance(x, bool)))): return False
     return True
+def s15(v):
+    if not (isinstance(v, dict)): return False
+    if isinstance(v, dict):
+        for k, x in v.items():
+            if k not in c5 and not s16(x): return False
+    return True
 def s14(v):
     if not (isinstance(v, dict)): return False
     if isinstance(v, dict):
         for k, x in v.items():
-            if k not in c5 and not s15(x): return False
-    return True
-def s13(v):
-    if not (isinstance(v, dict)): return False
-    if isinstance(v, dict):
-        for k, x in v.items():
-            if k not in c4 and not s14(x): return False
-    return True
-def s17(v):
-    if isinstance(v, dict) and not ('Action' in v): return False
+            if k not in c4 and not s15(x): return False
     return True
 def s18(v):
-    if isinstance(v, dict) and not ('NotAction' in v): return False
-    return True
-def s16(v):
-    if not (s17(v) or s18(v)): return False
-    return True
-def s20(v):
-    if isinstance(v, dict) and not ('Action' in v and 'NotAction' in v): return False
+    if isinstance(v, dict) and not ('Action' in v): return False
     return True
 def s19(v):
-    if s20(v): return False
+    if isinstance(v, dict) and not ('NotAction' in v): return False
     return True
-def s22(v):
-    if isinstance(v, dict) and not ('Resource' in v and 'NotResource' in v): return False
+def s17(v):
+    if not (s18(v) or s19(v)): return False
     return True
 def s21(v):
-    if s22(v): return False
+    if isinstance(v, dict) and not ('Action' in v and 'NotAction' in v): return False
     return True
-def s24(v):
-    if isinstance(v, dict) and not ('Principal' in v and 'NotPrincipal' in v): return False
+def s20(v):
+    if s21(v): return False
     return True
 def s23(v):
-    if s24(v): return False
+    if isinstance(v, dict) and not ('Resource' in v and 'NotResource' in v): return False
     return True
-def s6(v):
-    if isinstance(v, dict) and not ('Effect' in v): return False
+def s22(v):
+    if s23(v): return False
+    return True
+def s25(v):
+    if isinstance(v, dict) and not ('Principal' in v and 'NotPrincipal' in v): return False
+    return True
+def s24(v):
+    if s25(v): return False
+    return True
+def s7(v):
     if isinstance(v, dict):
         for k, x in v.items():
             f = t1.get(k)
@@ -124,20 +122,24 @@ def s6(v):
     if isinstance(v, dict):
         for k, x in v.items():
             if k not in c6: return False
-    if not s16(v): return False
-    if not s19(v): return False
-    if not s21(v): return False
-    if not s23(v): return False
+    if not s17(v): return False
+    if not s20(v): return False
+    if not s22(v): return False
+    if not s24(v): return False
     return True
-def s25(v):
-    if isinstance(v, dict) and not ('Resource' in v): return False
+def s6(v):
+    if isinstance(v, dict) and not ('Effect' in v): return False
+    if not s7(v): return False
     return True
 def s26(v):
+    if isinstance(v, dict) and not ('Resource' in v): return False
+    return True
+def s27(v):
     if isinstance(v, dict) and not ('NotResource' in v): return False
     return True
 def s5(v):
     if not s6(v): return False
-    if not (s25(v) or s26(v)): return False
+    if not (s26(v) or s27(v)): return False
     return True
 def s4(v):
     if not (isinstance(v, dict)): return False
@@ -164,24 +166,24 @@ def s0(v):
         for k, x in v.items():
             if k not in c7: return False
     return True
-def s28(v):
+def s29(v):
     if not (isinstance(v, str)): return False
     return True
-def s30(v):
+def s31(v):
     if not (isinstance(v, dict)): return False
     if ((isinstance(v, dict))):
         if not s6(v): return False
     return True
-def s29(v):
+def s30(v):
     if not (isinstance(v, dict) or isinstance(v, list)): return False
     if isinstance(v, list) and len(v) < 1: return False
     if isinstance(v, list):
         for x in v:
-            if not s30(x): return False
+            if not s31(x): return False
     if ((isinstance(v, dict))):
         if not s6(v): return False
     return True
-def s27(v):
+def s28(v):
     if not (isinstance(v, dict)): return False
     if isinstance(v, dict) and not ('Statement' in v): return False
     if isinstance(v, dict):
@@ -192,27 +194,32 @@ def s27(v):
         for k, x in v.items():
             if k not in c8: return False
     return True
-def s32(v):
+def s34(v):
+    if not (isinstance(v, list)): return False
+    return True
+def s35(v):
+    if not (isinstance(v, list)): return False
+    return True
+def s33(v):
     if not (isinstance(v, dict)): return False
     if isinstance(v, dict) and not ('Action' in v and 'Resource' in v): return False
     if isinstance(v, dict):
         for k, x in v.items():
             f = t4.get(k)
             if f is not None and not f(x): return False
-    if isinstance(v, dict):
-        for k, x in v.items():
-            if k not in c9: return False
+    if ((isinstance(v, dict))):
+        if not s7(v): return False
     return True
-def s31(v):
+def s32(v):
     if not (isinstance(v, list)): return False
     if isinstance(v, list):
         for x in v:
-            if not s32(x): return False
+            if not s33(x): return False
     return True
-t0 = {'AWS': s10, 'Service': s10, 'Federated': s10, 'CanonicalUser': s10}
-t1 = {'Sid': s7, 'Effect': s8, 'Principal': s9, 'NotPrincipal': s9, 'Action': s11, 'NotAction': s11, 'Resource': s12, 'NotResource': s12, 'Condition': s13}
+t0 = {'AWS': s11, 'Service': s11, 'Federated': s11, 'CanonicalUser': s11}
+t1 = {'Sid': s8, 'Effect': s9, 'Principal': s10, 'NotPrincipal': s10, 'Action': s12, 'NotAction': s12, 'Resource': s13, 'NotResource': s13, 'Condition': s14}
 t2 = {'Version': s1, 'Id': s2, 'Statement': s3}
-t3 = {'Version': s1, 'Id': s28, 'Statement': s29}
-t4 = {'Effect': s8, 'Action': s11, 'Resource': s12}
+t3 = {'Version': s1, 'Id': s29, 'Statement': s30}
+t4 = {'Action': s34, 'Resource': s35}
 
-CHECKS = {'identityPolicy': s0, 'trustPolicy': s27, 'customPolicies': s31}
+CHECKS = {'identityPolicy': s0, 'trustPolicy': s28, 'customPolicies': s32}

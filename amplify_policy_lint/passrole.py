@@ -14,6 +14,7 @@ from . import wildcard
 from .model import Severity
 from .package_data import read_text
 from .resources import parse_arn
+from .policy import Statement
 
 PASS_ROLE = "iam:PassRole"
 
@@ -26,6 +27,8 @@ class PassRoleEntry(NamedTuple):
     severity: Severity
     passed_to_service: str | None  # the iam:PassedToService value where AWS documents it
     sources: tuple[str, ...]
+    # Every service principal AWS documents the action passing a role to (empty: not documented).
+    passed_to_services: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -56,6 +59,7 @@ def entry(key: str) -> PassRoleEntry:
         severity=Severity.parse(str(written.get("severity", "warning"))),
         passed_to_service=written.get("passed_to_service") or None,
         sources=tuple(written.get("sources") or ()),
+        passed_to_services=tuple(written.get("passed_to_services") or ()),
     )
 
 
@@ -139,3 +143,83 @@ def passes_no_role(key: str, resources: Iterable[Any]) -> bool:
             return False
         seen = True
     return seen
+
+
+PASSED_TO_SERVICE = "iam:passedtoservice"
+_POSITIVE = ("StringEquals", "StringLike", "StringEqualsIgnoreCase")
+_NEGATIVE = ("StringNotEquals", "StringNotLike", "StringNotEqualsIgnoreCase")
+
+
+def excluded_services(statement: Any, services: Iterable[str]) -> bool:
+    """Whether the statement's Condition surely keeps iam:PassRole from passing a role to any
+    of ``services`` (service principals): a test of ``iam:PassedToService`` whose values, all
+    written out, name none of them (StringEquals/StringLike), or name each of them
+    (StringNotEquals/StringNotLike). A Condition that cannot be read excludes nothing."""
+    services = tuple(services)
+    if not services or statement.condition_unknown:
+        return False
+    for condition in statement.conditions:
+        if condition.key_lower != PASSED_TO_SERVICE or condition.operator.qualifier == "ForAllValues:":
+            continue
+        values = [v.text for v in condition.values]
+        if not values or any(v is None for v in values):
+            continue
+        base = condition.operator.base
+        # Compared ignoring case even under StringEquals: a value that differs only in case
+        # is not reported (it may be a typo the service forgives; no false positive).
+        hits = [any(_service_matches(v, s, "Like" in base) for v in values) for s in services]
+        if base in _POSITIVE and not any(hits):
+            return True
+        if base in _NEGATIVE and all(hits):
+            return True
+    return False
+
+
+def _service_matches(value: str, service: str, like: bool) -> bool:
+    if like:
+        return wildcard.compile(value).matches(service)
+    return value.lower() == service.lower()
+
+
+# Which roles a PassRole statement names (APL303, and the statements suggestions.py writes).
+
+def covers_every_role(pattern: str) -> bool:
+    """Whether a Resource pattern matches every role name (of some account)."""
+    if "${" in pattern:
+        return False
+    if wildcard.compile(pattern).matches_everything:
+        return True
+    if not pattern.endswith("*"):
+        return False
+    arn = parse_arn(pattern, head=None)
+    partition = arn.partition if arn is not None and not wildcard.has_wildcard(arn.partition) else "aws"
+    account = arn.account if arn is not None and not wildcard.has_wildcard(arn.account) else "123456789012"
+    prefix = f"arn:{partition}:iam::{account}:role/"
+    # pattern = head + "*": it matches prefix + anything when head matches a prefix of `prefix`.
+    head = pattern.rstrip("*")
+    return any(_matches(head, prefix[:k]) for k in range(len(prefix) + 1))
+
+
+def _matches(pattern: str, text: str) -> bool:
+    return wildcard.compile(pattern, ignore_case=False).matches(text)
+
+
+def all_roles(statement: Statement) -> str | None:
+    """The Resource entry (as written) that covers every role, "NotResource" when a NotResource
+    lists no role, "NotResource-some" when it lists only some (every role but a few stays
+    passable), or None."""
+    if statement.resource_key == "Resource":
+        for item in statement.resources:
+            if item.value is not None and covers_every_role(item.value):
+                return item.value
+        return None
+    if statement.resource_key == "NotResource":
+        from .resources import patterns_overlap
+
+        values = [item.value for item in statement.resources]
+        if not values or any(v is None or "${" in v or covers_every_role(v) for v in values):
+            return None
+        if all(not patterns_overlap(v, "arn:*:iam::*:role/*") for v in values):
+            return "NotResource"
+        return "NotResource-some"
+    return None

@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES_DIR = REPO / "scripts" / "passrole_sources"
@@ -109,6 +109,42 @@ AMPLIFY_API_TABLE: dict[str, str] = {
     "amplify:UpdateApp": SRC_AMPLIFY_SAME_FIELDS,
     "amplify:UpdateBranch": SRC_AMPLIFY_SAME_FIELDS,
     "amplify:UpdateDomainAssociation": SRC_AMPLIFY_SAME_FIELDS,
+}
+
+# (d) The service principal each role-passing action passes its role to: what a PassRole grant's
+# ``iam:PassedToService`` condition must allow for the call to succeed (APL302 reports a grant whose
+# condition excludes it). Only what AWS documents, each with its page; an action not here is null
+# and APL302 does not judge its condition. Where an action passes roles to more than one service
+# (an ECS task's roles go to ecs-tasks, its EBS volume role to ECS itself), all are listed, and a
+# condition must exclude every one of them to be reported.
+_LAMBDA_ROLE = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html"
+_ECS_TASK_ROLES = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html"
+_ECS_INFRASTRUCTURE_ROLE = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/infrastructure_IAM_role.html"
+_CFN_SERVICE_ROLE = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html"
+_SFN_ROLE = "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html"
+_EC2_PROFILE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html"
+_AMPLIFY_OPERATIONS = ("https://docs.aws.amazon.com/service-authorization/latest/reference/"
+                       "list_amplify.html#list_amplify-operations")
+PASSED_TO_SERVICES: dict[str, tuple[tuple[str, ...], str]] = {
+    **{action: ((AMPLIFY_PASSED_TO_SERVICE,), _AMPLIFY_OPERATIONS) for action in (
+        "amplify:CreateApp", "amplify:CreateBranch", "amplify:CreateDomainAssociation",
+        "amplify:UpdateApp", "amplify:UpdateBranch", "amplify:UpdateDomainAssociation")},
+    "lambda:CreateFunction": (("lambda.amazonaws.com",), _LAMBDA_ROLE),
+    "lambda:UpdateFunctionConfiguration": (("lambda.amazonaws.com",), _LAMBDA_ROLE),
+    "ecs:RegisterTaskDefinition": (("ecs-tasks.amazonaws.com",), _ECS_TASK_ROLES),
+    "ecs:RunTask": (("ecs-tasks.amazonaws.com", "ecs.amazonaws.com"),
+                    f"{_ECS_TASK_ROLES} {_ECS_INFRASTRUCTURE_ROLE}"),
+    "ecs:StartTask": (("ecs-tasks.amazonaws.com", "ecs.amazonaws.com"),
+                      f"{_ECS_TASK_ROLES} {_ECS_INFRASTRUCTURE_ROLE}"),
+    "cloudformation:CreateStack": (("cloudformation.amazonaws.com",), _CFN_SERVICE_ROLE),
+    "cloudformation:UpdateStack": (("cloudformation.amazonaws.com",), _CFN_SERVICE_ROLE),
+    "cloudformation:CreateChangeSet": (("cloudformation.amazonaws.com",), _CFN_SERVICE_ROLE),
+    "states:CreateStateMachine": (("states.amazonaws.com",), _SFN_ROLE),
+    "states:UpdateStateMachine": (("states.amazonaws.com",), _SFN_ROLE),
+    "ec2:RunInstances": (("ec2.amazonaws.com",), _EC2_PROFILE),
+    "ec2:AssociateIamInstanceProfile": (("ec2.amazonaws.com",), _EC2_PROFILE),
+    "ec2:ReplaceIamInstanceProfileAssociation": (("ec2.amazonaws.com",), _EC2_PROFILE),
+    "ec2:RequestSpotInstances": (("ec2.amazonaws.com",), _EC2_PROFILE),
 }
 
 PASSROLE = "iam:passrole"
@@ -518,7 +554,8 @@ def make_entry(action: str, candidate: Candidate, catalog: dict[str, Any]) -> di
     fields = entry_fields(action, candidate)
     required_fields = [f for f in fields if candidate.fields[f]["required"]]
     aws_listed = bool(candidate.sources & AWS_LISTED_SOURCES)
-    is_amplify = action in {a.lower() for a in AMPLIFY_API_TABLE}
+    documented = {a.lower(): value for a, value in PASSED_TO_SERVICES.items()}.get(action)
+    services, service_source = documented if documented is not None else ((), None)
     return {
         "action": catalog["actions"][action]["name"],
         "fields": fields,
@@ -526,7 +563,9 @@ def make_entry(action: str, candidate: Candidate, catalog: dict[str, Any]) -> di
         "required": bool(required_fields),
         "aws_listed": aws_listed,
         "severity": "error" if aws_listed or required_fields else "warning",
-        "passed_to_service": AMPLIFY_PASSED_TO_SERVICE if is_amplify else None,
+        "passed_to_service": services[0] if len(services) == 1 else None,
+        "passed_to_services": list(services),
+        "passed_to_services_source": service_source,
         # botocore is a source only where it contributed a field (IAM's instance-profile members do not).
         "sources": sorted(candidate.sources if fields else candidate.sources - {SRC_BOTOCORE}),
     }
@@ -565,7 +604,10 @@ def _meta(snapshots: dict[str, dict[str, Any]]) -> dict[str, Any]:
                     "API requires a role field); warning otherwise (optional role, inferred from botocore)",
         "fields": "request members that carry the role, as dotted paths ('[]' marks list elements); "
                   "empty when no model member could be identified",
-        "passed_to_service": "iam:PassedToService value where AWS documents it, else null",
+        "passed_to_service": "the iam:PassedToService value where AWS documents one service, else null",
+        "passed_to_services": "every service principal AWS documents the action passing a role to "
+                              "(PASSED_TO_SERVICES in the generator), empty where not documented",
+        "passed_to_services_source": "the AWS documentation page(s) that say so, space separated",
         "amplify_reference": "https://docs.aws.amazon.com/service-authorization/latest/reference/"
                              "list_amplify.html#list_amplify-operations",
     }

@@ -20,7 +20,7 @@ from amplify_policy_lint.linter import lint_paths
 from amplify_policy_lint.model import Context, PrincipalKey, Severity
 from amplify_policy_lint.policy import DocKind, Principal, make_document, normalise
 from amplify_policy_lint.rules import BY_ID
-from amplify_policy_lint.rules.passrole_wildcard_resource import covers_every_role
+from amplify_policy_lint.passrole import covers_every_role
 from amplify_policy_lint.source import parse_json
 
 from conftest import run_cli
@@ -248,6 +248,7 @@ def test_passrole_detail_uses_the_account_and_knows_the_service_only_when_the_ta
     files = {
         "amplify.json": policy(allow("amplify:CreateBranch", f"{APP}/branches/*")),
         "lambda.json": policy(allow("lambda:CreateFunction", "arn:aws-cn:lambda:cn-north-1:210987654321:function:f")),
+        "s3.json": policy(allow("s3:CreateJob", "*")),
     }
     findings = {f.file: json.loads(f.detail) for f in only(lint(tmp_path, monkeypatch, files), "APL302")}
     assert findings["amplify.json"] == {
@@ -258,7 +259,10 @@ def test_passrole_detail_uses_the_account_and_knows_the_service_only_when_the_ta
     assert findings["lambda.json"] == {
         "Sid": "PassServiceRole", "Effect": "Allow", "Action": "iam:PassRole",
         "Resource": "arn:aws-cn:iam::210987654321:role/ROLE_NAME",
+        "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}},
     }
+    # Not documented in the table: a placeholder no service principal looks like.
+    assert findings["s3.json"]["Condition"] == {"StringEquals": {"iam:PassedToService": "SERVICE.amazonaws.com"}}
 
 
 def test_passrole_denied_is_named(tmp_path, monkeypatch):
@@ -304,7 +308,23 @@ def test_passrole_on_star_with_and_without_passed_to_service(tmp_path, monkeypat
     assert with_303.message.startswith("'iam:PassRole' is allowed on '*' (under a condition): ")
     apl304 = next(f for f in findings if f.rule.id == "APL304")
     assert apl304.severity is Severity.INFO
-    assert json.loads(apl304.detail) == {"Condition": condition}
+    # The whole statement, ready to replace the one found (a role instead of "*", for APL303
+    # too); the document names no call that passes a role, so the service is a placeholder.
+    assert json.loads(apl304.detail) == {
+        "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME",
+        "Condition": {"StringEquals": {"iam:PassedToService": "SERVICE.amazonaws.com"}}}
+    with_303_detail = json.loads(with_303.detail)
+    assert with_303_detail["Resource"] == "arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME"
+    assert with_303_detail["Condition"] == condition  # its own condition is kept
+
+
+def test_apl304_detail_names_the_services_of_the_documents_own_calls(tmp_path, monkeypatch):
+    files = {"p.json": policy(allow("lambda:CreateFunction"),
+                              allow("iam:PassRole", "arn:aws:iam::123456789012:role/fn",
+                                    Condition={"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}))}
+    (apl304,) = only(lint(tmp_path, monkeypatch, files), "APL304")
+    assert json.loads(apl304.detail)["Condition"] == {"StringEquals": {
+        "aws:RequestedRegion": "eu-west-1", "iam:PassedToService": "lambda.amazonaws.com"}}
 
 
 def test_admin_tokens_are_left_to_apl403(tmp_path, monkeypatch):

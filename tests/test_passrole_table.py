@@ -98,6 +98,17 @@ def test_amplify_entries(table: dict[str, Any]) -> None:
     assert update["passed_to_service"] == "amplify.amazonaws.com"
 
 
+def test_documented_service_principals(table: dict[str, Any]) -> None:
+    # Every documented service principal lands on an entry, with the page that documents it.
+    for action, (services, source) in gen.PASSED_TO_SERVICES.items():
+        entry = table[action.lower()]
+        assert entry["passed_to_services"] == list(services), action
+        assert entry["passed_to_services_source"] == source and source.startswith("https://docs.aws.amazon.com/")
+    assert table["lambda:createfunction"]["passed_to_service"] == "lambda.amazonaws.com"
+    assert table["ecs:runtask"]["passed_to_service"] is None  # two services: both listed
+    assert table["s3:createjob"]["passed_to_services"] == []  # not documented: not judged
+
+
 def test_well_known_entries(table: dict[str, Any]) -> None:
     function = table["lambda:createfunction"]
     assert function["action"] == "lambda:CreateFunction"

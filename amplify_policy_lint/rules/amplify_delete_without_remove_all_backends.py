@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from .. import amplify_arns
+from .. import amplify_arns, suggestions
 from ..amplify_arns import AppScope, ScopeIndex
 from ..evaluate import Decision, Evaluation, Grant, denied_on, evaluate
 from ..grants import (
@@ -102,7 +102,8 @@ def _judge(token: _Token, scopes: tuple[AppScope, ...], remove: Evaluation,
         "fix": join(unique(_quoted(s.backend_arn()) for s in scopes)),
     }
     if remove.decision is Decision.NOT_GRANTED:
-        return violation_at(grant, args, variant="missing", detail=_snippet(scopes), fix=_fix(grant, scopes))
+        return violation_at(grant, args, variant="missing", detail=_snippet(scopes, grant.document),
+                            fix=_fix(grant, scopes))
     if remove.decision is Decision.DENIED:
         return _denied(grant, args, remove)
     # Granted (perhaps under a condition): the apps must overlap.
@@ -114,7 +115,8 @@ def _judge(token: _Token, scopes: tuple[AppScope, ...], remove: Evaluation,
             reason=("which names no Amplify backend" if not granted_scopes
                     else "a different region or account" if same_app else "a different app"),
         )
-        return violation_at(grant, args, variant="other-app", detail=_snippet(scopes), fix=_fix(grant, scopes))
+        return violation_at(grant, args, variant="other-app", detail=_snippet(scopes, grant.document),
+                            fix=_fix(grant, scopes))
     if all(s.concrete for s in scopes):
         # One exact app each: a Deny of RemoveAllBackends on those backends still fails the delete.
         if all(remove_denied(s.backend_arn()) for s in scopes):
@@ -148,18 +150,12 @@ def _quoted(resource: str) -> str:
     return '"*"' if resource == "*" else resource
 
 
-def _statement(scopes: tuple[AppScope, ...]) -> dict:
-    resources = unique(s.backend_arn() for s in scopes)
-    return {
-        "Sid": "AmplifyRemoveAllBackends",
-        "Effect": "Allow",
-        "Action": REMOVE_ALL,
-        "Resource": resources[0] if len(resources) == 1 else resources,
-    }
+def _statement(scopes: tuple[AppScope, ...], document: PolicyDocument) -> dict:
+    return dict(suggestions.remove_all_backends(unique(s.backend_arn() for s in scopes), document).statement)
 
 
-def _snippet(scopes: tuple[AppScope, ...]) -> str:
-    return statement_json(_statement(scopes))
+def _snippet(scopes: tuple[AppScope, ...], document: PolicyDocument) -> str:
+    return suggestions.remove_all_backends(unique(s.backend_arn() for s in scopes), document).text
 
 
 def _fix(grant: Grant, scopes: tuple[AppScope, ...]) -> Fix | None:
@@ -167,7 +163,7 @@ def _fix(grant: Grant, scopes: tuple[AppScope, ...]) -> Fix | None:
     none when the apps are not known (an intrinsic Resource suggests "*", not the same apps)."""
     if any(s.backend_arn() == "*" for s in scopes):
         return None
-    return add_statement(grant.document, _statement(scopes),
+    return add_statement(grant.document, _statement(scopes, grant.document),
                          f"add a statement allowing {REMOVE_ALL} on the backends of the same apps")
 
 

@@ -12,17 +12,19 @@ linter cannot see (unless ``--assume-complete``).
 """
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from .. import amplify_arns, passrole, wildcard
-from ..evaluate import Decision, Grant, evaluate
+from .. import amplify_arns, passrole, suggestions, wildcard
+from ..evaluate import Decision, Evaluation, Grant, evaluate
 from ..grants import (
-    absence_documents, denied_by, join, names_exactly, principal_phrase, statement_json, token_key, token_text, under_condition, unique, violation_at,
+    absence_documents, denied_by, grant_position, join, names_exactly, principal_phrase, statement_json,
+    token_key, token_text, under_condition, unique, violation_at,
 )
 from ..model import Context, Rule, Scope, Severity, Violation
 from ..passrole import PASS_ROLE, PassRoleEntry
 from ..policy import PolicyDocument, Principal
 from ..resources import reaches
+from ..suggestions import Suggestion
 
 # How many of a token's actions a message names before "and N more".
 _NAMED = 2
@@ -34,10 +36,22 @@ def check(principal: Principal, context: Context) -> Iterator[Violation]:
     if not documents:
         return
     pass_role = evaluate(documents, PASS_ROLE)
+    if pass_role.decision.granted:
+        yield from _wrong_service(documents, pass_role, principal, context)
+        return
     if pass_role.decision not in (Decision.NOT_GRANTED, Decision.DENIED):
         return
+    tokens = _tokens(documents, _candidates(documents), context)
+    denial = next((d for d in pass_role.denials if not d.conditional), None)
+    for grant, entries in tokens.values():
+        yield _violation(grant, entries, principal, denial)
+
+
+def _tokens(documents: tuple[PolicyDocument, ...], candidates: Iterable[PassRoleEntry],
+            context: Context) -> dict[tuple, tuple[Grant, list[PassRoleEntry]]]:
+    """The tokens that grant each candidate action, with the actions each grants."""
     tokens: dict[tuple, tuple[Grant, list[PassRoleEntry]]] = {}
-    for entry in sorted(_candidates(documents), key=lambda e: e.key):
+    for entry in sorted(candidates, key=lambda e: e.key):
         evaluation = evaluate(documents, entry.action)
         if not evaluation.decision.granted:
             continue
@@ -47,9 +61,36 @@ def check(principal: Principal, context: Context) -> Iterator[Violation]:
             if _on_service_managed(grant, entry):
                 continue  # Step Functions' own EventBridge rules: no role of yours is passed
             tokens.setdefault(token_key(grant), (grant, []))[1].append(entry)
-    denial = next((d for d in pass_role.denials if not d.conditional), None)
-    for grant, entries in tokens.values():
-        yield _violation(grant, entries, principal, denial)
+    return tokens
+
+
+def _wrong_service(documents: tuple[PolicyDocument, ...], pass_role: Evaluation, principal: Principal,
+                   context: Context) -> Iterator[Violation]:
+    """PassRole is granted, but only under iam:PassedToService conditions that exclude every
+    service an action passes its role to (as AWS documents it): that call is denied all the same."""
+    grants = pass_role.grants
+    if not grants or any(not g.statement.conditional for g in grants):
+        return
+    # Only calls that always pass a role (the API requires the role field): a call whose role
+    # is optional (ec2:RunInstances without an instance profile) may well be made without one.
+    candidates = [e for e in _candidates(documents) if e.passed_to_services and e.required
+                  and all(passrole.excluded_services(g.statement, e.passed_to_services) for g in grants)]
+    if not candidates:
+        return
+    shown = grants[0]
+    for grant, entries in _tokens(documents, candidates, context).values():
+        entries = sorted(entries, key=_order)
+        severity = _severity(grant, entries)
+        services = unique(s for e in entries for s in e.passed_to_services)
+        args = {
+            "what": _what(grant, entries),
+            "cond": under_condition(grant),
+            "services": join(services),
+            "passrole": grant_position(shown, grant.document.file),
+            "more": f" and {len(grants) - 1} more" if len(grants) > 1 else "",
+        }
+        yield violation_at(grant, args, variant="wrong-service", severity=severity,
+                           detail=_snippet(grant, entries).text)
 
 
 def _on_service_managed(grant: Grant, entry: PassRoleEntry) -> bool:
@@ -84,14 +125,32 @@ def _order(entry: PassRoleEntry) -> tuple:
     return (-entry.severity.rank, entry.service != "amplify", not name.startswith("create"), entry.key)
 
 
-def _violation(grant: Grant, entries: list[PassRoleEntry], principal: Principal,
-               denial: Grant | None) -> Violation:
-    entries = sorted(entries, key=_order)
+def _severity(grant: Grant, entries: list[PassRoleEntry]) -> Severity:
     severity = entries[0].severity
     if not _names_ignoring_case(grant, entries):
         # A wildcard or NotAction does not say the principal will make these calls (s3:* rarely
         # means PutBucketReplication): one level below what naming the action would be.
         severity = Severity.WARNING if severity is Severity.ERROR else Severity.INFO
+    return severity
+
+
+def _violation(grant: Grant, entries: list[PassRoleEntry], principal: Principal,
+               denial: Grant | None) -> Violation:
+    entries = sorted(entries, key=_order)
+    severity = _severity(grant, entries)
+    args = {
+        "what": _what(grant, entries),
+        "cond": under_condition(grant),
+        "principal": principal_phrase(principal, grant),
+    }
+    if denial is not None:
+        args.update(denied_by(denial, grant))
+        return violation_at(grant, args, variant="denied", severity=severity)
+    return violation_at(grant, args, variant="missing", severity=severity,
+                        detail=_snippet(grant, entries).text)
+
+
+def _what(grant: Grant, entries: list[PassRoleEntry]) -> str:
     token = token_text(grant)
     if len(entries) == 1 and names_exactly(grant, entries[0].action):
         what = f"{token} passes a role {_where(entries[0])}"
@@ -105,16 +164,7 @@ def _violation(grant: Grant, entries: list[PassRoleEntry], principal: Principal,
                     f"action{'s' if rest != 1 else ''} that pass a role")
         else:
             what = f"{token} grants {join(named)}, which pass a role"
-    args = {
-        "what": what,
-        "cond": under_condition(grant),
-        "principal": principal_phrase(principal, grant),
-    }
-    if denial is not None:
-        args.update(denied_by(denial, grant))
-        return violation_at(grant, args, variant="denied", severity=severity)
-    return violation_at(grant, args, variant="missing", severity=severity,
-                        detail=_snippet(grant, entries))
+    return what
 
 
 def _names_ignoring_case(grant: Grant, entries: list[PassRoleEntry]) -> bool:
@@ -142,20 +192,10 @@ def _fields_in_parens(entry: PassRoleEntry) -> str:
     return f" ({_fields(entry)})" if entry.fields else ""
 
 
-def _snippet(grant: Grant, entries: list[PassRoleEntry]) -> str:
+def _snippet(grant: Grant, entries: list[PassRoleEntry]) -> Suggestion:
     statement = grant.statement
-    account = amplify_arns.account_of(statement) or "ACCOUNT_ID"
-    partition = amplify_arns.partition_of(statement)
-    services = unique(e.passed_to_service for e in entries if e.passed_to_service)
-    body: dict = {
-        "Sid": "PassServiceRole",
-        "Effect": "Allow",
-        "Action": PASS_ROLE,
-        "Resource": f"arn:{partition}:iam::{account}:role/ROLE_NAME",
-    }
-    if services:
-        body["Condition"] = {"StringEquals": {"iam:PassedToService": services[0] if len(services) == 1 else services}}
-    return statement_json(body)
+    return suggestions.pass_role(suggestions.services_passed_to(entries), amplify_arns.account_of(statement),
+                                 amplify_arns.partition_of(statement), grant.document)
 
 
 _BAD = """{
@@ -214,7 +254,11 @@ RULE = Rule(
         "where the statement's Resource can name "
         "its resources. \"*\" grants iam:PassRole too, so an admin is reported only when PassRole "
         "is excluded (NotAction iam:*) or denied. A grant of PassRole under a condition counts as "
-        "a grant, and a principal with policies the linter cannot see is not judged unless "
+        "a grant, except one whose iam:PassedToService condition excludes every service the call "
+        "passes its role to: for an action whose API requires the role (lambda:CreateFunction, "
+        "states:CreateStateMachine), when the table records the service principal from AWS's "
+        "documentation, PassRole granted only to other services (ec2.amazonaws.com) is reported "
+        "too. A principal with policies the linter cannot see is not judged unless "
         "--assume-complete."
     ),
     bad=_BAD,
@@ -238,6 +282,9 @@ RULE = Rule(
                    "calls that pass a role will be denied",
         "denied": "{what}{cond}, but iam:PassRole is denied by {deny_token} at {deny}; "
                   "calls that pass a role will be denied",
+        "wrong-service": "{what}{cond}, but iam:PassRole is granted only under an iam:PassedToService "
+                         "condition (at {passrole}{more}) that excludes {services}, where AWS documents "
+                         "the role going; calls that pass a role will be denied",
     },
     check=check,
     references=(

@@ -18,53 +18,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import wildcard
+from .. import suggestions
 from ..evaluate import Tri, action_matches_statement
 from ..grants import passrole_allows, passrole_grants, statement_json, under_condition, violation_at
 from ..model import Context, Rule, Scope, Severity, Violation
-from ..passrole import PASS_ROLE
+from ..passrole import PASS_ROLE, all_roles
 from ..policy import PolicyDocument, Statement
-from ..resources import parse_arn, patterns_overlap
-
-
-def covers_every_role(pattern: str) -> bool:
-    """Whether a Resource pattern matches every role name (of some account)."""
-    if "${" in pattern:
-        return False
-    if wildcard.compile(pattern).matches_everything:
-        return True
-    if not pattern.endswith("*"):
-        return False
-    arn = parse_arn(pattern, head=None)
-    partition = arn.partition if arn is not None and not wildcard.has_wildcard(arn.partition) else "aws"
-    account = arn.account if arn is not None and not wildcard.has_wildcard(arn.account) else "123456789012"
-    prefix = f"arn:{partition}:iam::{account}:role/"
-    # pattern = head + "*": it matches prefix + anything when head matches a prefix of `prefix`.
-    head = pattern.rstrip("*")
-    return any(_matches(head, prefix[:k]) for k in range(len(prefix) + 1))
-
-
-def _matches(pattern: str, text: str) -> bool:
-    return wildcard.compile(pattern, ignore_case=False).matches(text)
-
-
-def _all_roles(statement: Statement) -> str | None:
-    """The Resource entry (as written) that covers every role, or None."""
-    if statement.resource_key == "Resource":
-        for item in statement.resources:
-            if item.value is not None and covers_every_role(item.value):
-                return item.value
-        return None
-    if statement.resource_key == "NotResource":
-        # Every role stays allowed when no excluded entry can name an IAM role; every role but
-        # a few when the entries name some (the admin roles made next stay passable).
-        values = [item.value for item in statement.resources]
-        if not values or any(v is None or "${" in v or covers_every_role(v) for v in values):
-            return None
-        if all(not patterns_overlap(v, "arn:*:iam::*:role/*") for v in values):
-            return "NotResource"
-        return "NotResource-some"
-    return None
 
 
 def _limits_role_by_tag(statement: Statement) -> bool:
@@ -87,15 +46,17 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     if not grants or _allow_listed(document):
         return
     for grant in grants:
-        resource = _all_roles(grant.statement)
+        resource = all_roles(grant.statement)
         if resource is None or _limits_role_by_tag(grant.statement):
             continue
         shown = ("every role (NotResource lists no role)" if resource == "NotResource"
                  else "every role but those NotResource lists" if resource == "NotResource-some"
                  else f"'{resource}'")
+        detail = suggestions.limited_pass_role(grant.statement, suggestions.services_granted_in(document),
+                                               document).text
         yield violation_at(grant, {"allows": passrole_allows(grant), "resource": shown,
                                    "cond": under_condition(grant)},
-                           detail=_SNIPPET)
+                           detail=detail)
 
 
 _SNIPPET = statement_json({

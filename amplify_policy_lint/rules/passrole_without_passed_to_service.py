@@ -14,6 +14,7 @@ from typing import Iterator
 from .. import passrole, wildcard
 from ..edits import append_member
 from ..evaluate import Tri, action_matches_statement
+from .. import suggestions
 from ..grants import passrole_allows, passrole_grants, statement_json, violation_at
 from ..model import Context, Fix, Rule, Safety, Scope, Severity, Violation
 from ..passrole import PASS_ROLE
@@ -40,9 +41,11 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     for grant in grants:
         if grant.statement.tests_key(KEY) is not False:
             continue
+        detail = suggestions.limited_pass_role(grant.statement, suggestions.services_granted_in(document),
+                                               document).text
         yield violation_at(grant, {"allows": passrole_allows(grant),
                                    "cond": " (under another condition)" if grant.statement.conditional else ""},
-                           detail=_SNIPPET, fix=_fix(document, grant.statement))
+                           detail=detail, fix=_fix(document, grant.statement))
 
 
 def _fix(document: PolicyDocument, statement: Statement) -> Fix | None:
@@ -80,15 +83,13 @@ def _services(document: PolicyDocument) -> list[str]:
             if entries and wildcard.has_wildcard(item.value):
                 return []
             for entry in entries:
-                if entry.passed_to_service is None:
+                if not entry.passed_to_services:
                     return []
-                if entry.passed_to_service not in found:
-                    found.append(entry.passed_to_service)
+                found.extend(s for s in entry.passed_to_services if s not in found)
     return found
 
 
 _CONDITION = {"StringEquals": {"iam:PassedToService": "amplify.amazonaws.com"}}
-_SNIPPET = statement_json({"Condition": _CONDITION})
 
 _BAD = """{
   "Version": "2012-10-17",
@@ -135,7 +136,14 @@ RULE = Rule(
     ),
     bad=_BAD,
     good=_GOOD,
-    fix="Add a Condition naming the service that receives the role, for example:\n\n" + _SNIPPET,
+    fix="Add a Condition naming the service that receives the role (the finding's detail in JSON/SARIF "
+        "output holds the whole statement, with the services the document's own calls pass roles to), "
+        "for example:\n\n" + statement_json({
+            "Effect": "Allow",
+            "Action": "iam:PassRole",
+            "Resource": "arn:aws:iam::123456789012:role/amplify-service-role",
+            "Condition": _CONDITION,
+        }),
     messages={
         "default": "{allows} without an iam:PassedToService condition{cond}; "
                    "the role can be passed to any service",
