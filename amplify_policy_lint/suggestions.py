@@ -26,9 +26,9 @@ from .policy import PolicyDocument, Statement
 PASS_ROLE = "iam:PassRole"
 REMOVE_ALL_BACKENDS = "amplifybackend:RemoveAllBackends"
 PASSED_TO_SERVICE = "iam:PassedToService"
-# Stands for the service principal when the PassRole table does not know it: no rule reads
-# the value, and it cannot be mistaken for a real one.
-SERVICE_PLACEHOLDER = "SERVICE.amazonaws.com"
+# Stands for the service principal when the PassRole table does not know it: well formed (a
+# lower-case DNS name, as APL206 wants a service principal), and no AWS service is called so.
+SERVICE_PLACEHOLDER = "replace-me.amazonaws.com"
 ROLE_PLACEHOLDER = "ROLE_NAME"
 ACCOUNT_PLACEHOLDER = "ACCOUNT_ID"
 CUSTOM_POLICIES = "custom-policies"

@@ -262,7 +262,7 @@ def test_passrole_detail_uses_the_account_and_knows_the_service_only_when_the_ta
         "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}},
     }
     # Not documented in the table: a placeholder no service principal looks like.
-    assert findings["s3.json"]["Condition"] == {"StringEquals": {"iam:PassedToService": "SERVICE.amazonaws.com"}}
+    assert findings["s3.json"]["Condition"] == {"StringEquals": {"iam:PassedToService": "replace-me.amazonaws.com"}}
 
 
 def test_passrole_denied_is_named(tmp_path, monkeypatch):
@@ -312,7 +312,7 @@ def test_passrole_on_star_with_and_without_passed_to_service(tmp_path, monkeypat
     # too); the document names no call that passes a role, so the service is a placeholder.
     assert json.loads(apl304.detail) == {
         "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME",
-        "Condition": {"StringEquals": {"iam:PassedToService": "SERVICE.amazonaws.com"}}}
+        "Condition": {"StringEquals": {"iam:PassedToService": "replace-me.amazonaws.com"}}}
     with_303_detail = json.loads(with_303.detail)
     assert with_303_detail["Resource"] == "arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME"
     assert with_303_detail["Condition"] == condition  # its own condition is kept
