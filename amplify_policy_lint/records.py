@@ -1,0 +1,187 @@
+"""Frozen value classes without the start-up cost of ``dataclasses``.
+
+The pipeline's values (spans, findings, statements, documents) are frozen dataclasses in
+spirit: built once, compared by value, never changed. The standard ``dataclasses`` module
+imports ``inspect`` (and with it ``ast``, ``dis``, ``tokenize``), which on its own costs about
+as much as starting the interpreter: more than everything else a pre-commit run on one small
+policy needs (measured with ``valgrind --tool=callgrind``: ``import dataclasses`` runs
+72 million instructions, ``python -c pass`` 38 million). ``record`` writes the same methods
+for the subset of features this package uses, and refuses anything else, so that a class
+never silently gets other semantics than a dataclass would give it.
+
+    @record
+    class Span:
+        line: int
+        column: int = 1
+        note: str = field(default="", compare=False)
+
+``record`` takes ``frozen`` (default True), ``slots`` (default True) and ``eq`` (default
+True; with ``eq=False`` instances compare and hash by identity, as a dataclass's do).
+Fields are the class's own annotations, in order; ``ClassVar`` annotations are not fields.
+"""
+from __future__ import annotations
+
+__all__ = ["FrozenInstanceError", "field", "record", "replace"]
+
+_MISSING = object()
+
+
+class FrozenInstanceError(AttributeError):
+    """Assigning to a field of a frozen record (the name and meaning of dataclasses')."""
+
+
+class _Field:
+    __slots__ = ("name", "default", "factory", "compare", "repr")
+
+    def __init__(self, default: object = _MISSING, factory: object = _MISSING, compare: bool = True,
+                 repr: bool = True) -> None:
+        self.name = ""
+        self.default, self.factory, self.compare, self.repr = default, factory, compare, repr
+
+
+def field(*, default: object = _MISSING, default_factory: object = _MISSING, compare: bool = True,
+          repr: bool = True) -> object:
+    """A field with options: a default, a factory for a mutable default, left out of
+    equality and hashing (``compare=False``), or out of the repr."""
+    if default is not _MISSING and default_factory is not _MISSING:
+        raise ValueError("a field takes a default or a default_factory, not both")
+    return _Field(default, default_factory, compare, repr)
+
+
+def record(cls: type | None = None, /, *, frozen: bool = True, slots: bool = True, eq: bool = True):
+    """Class decorator: ``__init__``, ``__repr__``, ``__eq__``/``__hash__`` (with ``eq``),
+    assignment refused (with ``frozen``), ``__slots__`` (with ``slots``)."""
+
+    def wrap(klass: type) -> type:
+        return _build(klass, frozen=frozen, slots=slots, eq=eq)
+
+    return wrap if cls is None else wrap(cls)
+
+
+def replace(instance: object, **changes: object) -> object:
+    """A copy of ``instance`` with some fields changed (``dataclasses.replace``)."""
+    values = {f.name: getattr(instance, f.name) for f in instance.__record_fields__}  # type: ignore[attr-defined]
+    unknown = set(changes) - set(values)
+    if unknown:
+        raise TypeError(f"{type(instance).__name__} has no field {sorted(unknown)[0]!r}")
+    values.update(changes)
+    return type(instance)(**values)
+
+
+def _build(cls: type, *, frozen: bool, slots: bool, eq: bool) -> type:
+    if any(hasattr(base, "__record_fields__") for base in cls.__mro__[1:]):
+        raise TypeError(f"{cls.__name__}: a record cannot extend another record")
+    fields = []
+    for name, annotation in cls.__dict__.get("__annotations__", {}).items():
+        if isinstance(annotation, str) and annotation.replace("typing.", "").startswith("ClassVar"):
+            continue
+        value = cls.__dict__.get(name, _MISSING)
+        spec = value if isinstance(value, _Field) else _Field(default=value)
+        spec.name = name
+        fields.append(spec)
+    seen_default = False
+    for spec in fields:
+        has_default = spec.default is not _MISSING or spec.factory is not _MISSING
+        if seen_default and not has_default:
+            raise TypeError(f"{cls.__name__}: field {spec.name!r} without a default follows one with a default")
+        seen_default = seen_default or has_default
+
+    namespace = {key: value for key, value in cls.__dict__.items()
+                 if key not in ("__dict__", "__weakref__") and not isinstance(value, _Field)}
+    if slots:
+        if "__slots__" in namespace:
+            raise TypeError(f"{cls.__name__}: record(slots=True) writes __slots__ itself")
+        for spec in fields:
+            namespace.pop(spec.name, None)  # a default lives in __init__, not beside the slot
+        namespace["__slots__"] = tuple(spec.name for spec in fields)
+    names = tuple(spec.name for spec in fields)
+    compared = tuple(spec.name for spec in fields if spec.compare)
+
+    for written in ("__init__", "__setattr__", "__delattr__"):
+        if written in namespace and (written == "__init__" or frozen):
+            raise TypeError(f"{cls.__name__}: a record writes {written} itself")
+    namespace["__init__"] = _init(cls.__name__, fields, frozen)
+    namespace["__record_fields__"] = tuple(fields)
+    if "__repr__" not in namespace:
+        namespace["__repr__"] = _repr(tuple(spec.name for spec in fields if spec.repr))
+    if eq:
+        if "__eq__" not in namespace:
+            namespace["__eq__"] = _eq(compared)
+        if namespace.get("__hash__") is None:
+            namespace["__hash__"] = _hash(compared) if frozen else None
+    if frozen:
+        namespace["__setattr__"] = _refuse_assignment
+        namespace["__delattr__"] = _refuse_deletion
+        if slots:
+            # pickle (--jobs sends findings between processes) restores slots by setattr,
+            # which a frozen class refuses: hand it the values to set directly.
+            namespace["__getstate__"], namespace["__setstate__"] = _state(names)
+    built = type(cls)(cls.__name__, cls.__bases__, namespace)
+    built.__qualname__ = cls.__qualname__
+    return built
+
+
+def _init(class_name: str, fields: list[_Field], frozen: bool):
+    arguments, body, globals_ = [], [], {"_MISSING": _MISSING, "_set": object.__setattr__}
+    for spec in fields:
+        name = spec.name
+        if spec.factory is not _MISSING:
+            globals_[f"_factory_{name}"] = spec.factory
+            arguments.append(f"{name}=_MISSING")
+            value = f"_factory_{name}() if {name} is _MISSING else {name}"
+        elif spec.default is not _MISSING:
+            globals_[f"_default_{name}"] = spec.default
+            arguments.append(f"{name}=_default_{name}")
+            value = name
+        else:
+            arguments.append(name)
+            value = name
+        body.append(f"    _set(self, {name!r}, {value})" if frozen else f"    self.{name} = {value}")
+    source = f"def __init__(self, {', '.join(arguments)}):\n" + ("\n".join(body) or "    pass") + "\n"
+    exec(source, globals_)  # noqa: S102 - the text is built from the class's own field names
+    init = globals_["__init__"]
+    init.__qualname__ = f"{class_name}.__init__"
+    return init
+
+
+def _state(names: tuple[str, ...]):
+    def __getstate__(self) -> tuple:
+        return tuple(getattr(self, name) for name in names)
+
+    def __setstate__(self, state: tuple) -> None:
+        for name, value in zip(names, state):
+            object.__setattr__(self, name, value)
+
+    return __getstate__, __setstate__
+
+
+def _repr(names: tuple[str, ...]):
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
+        return f"{type(self).__qualname__}({inner})"
+
+    return __repr__
+
+
+def _eq(names: tuple[str, ...]):
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
+
+    return __eq__
+
+
+def _hash(names: tuple[str, ...]):
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, name) for name in names))
+
+    return __hash__
+
+
+def _refuse_assignment(self, name: str, value: object) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _refuse_deletion(self, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")

@@ -1,0 +1,106 @@
+"""records.record gives the semantics of a frozen dataclass for the features it accepts."""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import pickle
+from typing import ClassVar
+
+import pytest
+
+from amplify_policy_lint.records import FrozenInstanceError, field, record, replace
+
+
+@record
+class Point:
+    x: int
+    y: int = 0
+    note: str = field(default="", compare=False)
+    tags: list = field(default_factory=list, repr=False, compare=False)
+    LIMIT: ClassVar[int] = 3
+
+    @property
+    def total(self) -> int:
+        return self.x + self.y
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Reference:
+    x: int
+    y: int = 0
+    note: str = dataclasses.field(default="", compare=False)
+    tags: list = dataclasses.field(default_factory=list, repr=False, compare=False)
+
+
+@record(eq=False, slots=False)
+class Box:
+    content: object
+
+
+def test_construction_defaults_and_factories_behave_as_a_dataclass():
+    for cls in (Point, Reference):
+        first, second = cls(1), cls(1)
+        assert (first.x, first.y, first.note, first.tags) == (1, 0, "", [])
+        assert first.tags is not second.tags
+        assert cls(2, 3, "n", [1]).tags == [1]
+        with pytest.raises(TypeError):
+            cls()  # a field without a default is required
+        with pytest.raises(TypeError):
+            cls(1, z=2)
+
+
+def test_equality_and_hash_use_only_compared_fields():
+    assert Point(1, 2, "a") == Point(1, 2, "b")
+    assert hash(Point(1, 2, "a")) == hash(Point(1, 2, "b"))
+    assert Point(1, 2) != Point(2, 1)
+    assert Point(1) != Reference(1)  # another class is never equal, as with dataclasses
+    assert Point(1).__eq__((1, 0)) is NotImplemented
+
+
+def test_repr_matches_the_dataclass_form():
+    assert repr(Point(1, 2, "n")) == "Point(x=1, y=2, note='n')"
+    assert repr(Reference(1, 2, "n")) == "Reference(x=1, y=2, note='n')"
+
+
+def test_frozen_and_slotted():
+    point = Point(1)
+    with pytest.raises(FrozenInstanceError):
+        point.x = 2
+    with pytest.raises(FrozenInstanceError):
+        del point.x
+    assert isinstance(FrozenInstanceError("x"), AttributeError)
+    assert not hasattr(point, "__dict__")
+    assert Point.LIMIT == 3 and "LIMIT" not in Point.__slots__
+    assert point.total == 1
+
+
+def test_pickle_copy_and_replace():
+    point = Point(1, 2, "n", [3])
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        assert pickle.loads(pickle.dumps(point, protocol)) == point
+    assert copy.deepcopy(point) == point and copy.copy(point) == point
+    assert replace(point, y=5) == Point(1, 5) and replace(point, y=5).tags == [3]
+    with pytest.raises(TypeError):
+        replace(point, z=1)
+
+
+def test_identity_records_compare_by_identity():
+    first, second = Box([1]), Box([1])
+    assert first != second and first == first
+    assert len({first, second}) == 2
+
+
+def test_mistakes_are_refused():
+    with pytest.raises(TypeError):
+        @record
+        class Wrong:
+            a: int = 1
+            b: int
+
+    with pytest.raises(ValueError):
+        field(default=1, default_factory=list)
+
+    with pytest.raises(TypeError):
+        @record
+        class Child(Point):
+            z: int = 0
