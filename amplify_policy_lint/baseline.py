@@ -18,19 +18,19 @@ from __future__ import annotations
 import functools
 import json
 import os
-from dataclasses import dataclass
 from typing import Collection, Iterable, Sequence
 
 from . import PROG
 from .config import ConfigError
 from .globs import posix_relative
 from .model import Finding, JsonPath
+from .records import record
 
 VERSION = 1
 TOKEN_LIMIT = 200
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class Entry:
     file: str
     rule_id: str
@@ -44,7 +44,7 @@ class Entry:
         return match_keys(self.file, self.rule_id, self.json_path, self.token)
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class Baseline:
     path: str
     base_dir: str
@@ -162,7 +162,7 @@ def _count(value: object) -> int:
     return value
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class Match:
     kept: list[Finding]
     suppressed: int

@@ -10,11 +10,11 @@ naming a rule that did not run (``--select``) or a file outside the run are not 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Collection, Sequence
 
 from .config import Settings
 from .model import Finding, Rule, Scope, Severity, Span, one_line
+from .records import field, record
 
 UNUSED_SUPPRESSION = Rule(
     id="APL900",
@@ -58,7 +58,7 @@ UNUSED_SUPPRESSION = Rule(
 META_RULES = (UNUSED_SUPPRESSION,)
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class Outcome:
     findings: list[Finding]
     suppressed: dict[str, int] = field(default_factory=dict)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import os
-from dataclasses import replace
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from . import PROG, limits
@@ -18,6 +17,7 @@ from .inputs import Located, PrincipalInfo
 from .locate import Hints, locate, looks_policy_bearing, own_syntax
 from .model import Context, FileError, Finding, Fix, PrincipalKey, Rule, Scope, Severity, Span, Violation, one_line
 from .policy import PolicyDocument, Principal
+from .records import replace
 from .rules import BY_PROBLEM, LIMIT_RULE
 from .source import InputProblem, InputViolation, Problem, Source, decode, decode_loosely, line_index, parse
 

@@ -1,6 +1,6 @@
 """The values that flow through the pipeline: spans, rules, violations, findings.
 
-Everything here is a frozen dataclass or an enum (Context only keeps the catalog it loads),
+Everything here is a frozen record (records.py: a frozen dataclass without its import cost) or an enum (Context only keeps the catalog it loads),
 so a value can be handed from one stage to the next (or to another process) without anyone
 changing it underway.
 """
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import enum
 import functools
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Union
+
+from .records import field, record
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from .policy import PolicyDocument
@@ -46,7 +47,7 @@ class Scope(enum.Enum):
     PRINCIPAL = "principal"  # every document of one principal together
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Span:
     """A region of a file. Lines and columns are 1-based code points; the end is exclusive."""
 
@@ -69,7 +70,7 @@ class Safety(enum.Enum):
     UNSAFE = "unsafe"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Edit:
     """Replace ``text[start:end]`` of ``file`` by ``replacement``. Offsets count code points of
     the file's text as the linter reads it (UTF-8, a leading byte order mark left out); ``span``
@@ -82,7 +83,7 @@ class Edit:
     span: Span | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Fix:
     """Edits that together resolve one finding: all of them are applied, or none."""
 
@@ -91,7 +92,7 @@ class Fix:
     edits: tuple[Edit, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Violation:
     """What a rule reports: where (as a JSON path) and the arguments of its message.
 
@@ -112,7 +113,7 @@ class Violation:
     fix: Fix | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Rule:
     """A rule's identity, documentation and check.
 
@@ -160,7 +161,7 @@ def _registered_rule(rule_id: str) -> Rule:
     return BY_ID[rule_id]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PrincipalKey:
     """Whose permissions a document is part of: a typed value, never a string parsed back.
 
@@ -184,7 +185,7 @@ class PrincipalKey:
         return self.file if self.kind in ("file", "amplify-function") else None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     file: str
     span: Span
@@ -223,7 +224,7 @@ class Context:
         return Catalog()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FileError:
     """A file that could not be read at all (missing, a directory, no permission)."""
 

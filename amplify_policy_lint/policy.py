@@ -52,12 +52,12 @@ from __future__ import annotations
 import enum
 import functools
 import re
-from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, Sequence
 
 from . import wildcard
 from .conditions import Operator, parse_operator
 from .model import JsonPath, PrincipalKey
+from .records import field, record
 from .resources import names_every_resource
 from .source import Source
 
@@ -69,7 +69,7 @@ class DocKind(enum.Enum):
     UNKNOWN = "unknown"  # a bare policy file whose kind cannot be told
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Item:
     """One entry of Action, NotAction, Resource or NotResource.
 
@@ -81,7 +81,7 @@ class Item:
     path: JsonPath  # relative to the document
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ConditionValue:
     """One value a condition compares a key with.
 
@@ -102,7 +102,7 @@ class ConditionValue:
         return self.value if isinstance(self.value, str) else None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Condition:
     """One key tested under one operator: ``{"StringLike": {"aws:SourceArn": [...]}}`` is one.
 
@@ -123,7 +123,7 @@ class Condition:
         return self.key.lower() if isinstance(self.key, str) else None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ConditionBlock:
     """One operator of a Condition and the keys under it; ``conditions`` is None when the
     operator's value cannot be read (an intrinsic function, or not a mapping)."""
@@ -133,7 +133,7 @@ class ConditionBlock:
     conditions: tuple[Condition, ...] | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Statement:
     path: JsonPath  # relative to the document, e.g. ("Statement", 2)
     data: Mapping[str, Any]
@@ -185,7 +185,7 @@ class Statement:
         return bool(values) and all(value is not None and not names_every_resource(value) for value in values)
 
 
-@dataclass(frozen=True, eq=False)
+@record(slots=False, eq=False)
 class PolicyDocument:
     """One policy document found in a file.
 
@@ -280,7 +280,7 @@ class ActionIndex:
         return [self._statements[i] for i in sorted(found)]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Principal:
     """Whose permissions are evaluated together: a role, user or group, or a file.
 

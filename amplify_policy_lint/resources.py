@@ -22,11 +22,11 @@ pairs of positions, O(len(a) * len(b)) at worst, and each answer is remembered.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import limits, wildcard
+from .records import record
 from .wildcard import has_wildcard
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 # -- ARNs as written --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Arn:
     """An ARN (or ARN pattern) split into its six fields, as written.
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from typing import Sequence
 
 from . import PROG
+from .records import record
 
 # Files whose text lacks this are not scanned at all.
 MARK = f"{PROG}:"
@@ -31,7 +31,7 @@ _DISABLE = re.compile(r"\s*disable\s*=\s*(?P<rules>\S(?:.*\S)?)\s*")
 USAGE = "expected '# amplify-policy-lint: disable=RULE[,RULE...] -- reason'"
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class Directive:
     """One directive: where its comment is, which line it applies to, and what it names."""
 

@@ -44,18 +44,18 @@ the parsed file is.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import PrincipalKey
+from ..records import record
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from ..policy import PolicyDocument
     from ..source import InputViolation
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class InputKind:
     """When an input kind applies; ``module`` (under ``inputs/``) does the rest."""
 
