@@ -18,10 +18,10 @@ the finding is on (APL303, APL304) or is added beside it (APL301, APL302).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from .policy import PolicyDocument, Statement
+from .records import record
 
 PASS_ROLE = "iam:PassRole"
 REMOVE_ALL_BACKENDS = "amplifybackend:RemoveAllBackends"
@@ -34,7 +34,7 @@ ACCOUNT_PLACEHOLDER = "ACCOUNT_ID"
 CUSTOM_POLICIES = "custom-policies"
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class Suggestion:
     """A statement to paste into the document a finding is about."""
 

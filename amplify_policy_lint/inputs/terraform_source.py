@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind, PolicyDocument, make_document
+from ..records import field, record
 from ..source import InputViolation, PositionTable, Source, parse_json
 from . import BY_NAME, Located, PrincipalInfo
 from .common import ENDPOINT_POLICY
@@ -116,14 +116,14 @@ def directive_comments(text: str) -> list[int]:
 # The syntax tree, reduced to blocks and attributes
 
 
-@dataclass(eq=False)
+@record(frozen=False, slots=False, eq=False)
 class Attribute:
     name: str
     name_node: Any
     expr: Any  # the expression node, parentheses removed
 
 
-@dataclass(eq=False)
+@record(frozen=False, slots=False, eq=False)
 class Block:
     type: str
     labels: tuple[str, ...]
@@ -392,7 +392,7 @@ _NOT_LITERAL = object()
 # Documents
 
 
-@dataclass(eq=False)
+@record(frozen=False, slots=False, eq=False)
 class Doc:
     """A policy document found in the directory (built into a PolicyDocument per file)."""
 

@@ -1,0 +1,57 @@
+"""What a pre-commit run on one small valid JSON policy imports, checked in a fresh process.
+
+Interpreter start-up dominates that run; a heavy import on its path costs every commit of
+every user. The figures behind this list (valgrind instruction counts, see README
+Performance): `python -c pass` 38 million instructions; `import dataclasses` alone 72
+million (it imports inspect, ast, dis, tokenize).
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+# Never on the one-small-file path: each only for inputs or options that need it.
+NEVER = ("dataclasses", "inspect", "jsonschema", "yaml", "tree_sitter", "tree_sitter_typescript",
+         "tree_sitter_hcl", "difflib", "hypothesis", "tomllib", "tomli")
+
+_PROBE = r"""
+import json, sys
+from amplify_policy_lint.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as stop:
+    code = stop.code
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+@pytest.fixture()
+def small_policy(tmp_path):
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["amplify:GetApp", "amplify:ListApps"], "Resource": "*"}]}))
+    return path
+
+
+def _modules_after(*args: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, timeout=60)
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_one_small_json_policy_imports_nothing_heavy(small_policy):
+    loaded = _modules_after(str(small_policy))
+    assert sorted(name for name in NEVER if name in loaded) == []
+
+
+def test_the_package_never_imports_dataclasses():
+    """records.record gives the same frozen value classes without the import (see its docstring)."""
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "amplify_policy_lint"
+    offenders = [f"{path.relative_to(package)}:{number}" for path in sorted(package.rglob("*.py"))
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if line.startswith(("import dataclasses", "from dataclasses "))]
+    assert offenders == [], "use amplify_policy_lint.records (record, field) instead of dataclasses"
