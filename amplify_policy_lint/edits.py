@@ -88,7 +88,19 @@ _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_.:/*${}\-]*\Z")
 _YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 
 
+def _get_att(value: Any) -> str | None:
+    """``!GetAtt Role.Arn`` for ``{"Fn::GetAtt": ["Role", "Arn"]}`` (CloudFormation's short form)."""
+    if isinstance(value, dict) and list(value) == ["Fn::GetAtt"]:
+        target = value["Fn::GetAtt"]
+        if isinstance(target, list) and len(target) == 2 and all(isinstance(t, str) for t in target):
+            return f"!GetAtt {target[0]}.{target[1]}"
+    return None
+
+
 def _yaml_scalar(value: Any, quote: str) -> str:
+    short = _get_att(value)
+    if short is not None:
+        return short
     if isinstance(value, bool) or value is None:
         return json.dumps(value)
     if isinstance(value, (int, float)):
@@ -481,7 +493,7 @@ def _yaml_lines(value: Any, depth: int, unit: int, quote: str, lines: list[str])
     pad = " " * (depth * unit)
     for key, member in value.items():
         name = _yaml_scalar(key, quote)
-        if isinstance(member, dict) and member:
+        if isinstance(member, dict) and member and _get_att(member) is None:
             lines.append(f"{pad}{name}:")
             _yaml_lines(member, depth + 1, unit, quote, lines)
         elif isinstance(member, list) and member:

@@ -20,9 +20,11 @@ from ..grants import (
     absence_documents, denied_by, grant_position, join, names_exactly, principal_phrase, statement_json,
     token_key, token_text, under_condition, unique, violation_at,
 )
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..edits import add_statement
+from ..model import Context, Fix, Rule, Scope, Severity, Violation
 from ..passrole import PASS_ROLE, PassRoleEntry
 from ..policy import PolicyDocument, Principal
+from ..template_roles import roles_trusting
 from ..resources import reaches
 from ..suggestions import Suggestion
 
@@ -90,7 +92,7 @@ def _wrong_service(documents: tuple[PolicyDocument, ...], pass_role: Evaluation,
             "more": f" and {len(grants) - 1} more" if len(grants) > 1 else "",
         }
         yield violation_at(grant, args, variant="wrong-service", severity=severity,
-                           detail=_snippet(grant, entries).text)
+                           detail=_snippet(grant, entries).text, fix=_fix(grant, entries))
 
 
 def _on_service_managed(grant: Grant, entry: PassRoleEntry) -> bool:
@@ -147,7 +149,7 @@ def _violation(grant: Grant, entries: list[PassRoleEntry], principal: Principal,
         args.update(denied_by(denial, grant))
         return violation_at(grant, args, variant="denied", severity=severity)
     return violation_at(grant, args, variant="missing", severity=severity,
-                        detail=_snippet(grant, entries).text)
+                        detail=_snippet(grant, entries).text, fix=_fix(grant, entries))
 
 
 def _what(grant: Grant, entries: list[PassRoleEntry]) -> str:
@@ -196,6 +198,27 @@ def _snippet(grant: Grant, entries: list[PassRoleEntry]) -> Suggestion:
     statement = grant.statement
     return suggestions.pass_role(suggestions.services_passed_to(entries), amplify_arns.account_of(statement),
                                  amplify_arns.partition_of(statement), grant.document)
+
+
+def _fix(grant: Grant, entries: list[PassRoleEntry]) -> Fix | None:
+    """In a CloudFormation template: the suggested statement with, as its Resource, the
+    template's roles that the receiving services may assume. Offered only when AWS documents
+    the service of every action the token grants (the condition would otherwise shut a call
+    out) and the template defines such a role."""
+    document = grant.document
+    if document.container != "cloudformation":
+        return None
+    if any(not getattr(e, "passed_to_services", ()) for e in entries):
+        return None
+    services = suggestions.services_passed_to(entries)
+    roles = roles_trusting(document.source.data, services)
+    if not services or not roles:
+        return None
+    arns = [{"Fn::GetAtt": [role, "Arn"]} for role in roles]
+    statement = dict(_snippet(grant, entries).statement)
+    statement["Resource"] = arns[0] if len(arns) == 1 else arns
+    return add_statement(document, statement, f"add a statement allowing {PASS_ROLE} on "
+                                               f"{join(roles)} when passed to {join(services, 'or')}")
 
 
 _BAD = """{
@@ -287,6 +310,11 @@ RULE = Rule(
                          "the role going; calls that pass a role will be denied",
     },
     check=check,
+    autofix="unsafe, in a CloudFormation template only: adds a statement allowing iam:PassRole "
+            "on the template's roles that the receiving service may assume (Fn::GetAtt of each), "
+            "under an iam:PassedToService condition naming that service; offered when AWS "
+            "documents the service of every action the token grants and the template defines "
+            "such a role.",
     references=(
         "https://docs.aws.amazon.com/amplify/latest/userguide/security_iam_troubleshoot.html",
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
