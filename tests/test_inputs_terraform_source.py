@@ -325,3 +325,34 @@ def test_the_cross_check_can_fail(tmp_path):
 
     assert compare_values("s3:GetObject", "s3:GetObjekt") is False
     assert compare_values(["a", 1], ["a", 1]) is True
+
+
+def test_a_document_given_to_a_module_is_checked_for_its_actions_only(tmp_path, monkeypatch):
+    write(tmp_path, {"main.tf": """\
+        data "aws_iam_policy_document" "bucket" {
+          statement {
+            actions   = ["s3:ListBuckett"]
+            resources = ["_BUCKET_ARN_"]
+          }
+        }
+        module "bucket" {
+          source = "./bucket"
+          policy = data.aws_iam_policy_document.bucket.json
+        }
+    """})
+    assert lint(tmp_path, ["main.tf"], monkeypatch) == ["main.tf:3:18: APL202"]
+
+
+def test_white_space_inside_quotes_is_kept(tmp_path, monkeypatch):
+    write(tmp_path, {"main.tf": """\
+        data "aws_iam_policy_document" "d" {
+          statement {
+            sid       = " padded "
+            actions   = ["s3:GetObject"]
+            resources = ["arn:aws:s3:::b/\\\\u00e9 "]
+          }
+        }
+    """})
+    (document,) = documents(tmp_path, "main.tf", monkeypatch).documents
+    assert document.data["Statement"][0]["Sid"] == " padded "
+    assert document.data["Statement"][0]["Resource"] == ["arn:aws:s3:::b/\\u00e9 "]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from typing import Any, Iterator
 
 from ..model import JsonPath, PrincipalKey
@@ -44,6 +45,8 @@ _POLICY_DOCUMENT = "aws_iam_policy_document"
 # code point of the interpolation, so offsets stay exact): a value holding one is unknown.
 _MASK = "\ue000"
 _DOCUMENT_ATTRIBUTES = ("json", "minified_json")
+_DATA_REFERENCE = re.compile(r"\bdata\.aws_iam_policy_document\.([A-Za-z_][A-Za-z0-9_-]*)")
+_FILLED_IN_BY_MODULES = ("Resource", "NotResource", "Principal", "NotPrincipal", "Condition")
 
 
 def recognise(text: str) -> bool:
@@ -251,17 +254,15 @@ def string_value(file: HclFile, node: Any) -> str | None:
         node = node.named_children[0]
     if node.type not in ("string_lit", "quoted_template"):
         return None
-    parts = []
-    for child in node.named_children:
-        if child.type in ("quoted_template_start", "quoted_template_end"):
-            continue
-        if child.type != "template_literal":
-            return None  # an interpolation or a directive
-        value = _unescape(file.node_text(child), quoted=True)
-        if value is None:
-            return None
-        parts.append(value)
-    return "".join(parts)
+    children = node.named_children
+    if any(c.type not in ("quoted_template_start", "quoted_template_end", "template_literal") for c in children):
+        return None  # an interpolation or a directive
+    if len(children) < 2 or children[0].type != "quoted_template_start" or children[-1].type != "quoted_template_end":
+        return None
+    # Between the quotes, not the template_literal nodes: those leave out white space at
+    # either end (" a " would read as "a").
+    raw = file.data[children[0].end_byte:children[-1].start_byte].decode("utf-8", "replace")
+    return _unescape(raw, quoted=True)
 
 
 def reference(file: HclFile, node: Any) -> tuple[str, ...] | None:
@@ -509,6 +510,28 @@ class Module:
                     if doc is not None and doc.resource_type is None:
                         doc.resource_type, doc.vpc_endpoint = kind, endpoint
         self._link()
+        self._handed_to_modules()
+
+    def _handed_to_modules(self) -> None:
+        """A document used by no policy attribute here but given to a module is checked for
+        its actions only: the module may fill in its resources, principals and conditions
+        (terraform-aws-s3-bucket replaces ``_S3_BUCKET_ARN_`` placeholders), so those are unknown."""
+        given: set[str] = set()
+        for hcl in self.files:
+            for block in hcl.blocks:
+                if block.type == "module":
+                    given.update(_DATA_REFERENCE.findall(hcl.node_text(block.node)))
+        for name in given:
+            doc = self.data_docs.get(name)
+            if doc is None or doc.kind is not None or not isinstance(doc.data, dict):
+                continue
+            statements = doc.data.get("Statement")
+            for statement in statements if isinstance(statements, list) else ():
+                if isinstance(statement, dict):
+                    for key in _FILLED_IN_BY_MODULES:
+                        if key in statement:
+                            statement[key] = unknown(f"{key} given to a module")
+            doc.label = f"{doc.label} (given to a module)"
 
     def _holder(self, block: Block) -> None:
         principal_id = self.principal_id(block.address)
