@@ -66,19 +66,17 @@ def context_files(group: Sequence[str], linted: set[str], principals: Mapping[st
     the other members of a configured principal group found on disk (``linted`` holds the normalised names of every file of
     the run)."""
     found: list[str] = []
-    for file in group:
-        kind = claimed_by_name(file)
-        if kind is None or not kind.module_directory:
-            continue
-        directory = os.path.dirname(file)
+    kinds = {f: claimed_by_name(f) for f in group}
+    module_dirs = {os.path.dirname(f): kind for f, kind in kinds.items() if kind is not None and kind.module_directory}
+    for directory, kind in module_dirs.items():
         try:
             entries = sorted(os.listdir(directory or "."))
         except OSError:
             continue
         for entry in entries:
             sibling = os.path.join(directory, entry)
-            if claimed_by_name(entry) is kind and os.path.normpath(sibling) not in linted \
-                    and sibling not in found and os.path.isfile(sibling):
+            if entry.endswith(kind.extensions) and os.path.normpath(sibling) not in linted \
+                    and os.path.isfile(sibling):
                 found.append(sibling)
     group_name = group_of(group, principals, base) if principals else None
     if group_name is not None:

@@ -19,7 +19,6 @@ once per run (``module_of``); each file reports only the documents it holds.
 """
 from __future__ import annotations
 
-import functools
 import os
 import re
 from typing import Any, Iterator
@@ -1031,43 +1030,48 @@ def _directory(name: str) -> str:
     return os.path.normpath(os.path.dirname(name) or ".")
 
 
-def _siblings(name: str) -> list[str]:
-    directory = os.path.dirname(name)
-    try:
-        entries = sorted(os.listdir(directory or "."))
-    except OSError:
-        return [name]
-    found = [os.path.join(directory, e) for e in entries if is_terraform_name(e)]
-    return [f for f in found if os.path.isfile(f)] or [name]
+# The modules read in this process, by directory: (what the directory held, the module).
+_MODULES: dict[str, tuple[tuple, Module]] = {}
+_MODULES_KEPT = 8
 
 
 def module_of(name: str, text: str) -> Module:
-    siblings = _siblings(name)
-    signature = []
-    for sibling in siblings:
-        try:
-            stat = os.stat(sibling)
-            signature.append((sibling, stat.st_mtime_ns, stat.st_size))
-        except OSError:
-            continue
-    if not any(os.path.normpath(s) == os.path.normpath(name) for s, _, _ in signature):
+    """The module of the directory of ``name`` (whose text is ``text``), read once however
+    many of its files are linted: kept while the directory lists the same .tf files, its
+    modification time is unchanged, and the file reads the same (--fix may have edited it)."""
+    directory = os.path.dirname(name)
+    try:
+        entries = os.listdir(directory or ".")
+        stamp = os.stat(directory or ".").st_mtime_ns
+    except OSError:
+        return Module(_directory(name), [HclFile(name, text)])
+    names = tuple(sorted(e for e in entries if is_terraform_name(e)))
+    if os.path.basename(name) not in names:
         return Module(_directory(name), [HclFile(name, text)])  # not on disk as named: alone
-    return _module(_directory(name), tuple(signature))
-
-
-@functools.lru_cache(maxsize=4)
-def _module(directory: str, signature: tuple) -> Module:
-    """The directory's module, read once per run however many of its files are linted."""
+    key = (names, stamp)
+    norm = os.path.normpath(name)
+    cached = _MODULES.get(_directory(name))
+    if cached is not None and cached[0] == key \
+            and next((f.text for f in cached[1].files if os.path.normpath(f.name) == norm), None) == text:
+        return cached[1]
     files = []
-    for sibling, _, _ in signature:
-        try:
-            with open(sibling, "rb") as handle:
-                content = handle.read().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # reported when that file itself is linted
+    for entry in names:
+        sibling = os.path.join(directory, entry)
+        if os.path.normpath(sibling) == norm:
+            content = text
+        else:
+            try:
+                with open(sibling, "rb") as handle:
+                    content = handle.read().decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # reported when that file itself is linted
         if recognise(content):
             files.append(HclFile(sibling, content))
-    return Module(directory, files)
+    module = Module(_directory(name), files)
+    if len(_MODULES) >= _MODULES_KEPT:
+        _MODULES.pop(next(iter(_MODULES)))
+    _MODULES[_directory(name)] = (key, module)
+    return module
 
 
 def locate(source: Source) -> Located:
