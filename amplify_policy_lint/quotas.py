@@ -33,7 +33,8 @@ def size_without_whitespace(data: Any) -> int:
     only deploy time knows (an intrinsic function) counts as nothing, so the result is a lower
     bound of what IAM will count."""
     if isinstance(data, str):
-        return 2 + sum(1 for ch in data if not ch.isspace()) + data.count('"') + data.count("\\")
+        # str.split() cuts at exactly the characters str.isspace() accepts, in one C pass.
+        return 2 + sum(map(len, data.split())) + data.count('"') + data.count("\\")
     if isinstance(data, bool):
         return 4 if data else 5
     if data is None:
