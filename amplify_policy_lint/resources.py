@@ -167,6 +167,137 @@ def _iam_path_ok(path: str) -> bool:
     return path.startswith(IAM_RESOURCE_PREFIXES)
 
 
+# -- the fields of an ARN against the catalog's formats ----------------------------------------
+
+# An account field AWS writes for its own resources (arn:aws:iam::aws:policy/...).
+_AWS_OWNED_ACCOUNT = "aws"
+_REGION_SHAPE = re.compile(r"[a-z]{2,4}(?:-[a-z]+)?-(?:north|south|east|west|central|northeast|northwest|"
+                           r"southeast|southwest)-[0-9]{1,2}")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
+
+
+class FieldProblem(NamedTuple):
+    code: str  # the Access Analyzer issue code
+    message: str  # what is wrong, after "resource '...' "
+
+
+def arn_field_problems(resource: str, matcher: "ResourceMatcher") -> tuple[FieldProblem, ...]:
+    """The fields of an ARN that IAM accepts but no resource of its service can have:
+
+    * the service is not in the catalog (INVALID_SERVICE) or not written in lower case
+      (INVALID_ARN_SERVICE_CASE);
+    * the resource part fits no ARN format of the service (INVALID_ARN_RESOURCE);
+    * against the formats the resource part fits, when they all agree: a region or account
+      where they have none (ARN_REGION_NOT_ALLOWED, ARN_ACCOUNT_NOT_ALLOWED), none where they
+      all have one (MISSING_ARN_REGION, MISSING_ARN_ACCOUNT), or a value of the wrong form
+      (INVALID_ARN_REGION: not a Region code; INVALID_ARN_ACCOUNT: not 12 digits).
+
+    A field with a wildcard or a variable may be anything and is not judged; an entry IAM
+    itself rejects is :func:`check_resource`'s (APL106).
+    """
+    if len(resource) > limits.MAX_ARN_CHARS or check_resource(resource) is not None:
+        return ()
+    # A variable (or a CloudFormation ${AWS::AccountId} left outside Fn::Sub) may be any text.
+    arn = parse_arn(wildcard.variables_as_stars(resource))
+    if arn is None:
+        return ()
+    service = arn.service
+    if not service or has_wildcard(service):
+        return ()
+    lower = service.lower()
+    catalog = matcher.catalog
+    if not catalog.has_service(lower):
+        if lower in matcher.arn_namespaces():
+            return ()  # a namespace of another service's ARNs (Service Catalog's "catalog")
+        return (FieldProblem("INVALID_SERVICE", f"names service {service!r}, which no ARN format of the "
+                                                "catalog has"),)
+    found = []
+    if service != lower:
+        found.append(FieldProblem("INVALID_ARN_SERVICE_CASE",
+                                  f"writes the service as {service!r}; ARNs name it in lower case, {lower!r}"))
+    resource_part = arn.resource.lower()
+    formats = matcher.formats_fitting(lower, resource_part)
+    if formats is None or wildcard.compile(resource_part).matches_everything:
+        return tuple(found)
+    if not formats:
+        misspelt = _misspelt_type(arn.resource, matcher.formats_fitting(lower, "*") or ())
+        if misspelt is not None:
+            found.append(FieldProblem("INVALID_ARN_RESOURCE",
+                                      f"names resource type {misspelt[0]!r}, which {lower} does not have; "
+                                      f"did you mean {misspelt[1]!r}?"))
+        return tuple(found)
+    found.extend(_region_problems(arn.region, [t.fields[3] for t in formats], lower))
+    found.extend(_account_problems(arn.account, [t.fields[4] for t in formats], lower, arn.resource))
+    return tuple(found)
+
+
+_TYPE_HEAD = re.compile(r"[^/:$*?]*")
+
+
+def _misspelt_type(resource: str, formats: tuple[_ArnTemplate, ...]) -> tuple[str, str] | None:
+    """(written type, closest real type) when the resource part starts with a literal resource
+    type that no format of the service has but one is a near miss of (``tabel/Books``). The
+    catalog does not list every form AWS accepts, so a type that resembles none is not judged."""
+    from difflib import get_close_matches  # only a near miss needs it
+
+    head = _TYPE_HEAD.match(resource).group()
+    rest = resource[len(head):]
+    if len(head) < 3 or not rest or rest[0] not in "/:":
+        return None
+    heads = {}
+    for template in formats:
+        source = template.source.split(":", 5)[5]
+        real = _TYPE_HEAD.match(source).group()
+        if real and source[len(real):len(real) + 1] in ("/", ":"):
+            heads[real.lower()] = real
+    if head.lower() in heads:
+        return None
+    close = get_close_matches(head.lower(), list(heads), n=1, cutoff=0.8)
+    return (head, heads[close[0]]) if close else None
+
+
+def _aws_owned(resource: str) -> bool:
+    """A resource AWS owns and shares, whose ARN has no account: SSM documents and public
+    parameters (document/AWS-RunShellScript, parameter/aws/service/...), Resource Explorer's
+    service views (view/AWSServiceView...), as AWS's own managed policies name them; or a name
+    starting with a wildcard, which may be one of those."""
+    name = _RESOURCE_SPLIT.split(resource, 1)[-1].lstrip("/").lower()
+    return name.startswith(("aws", "amazon", "*", "?"))
+
+
+def _judged(field: str) -> bool:
+    return not has_wildcard(field) and "${" not in field
+
+
+def _region_problems(region: str, expected: list, service: str) -> list[FieldProblem]:
+    if not _judged(region):
+        return []
+    if region and all(e == "" for e in expected):
+        return [FieldProblem("ARN_REGION_NOT_ALLOWED", f"has region {region!r}, but {service} ARNs of this "
+                                                       "type have none: leave the field empty")]
+    if not region and all(e == "${}" for e in expected):
+        return [FieldProblem("MISSING_ARN_REGION", f"has no region, but {service} ARNs of this type have one: "
+                                                   "write it, or * for any")]
+    if region and any(e == "${}" for e in expected) and _REGION_SHAPE.fullmatch(region) is None:
+        return [FieldProblem("INVALID_ARN_REGION", f"has region {region!r}, which is no Region code "
+                                                   "(us-east-1, eu-west-3, ...)")]
+    return []
+
+
+def _account_problems(account: str, expected: list, service: str, resource: str) -> list[FieldProblem]:
+    if not _judged(account) or account == _AWS_OWNED_ACCOUNT:
+        return []
+    if account and all(e == "" for e in expected):
+        return [FieldProblem("ARN_ACCOUNT_NOT_ALLOWED", f"has account {account!r}, but {service} ARNs of this "
+                                                        "type have none: leave the field empty")]
+    if not account and all(e is None for e in expected) and not _aws_owned(resource):
+        return [FieldProblem("MISSING_ARN_ACCOUNT", f"has no account, but {service} ARNs of this type have one: "
+                                                    "write the 12-digit id, or * for any")]
+    if account and any(e is None for e in expected) and _ACCOUNT_ID.fullmatch(account) is None:
+        return [FieldProblem("INVALID_ARN_ACCOUNT", f"has account {account!r}; an account id is 12 digits")]
+    return []
+
+
 # -- wildcard patterns against each other ---------------------------------------------------
 
 # Above this many states the comparison gives up and answers "they overlap" (quiet).
@@ -245,6 +376,8 @@ class ResourceMatcher:
         self._service_templates: dict[str, tuple[_ArnTemplate, ...]] = {}
         self._aligned_by: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
         self._patterns: dict[str, tuple[str, ...] | None] = {}
+        self._field_problems: dict[str, tuple[FieldProblem, ...]] = {}
+        self._namespaces: frozenset[str] | None = None
 
     def fits(self, info: "ActionInfo", resource: str) -> bool | None:
         """Whether a policy ``Resource`` entry can match a resource that a request for the
@@ -325,6 +458,32 @@ class ResourceMatcher:
         if own_services != {info.service} or not self.catalog.has_service(arn_service):
             return False
         return bool(self._aligned_templates(arn_service, pattern))
+
+    def field_problems(self, resource: str) -> tuple["FieldProblem", ...]:
+        """What the catalog's ARN formats say is wrong with the fields of a ``Resource`` entry
+        that IAM accepts (see :func:`arn_field_problems`); remembered per entry."""
+        found = self._field_problems.get(resource)
+        if found is None:
+            found = self._field_problems[resource] = arn_field_problems(resource, self)
+        return found
+
+    def arn_namespaces(self) -> frozenset[str]:
+        """The service fields of every ARN format in the catalog. Read only when an entry names
+        a service that is no action prefix: every service's resource types are loaded then."""
+        if self._namespaces is None:
+            self._namespaces = frozenset(
+                t.arn_service for prefix in self.catalog.service_prefixes()
+                for t in self._all_templates(prefix) if t.arn_service)
+        return self._namespaces
+
+    def formats_fitting(self, service: str, resource_part: str) -> tuple[_ArnTemplate, ...] | None:
+        """The ARN formats of ``service`` (in its own namespace) whose resource part can match
+        the lower-case ``resource_part`` (variables as "*"); None when the catalog lists no
+        format for the service."""
+        own = tuple(t for t in self._all_templates(service) if t.fields and t.arn_service in (service, None))
+        if not own:
+            return None
+        return tuple(t for t in own if _walk(resource_part, t.resource_tokens, LOOSE, colon_in_last=True))
 
     def _all_templates(self, prefix: str) -> tuple[_ArnTemplate, ...]:
         """Every ARN format of the service."""
