@@ -11,7 +11,10 @@ Walking a directory skips, and ``--verbose`` says so with the reason:
   Serverless Framework's ``.serverless``, ``node_modules``, ``.terraform``, virtual
   environments (configuration ``skip-generated: false`` walks them);
 - what the configured ``exclude`` patterns match;
-- symbolic links, FIFOs, sockets and devices.
+- symbolic links, FIFOs, sockets and devices;
+- the asset folders of a cloud assembly (``asset.*`` beside its ``manifest.json``), TypeScript
+  declarations (``.d.ts``) and JavaScript compiled beside its TypeScript source (``app.js``
+  next to ``app.ts``), silently.
 
 A path named on the command line is never skipped for being ignored or generated (pre-commit
 names exactly the staged files; ``amplify-policy-lint cdk.out`` asks for cdk.out): only the
@@ -26,7 +29,11 @@ from typing import Sequence
 
 from .model import FileError
 
-EXTENSIONS = (".json", ".yaml", ".yml", ".tf")
+EXTENSIONS = (".json", ".yaml", ".yml", ".tf", ".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")
+# JavaScript compiled from a TypeScript file beside it (tsc without outDir): the same IAM twice.
+_COMPILED = {".js": (".ts", ".tsx"), ".mjs": (".mts",), ".cjs": (".cts",)}
+# TypeScript declarations: types, no values.
+_DECLARATIONS = (".d.ts", ".d.mts", ".d.cts")
 # Version-control metadata: never walked.
 VCS_DIRECTORIES = frozenset((".git", ".hg", ".svn"))
 # Generated or downloaded copies, by directory name, with the reason --verbose gives.
@@ -66,7 +73,7 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = (), base: str | None
 
     A file named explicitly is linted unless the configured ``exclude`` patterns (gitignore
     syntax, relative to ``base``, see globs.py) match it; directories are walked for
-    .json/.yaml/.yml/.tf files as the module's notes say. ``skipped`` collects what was left out.
+    .json/.yaml/.yml/.tf files and TypeScript/JavaScript sources as the module's notes say. ``skipped`` collects what was left out.
     """
     spec = None
     if exclude:
@@ -154,8 +161,9 @@ class _Walker:
                 elif why:
                     self.skipped.notes.append(f"{_tidy(full)}{os.sep}: skipped: {why}")
             subdirs[:] = kept
+            present = set(names)
             for name in sorted(names):
-                if not name.lower().endswith(EXTENSIONS):
+                if not name.lower().endswith(EXTENSIONS) or _not_source(name, present):
                     continue
                 full = os.path.join(directory, name)
                 if os.path.islink(full) or not os.path.isfile(full):
@@ -183,6 +191,8 @@ class _Walker:
             return ""
         if self._configured(parts, True):
             return "matches 'exclude' in the configuration"
+        if name.startswith("asset.") and os.path.isfile(os.path.join(os.path.dirname(full), "manifest.json")):
+            return ""  # a cloud assembly's asset (bundled Lambda code, files to upload): not the app's IAM
         if self.skip_generated:
             why = _GENERATED_NAMES.get(name) or (self._generated_path(full) if name in _GENERATED_LAST else None)
             if why:
@@ -211,6 +221,15 @@ class _Walker:
             if names[-len(tail):] == tuple(os.path.normcase(part) for part in tail):
                 return why
         return None
+
+
+def _not_source(name: str, present: set[str]) -> bool:
+    """A TypeScript declaration, or JavaScript that tsc compiled beside its .ts source."""
+    lower = name.lower()
+    if lower.endswith(_DECLARATIONS):
+        return True
+    stem, extension = os.path.splitext(name)
+    return any(stem + source in present for source in _COMPILED.get(extension.lower(), ()))
 
 
 def _tidy(path: str) -> str:

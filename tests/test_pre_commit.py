@@ -42,6 +42,7 @@ def pre_commit_home(tmp_path_factory) -> Path:
 def git_repo(path: Path, files: dict[str, str]) -> Path:
     path.mkdir()
     for name, text in files.items():
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
         (path / name).write_text(text)
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
@@ -207,3 +208,29 @@ def _split_by_pre_commit(repo: Path) -> bool:
                                  lang_base.target_concurrency())
     holding = [p for p in partitions if any(a.startswith("iam/deployer/") for a in p)]
     return len(holding) > 1
+
+
+BACKEND_TS = """import { defineBackend } from '@aws-amplify/backend';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { resize } from './functions/resize/resource';
+
+const backend = defineBackend({ resize });
+backend.resize.resources.lambda.addToRolePolicy(new PolicyStatement({
+  actions: ['s3:GetObject', 's3:HeadObject'],
+  resources: [`${backend.storage.resources.bucket.bucketArn}/*`],
+}));
+"""
+
+
+def test_hook_lints_a_staged_amplify_gen2_backend(tmp_path, pre_commit_home):
+    repo = git_repo(tmp_path / "repo", {
+        "amplify/backend.ts": BACKEND_TS,
+        # No IAM in it: passed to the hook, skipped after a substring search.
+        "amplify/functions/resize/handler.ts": "export const handler = async () => 'ok';\n",
+        "README.md": "# app\n",
+    })
+    result = try_repo(repo, pre_commit_home)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    lines = re.findall(r"^amplify/\S+:\d+:\d+: APL\d{3} .*$", output, re.MULTILINE)
+    assert [line.split(" error ")[0] for line in lines] == ["amplify/backend.ts:7:29: APL202"], output

@@ -89,6 +89,9 @@ KINDS: tuple[InputKind, ...] = (
               named_markers=(("serverless.yml", "serverless.yaml", "serverless.json"), ("statements",))),
     InputKind("terraform", "terraform_source", extensions=(".tf",), module_directory=True,
               markers=("aws_iam_", "policy", "Statement", "aws_amplify_app")),
+    InputKind("typescript", "typescript", extensions=(".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"),
+              markers=("PolicyStatement", "PolicyDocument", "policyDocument", "CallAwsService", "addToRolePolicy",
+                       "addToPrincipalPolicy", "addToPolicy", "assumedBy", "Statement", "inlinePolicies")),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 # Detection asks the specific kinds first, the last-resort ones after them.
