@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 from amplify_policy_lint.config import Settings
-from amplify_policy_lint.inputs.typescript import UNKNOWN, read as read_typescript
+from amplify_policy_lint.inputs.typescript import UNKNOWN, locate, read as read_typescript
 from amplify_policy_lint.linter import lint_paths
 from amplify_policy_lint.model import Severity
 from amplify_policy_lint.policy import DocKind
@@ -22,7 +22,7 @@ from conftest import ROOT, run_cli
 def read(text: str, name: str = "backend.ts"):
     source, problems = read_typescript(name, textwrap.dedent(text))
     assert problems == []
-    return source.located
+    return locate(source)
 
 
 def findings(tmp_path, files: dict[str, str], **settings) -> list[str]:

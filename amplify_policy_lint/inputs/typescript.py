@@ -34,7 +34,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind, make_document
@@ -72,9 +72,7 @@ def read(name: str, text: str) -> tuple["TypeScriptSource", list]:
     """The policy documents of a TypeScript text, located (never fails: tree-sitter reads
     past syntax errors, which the compiler reports)."""
     if name.lower().endswith(_DECLARATIONS):
-        source = TypeScriptSource(name, text, [], PositionTable())
-        source.located = Located(reason="a type declaration file (no values)")
-        return source, []
+        return TypeScriptSource(name, text, [], PositionTable(), reason="a type declaration file (no values)"), []
     from ..treesitter import CodePoints
 
     reader = _Reader(name, text, _tree(text).root_node, CodePoints(text))
@@ -83,8 +81,13 @@ def read(name: str, text: str) -> tuple["TypeScriptSource", list]:
 
 
 def locate(source: Source) -> Located:
-    located = getattr(source, "located", None)
-    return located if located is not None else Located(reason="not read as TypeScript")
+    if not isinstance(source, TypeScriptSource):
+        return Located(reason="not read as TypeScript")
+    documents = tuple(make_document(
+        file=source.name, source=source, base=(index,), data=data, kind=placed.kind or policy_kind(data),
+        label=placed.label, principals=placed.principals, container=CONTAINER)
+        for index, (placed, data) in enumerate(zip(source.placed, source.data)))
+    return Located(documents, source.principals, "" if documents else source.reason)
 
 
 def directive_comments(text: str) -> list[int]:
@@ -157,12 +160,25 @@ def _place(value: V, path: JsonPath, table: PositionTable) -> Any:
     return [_place(v, path + (i,), table) for i, v in enumerate(value.value)]
 
 
-class TypeScriptSource(Source):
-    """A TypeScript text seen as a list of JSON policy documents (``data[i]``), with positions."""
+class _Placed(NamedTuple):
+    """A document found in the text, apart from the data (the source's ``data[index]``)."""
 
-    def __init__(self, name: str, text: str, data: list, table: PositionTable) -> None:
+    kind: DocKind | None  # None: judged from its content (Principal present or not)
+    label: str
+    principals: tuple[PrincipalKey, ...]
+
+
+class TypeScriptSource(Source):
+    """A TypeScript text seen as a list of JSON policy documents (``data[i]``), with positions,
+    and what ``locate`` needs to make them documents: their kinds, labels and principals."""
+
+    def __init__(self, name: str, text: str, data: list, table: PositionTable,
+                 placed: tuple[_Placed, ...] = (), principals: tuple[PrincipalInfo, ...] = (),
+                 reason: str = "no IAM policy statement or document recognised") -> None:
+        self.placed = placed
+        self.principals = principals
+        self.reason = reason
         super().__init__(name, text, CONTAINER, data, table=table)
-        self.located: Located | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1098,16 +1114,11 @@ class _Reader:
 
     def source(self) -> TypeScriptSource:
         table = PositionTable()
-        placed = [_place(document.value, (index,), table) for index, document in enumerate(self.documents)]
-        source = TypeScriptSource(self.name, self.text, placed, table)
+        data = [_place(document.value, (index,), table) for index, document in enumerate(self.documents)]
         keys = {name: PrincipalKey(CONTAINER, self.name, name) for name in self.principals}
-        located = tuple(make_document(
-            file=self.name, source=source, base=(index,), data=data, kind=document.kind or policy_kind(data),
-            label=document.label, principals=tuple(keys[p] for p in document.principals), container=CONTAINER)
-            for index, (document, data) in enumerate(zip(self.documents, placed)))
+        placed = tuple(_Placed(d.kind, d.label, tuple(keys[p] for p in d.principals)) for d in self.documents)
         principals = tuple(PrincipalInfo(keys[name], p.label, p.complete) for name, p in self.principals.items())
-        source.located = Located(located, principals, "" if located else "no IAM policy statement or document recognised")
-        return source
+        return TypeScriptSource(self.name, self.text, data, table, placed, principals)
 
 
 # ---------------------------------------------------------------------------------------------
