@@ -22,15 +22,22 @@ that a literal ``\\n`` and an escaped line break look alike.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 # C0, DEL and C1 controls; LRM/RLM; line and paragraph separators; bidi embeddings and
 # overrides (U+202A-U+202E) and isolates (U+2066-U+2069); surrogates (only lone ones occur).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_IN_LINES = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Compiled on first use: most runs print plain ASCII and never need them.
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+_UNSAFE_IN_LINES = "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+_SURROGATE = "[\ud800-\udfff]"
+
+
+@functools.lru_cache(maxsize=None)
+def _pattern(source: str) -> "re.Pattern[str]":
+    return re.compile(source)
 
 
 def _escape(match: "re.Match[str]") -> str:
@@ -59,7 +66,7 @@ def for_terminal(text: str) -> str:
     GitHub runner's legacy command prefix ``##[`` (recognised anywhere in a line of a job's
     log) is written ``#\\x23[``."""
     if not (text.isascii() and text.isprintable()):
-        text = _UNSAFE.sub(_escape, text)
+        text = _pattern(_UNSAFE).sub(_escape, text)
     if "##[" in text:
         text = text.replace("##[", "#\\x23[")
     return text
@@ -69,7 +76,7 @@ def for_log(text: str) -> str:
     """``for_terminal``, except that line breaks stay: for text whose format encodes them
     itself (GitHub workflow commands write them %0A and %0D)."""
     if not (text.isascii() and text.isprintable()):
-        text = _UNSAFE_IN_LINES.sub(_escape, text)
+        text = _pattern(_UNSAFE_IN_LINES).sub(_escape, text)
     if "##[" in text:
         text = text.replace("##[", "#\\x23[")
     return text
@@ -96,11 +103,11 @@ def no_surrogates(text: str) -> str:
     """``text`` without lone surrogates (see the module's notes for how they are written)."""
     if text.isascii():
         return text
-    return _SURROGATE.sub(_escape_surrogate, text)
+    return _pattern(_SURROGATE).sub(_escape_surrogate, text)
 
 
 def has_surrogates(text: str) -> bool:
-    return not text.isascii() and _SURROGATE.search(text) is not None
+    return not text.isascii() and _pattern(_SURROGATE).search(text) is not None
 
 
 def clean(value):

@@ -12,7 +12,7 @@ import json
 import os
 from typing import Callable, Sequence
 
-from . import PROG, taxonomy
+from . import PROG
 from .escape import json_text
 from .linter import Report
 from .model import Finding, Rule, Severity
@@ -223,6 +223,7 @@ def sarif(report: Report, colour: bool = False, verbose: bool = False) -> str:
 
 def _sarif_rule(rule: Rule) -> dict:
     from .docs import explain, explain_markdown, help_uri
+    from .taxonomy import security_severity, tags
 
     return {
         "id": rule.id,
@@ -232,7 +233,7 @@ def _sarif_rule(rule: Rule) -> dict:
         "help": {"text": explain(rule), "markdown": explain_markdown(rule)},
         "helpUri": help_uri(rule),
         "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity]},
-        "properties": {"tags": taxonomy.tags(rule), "security-severity": taxonomy.security_severity(rule)},
+        "properties": {"tags": tags(rule), "security-severity": security_severity(rule)},
     }
 
 
