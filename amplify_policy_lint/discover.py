@@ -3,7 +3,7 @@
 Walking a directory skips, and ``--verbose`` says so with the reason:
 
 - version-control metadata (``.git``, ``.hg``, ``.svn``), always;
-- what ``.gitignore`` files ignore (git's rules, see ignore.py): those in the walked tree,
+- what ``.gitignore`` files ignore (git's rules, see gitignore.py): those in the walked tree,
   those above it up to the repository root, and the repository's ``.git/info/exclude``
   (configuration ``respect-gitignore: false`` turns this off);
 - generated and downloaded copies (``GENERATED``), which would report every finding a second
@@ -140,7 +140,7 @@ class _Walker:
         self.skip_generated = skip_generated
         self.ignores = None
         if respect_gitignore:
-            from .ignore import IgnoreRules
+            from .gitignore import IgnoreRules
 
             self.ignores = IgnoreRules.above(root)
         self.absolute_root = os.path.abspath(root)
