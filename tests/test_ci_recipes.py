@@ -154,7 +154,11 @@ def test_lint_step_on_a_clean_repository_and_on_a_usage_error(tmp_path):
                     "set AMPLIFY_POLICY_LINT_TEST_INSTALL=1 to run it")
 def test_install_step_puts_the_linter_on_path(tmp_path):
     path_file = tmp_path / "github_path"
-    environment = {**os.environ, "APL_ACTION_PATH": str(ROOT), "APL_PYTHON": sys.executable,
+    # The action's checkout, as a workflow gets it (pip builds in it: not in this checkout).
+    checkout = tmp_path / "action"
+    shutil.copytree(ROOT, checkout, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache", ".*-venv"))
+    environment = {**os.environ, "APL_ACTION_PATH": str(checkout), "APL_PYTHON": sys.executable,
                    "RUNNER_TEMP": str(tmp_path), "GITHUB_PATH": str(path_file)}
     completed = subprocess.run(["bash", str(ROOT / "action" / "install.sh")], env=environment,
                                capture_output=True, text=True, timeout=900)
