@@ -82,6 +82,19 @@ def for_log(text: str) -> str:
     return text
 
 
+def for_diff(line: str) -> str:
+    """One line of a unified diff of a file, its line break kept: as ``for_terminal``, except
+    that a tab stays (files are indented with tabs, and the diff should still apply), and a
+    line that the CI runner would read as a workflow command is escaped (``safe_line``)."""
+    body = line.rstrip("\r\n")
+    end = line[len(body):]
+    if not (body.isascii() and body.isprintable()):
+        body = "\t".join(for_terminal(part) for part in body.split("\t"))
+    elif "##[" in body:
+        body = body.replace("##[", "#\\x23[")
+    return safe_line(body) + end
+
+
 def safe_line(line: str) -> str:
     """One line of human-readable output that no CI runner takes for a workflow command:
     the runner reads a line that starts, after white space, with ``::`` as one, so such a

@@ -185,15 +185,17 @@ def unified_diff(changes: Mapping[str, tuple[bytes, bytes]]) -> str:
     """A unified diff (``a/`` and ``b/`` paths, as git writes them) of every changed file."""
     import difflib
 
+    from .escape import for_diff, for_terminal
     from .reporters import display_path
 
     parts = []
     for name in sorted(changes):
         before, after = (_decode(data)[1] for data in changes[name])
-        shown = display_path(name)
+        # What a file or its name holds must not drive the terminal or a CI log (escape.py).
+        shown = for_terminal(display_path(name))
         lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
                                      fromfile=f"a/{shown}", tofile=f"b/{shown}")
-        for line in lines:
+        for line in map(for_diff, lines):
             parts.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(parts)
 
@@ -212,8 +214,10 @@ def fix_files(report, paths: Sequence[str], settings, unsafe: bool, write: bool)
         return lint_again(texts, paths, settings)[0].findings
 
     outcome = fix_report(report.findings, relint, unsafe)
+    from .escape import for_terminal, safe_line
+
     for note in outcome.notes:
-        print(f"{PROG}: {note}", file=sys.stderr)
+        print(safe_line(for_terminal(f"{PROG}: {note}")), file=sys.stderr)
     if not write:
         sys.stdout.write(unified_diff(outcome.changes))
         sys.stdout.flush()

@@ -210,3 +210,21 @@ def test_json_keeps_exact_values_and_writes_legacy_prefix_as_an_escape():
     junit = reporters.junit(report)
     assert "##[" not in junit
     assert ET.fromstring(junit.encode()).find("testsuite/testcase/failure").get("message") == message
+
+
+def test_diff_of_fixes_is_safe_too(tmp_path):
+    """--diff prints file names and file contents: a name's line break, a content line that
+    starts with '::' after white space, ESC and a right-to-left override are escaped; tabs stay."""
+    name = "d\n::add-mask::diff.yaml"
+    (tmp_path / name).write_text(
+        "Statement:\n  - Sid: |\n      ::add-mask::secret\n      \u202e\x85 ##[error]x\n"
+        "    Effect: Allow\n    Action: s3:GetObject\n    Resource: 'arn:aws:s3:::b/*'\n", encoding="utf-8")
+    code, out, err = run(tmp_path, "--diff", name.encode())
+    assert code == 1, err
+    assert_no_command_lines(out)
+    assert_no_command_lines(err)
+    assert_no_raw_controls(err)
+    for line in out.decode("utf-8").split("\n"):
+        assert RAW_CONTROL.search(line.replace("\t", "")) is None, line
+    assert b"+++ b/d\\n::add-mask::diff.yaml" in out and b"Version" in out
+    assert b"\n       \\x3a:add-mask::secret\n" in out  # the context line, escaped
