@@ -4,8 +4,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import schema
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..edits import wrap_in_list
+from ..model import Context, Fix, Rule, Safety, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument
+from ..records import replace
 from ..resource_policies import resource_implied
 
 
@@ -25,7 +27,22 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
         # (Looked up per violation: collecting the file's scalars for every document of a
         # YAML stream was quadratic.)
         if not _coerced(scalars.get(base + tuple(violation.path))):
-            yield violation
+            yield _with_fix(document, violation)
+
+
+def _with_fix(document: PolicyDocument, violation: Violation) -> Violation:
+    """An Amplify custom-policies.json statement whose Action or Resource is a string (the
+    Amplify CLI requires lists): the string written as a one-element list means the same."""
+    path = violation.path
+    if not document.bare_statements or len(path) != 2 or path[1] not in ("Action", "Resource"):
+        return violation
+    statement = document.data[path[0]] if isinstance(document.data, list) and isinstance(path[0], int) else None
+    if not isinstance(statement, dict) or not isinstance(statement.get(path[1]), str):
+        return violation
+    edits = wrap_in_list(document, path)
+    if not edits:
+        return violation
+    return replace(violation, fix=Fix(Safety.SAFE, f"write {path[1]} as a list", edits))
 
 
 def _coerced(scalar) -> bool:
@@ -54,6 +71,9 @@ RULE = Rule(
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html.",
     messages={"default": "{message}"},
     check=check,
+    autofix="safe: in an Amplify custom-policies.json, writes a string Action or Resource as a "
+            "one-element list (the Amplify CLI requires lists; IAM reads both the same); other "
+            "grammar errors are left to you.",
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html",),
     access_analyzer=("DATA_TYPE_MISMATCH", "INVALID_EFFECT", "INVALID_POLICY_ELEMENT",
                      "INVALID_PRINCIPAL_FORMAT", "INVALID_PRINCIPAL_KEY", "INVALID_VERSION",
