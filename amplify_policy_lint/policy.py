@@ -438,7 +438,7 @@ DYNAMIC_REFERENCE = "{{resolve:"
 _CLOUDFORMATION_CONTAINERS = ("cloudformation", "serverless")
 # Stands for a value known only at deploy time, as an intrinsic does: every rule that cannot
 # decide about an intrinsic stays quiet about it.
-_DYNAMIC = "Fn::DynamicReference"
+DYNAMIC_REFERENCE_MASK = "Fn::DynamicReference"
 
 
 def make_document(**fields: Any) -> PolicyDocument:
@@ -453,7 +453,7 @@ def _mask_dynamic_references(value: Any) -> Any:
     """``value`` with each string holding a dynamic reference made an unknown value (a copy
     of what changes; the value itself when nothing does)."""
     if isinstance(value, str):
-        return {_DYNAMIC: value} if DYNAMIC_REFERENCE in value else value
+        return {DYNAMIC_REFERENCE_MASK: value} if DYNAMIC_REFERENCE in value else value
     if isinstance(value, dict):
         members: Any = value.items()
     elif isinstance(value, list):
