@@ -356,3 +356,38 @@ def test_white_space_inside_quotes_is_kept(tmp_path, monkeypatch):
     (document,) = documents(tmp_path, "main.tf", monkeypatch).documents
     assert document.data["Statement"][0]["Sid"] == " padded "
     assert document.data["Statement"][0]["Resource"] == ["arn:aws:s3:::b/\\u00e9 "]
+
+
+def test_a_document_used_through_an_expression_takes_the_kind_of_that_use(tmp_path, monkeypatch):
+    write(tmp_path, {"main.tf": """\
+        data "aws_iam_policy_document" "assume" {
+          count = length(var.principals)
+          statement {
+            actions = var.assume_actions
+            principals {
+              type        = var.principal_type
+              identifiers = var.principals
+            }
+          }
+        }
+        data "aws_iam_policy_document" "aggregated" {
+          override_policy_documents = data.aws_iam_policy_document.assume[*].json
+        }
+        data "aws_iam_policy_document" "unused" {
+          statement {
+            actions = var.actions
+            principals {
+              type        = "AWS"
+              identifiers = ["*"]
+            }
+          }
+        }
+        resource "aws_iam_role" "r" {
+          assume_role_policy = one(data.aws_iam_policy_document.aggregated[*].json)
+        }
+    """})
+    kinds = {d.base[0]: d.kind for d in documents(tmp_path, "main.tf", monkeypatch).documents}
+    assert kinds == {"data.aws_iam_policy_document.assume": DocKind.TRUST,
+                     "data.aws_iam_policy_document.aggregated": DocKind.TRUST,
+                     "data.aws_iam_policy_document.unused": DocKind.UNKNOWN}  # trust or resource?
+    assert lint(tmp_path, ["main.tf"], monkeypatch) == []  # no Resource: not an error in either

@@ -45,6 +45,7 @@ _POLICY_DOCUMENT = "aws_iam_policy_document"
 _MASK = "\ue000"
 _DOCUMENT_ATTRIBUTES = ("json", "minified_json")
 _DATA_REFERENCE = re.compile(r"\bdata\.aws_iam_policy_document\.([A-Za-z_][A-Za-z0-9_-]*)")
+_MERGED_ATTRIBUTES = ("source_policy_documents", "override_policy_documents", "source_json", "override_json")
 _FILLED_IN_BY_MODULES = ("Resource", "NotResource", "Principal", "NotPrincipal", "Condition")
 
 
@@ -410,7 +411,7 @@ class Doc:
 
     def document(self, name: str) -> PolicyDocument:
         """The document, its file named as the linter names the .tf file it is in."""
-        kind = self.kind or policy_kind(self.data)
+        kind = self.kind or _kind_from_content(self.data)
         file = name if self.source is self.origin.source else self.file
         return make_document(file=file, source=self.source, base=self.base, data=self.data,
                              kind=kind, label=self.label, principals=tuple(self.principals),
@@ -509,6 +510,7 @@ class Module:
                     if doc is not None and doc.resource_type is None:
                         doc.resource_type, doc.vpc_endpoint = kind, endpoint
         self._link()
+        self._merged_kinds()
         self._handed_to_modules()
 
     def _handed_to_modules(self) -> None:
@@ -632,11 +634,40 @@ class Module:
         doc = self.expression_document(block.file, attr.expr, base or (block.address, attribute), label)
         if doc is not None and all(doc is not d for d in self.docs):
             self.docs.append(doc)
-        if doc is not None and doc.kind is None:
+        if doc is not None:
+            self._used_as(doc, kind, label)
+        else:
+            # one(data.aws_iam_policy_document.x[*].json), a conditional, try(...): the value is
+            # unknown, but a document it names is of this kind.
+            for name in _DATA_REFERENCE.findall(block.file.node_text(attr.expr)):
+                used = self.data_doc(name)
+                if used is not None:
+                    self._used_as(used, kind, label)
+        return doc
+
+    @staticmethod
+    def _used_as(doc: Doc, kind: DocKind, label: str) -> None:
+        if doc.kind is None:
             doc.kind = kind
             if doc.label.startswith("data."):
                 doc.label = f"{doc.label} ({label})"
-        return doc
+
+    def _merged_kinds(self) -> None:
+        """A document merged into another (source/override_policy_documents) is of its kind."""
+        changed = True
+        while changed:
+            changed = False
+            for name, block in self.data_blocks.items():
+                doc = self.data_docs.get(name)
+                if doc is None or doc.kind is None:
+                    continue
+                for attribute in _MERGED_ATTRIBUTES:
+                    attr = block.attributes.get(attribute)
+                    for other in _DATA_REFERENCE.findall(block.file.node_text(attr.expr)) if attr else ():
+                        merged = self.data_docs.get(other)
+                        if merged is not None and merged.kind is None:
+                            self._used_as(merged, doc.kind, f"merged into {doc.base[0]}")
+                            changed = True
 
     def expression_document(self, file: HclFile, node: Any, base: JsonPath, label: str) -> Doc | None:
         parts = reference(file, node)
@@ -745,6 +776,25 @@ class Module:
             if doc is not None:
                 seen.setdefault(id(doc), doc)
         return list(seen.values())
+
+
+def _kind_from_content(data: Any) -> DocKind:
+    """The kind of a document whose use is not seen here (an output, a module's input): from
+    its content as for a policy file, except that a statement with a Principal and an action
+    or Resource the text does not give could be a trust or a resource policy, whose grammars
+    differ: UNKNOWN then (rules that need the kind stay quiet)."""
+    kind = policy_kind(data)
+    if kind is DocKind.IDENTITY:
+        return kind
+    statements = data.get("Statement") if isinstance(data, dict) else None
+    for statement in statements if isinstance(statements, list) else ():
+        if not isinstance(statement, dict) or not ("Principal" in statement or "NotPrincipal" in statement):
+            continue
+        actions = statement.get("Action", statement.get("NotAction"))
+        entries = actions if isinstance(actions, list) else [actions]
+        if any(not isinstance(a, str) for a in entries) or not ("Resource" in statement or "NotResource" in statement):
+            return DocKind.UNKNOWN
+    return kind
 
 
 def _static_path(file: HclFile, node: Any) -> str | None:

@@ -14,8 +14,10 @@ from ..resource_policies import resource_implied
 def entry_point(document: PolicyDocument) -> str:
     if document.bare_statements:
         return "customPolicies"
-    if document.kind is DocKind.TRUST or resource_implied(document):
-        return "trustPolicy"  # the grammar without a required Resource
+    if document.kind in (DocKind.TRUST, DocKind.UNKNOWN) or resource_implied(document):
+        # The grammar without a required Resource (UNKNOWN: a trust or a resource policy, as a
+        # Terraform document whose use is not seen may be).
+        return "trustPolicy"
     return "identityPolicy"
 
 
