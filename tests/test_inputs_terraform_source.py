@@ -391,3 +391,25 @@ def test_a_document_used_through_an_expression_takes_the_kind_of_that_use(tmp_pa
                      "data.aws_iam_policy_document.aggregated": DocKind.TRUST,
                      "data.aws_iam_policy_document.unused": DocKind.UNKNOWN}  # trust or resource?
     assert lint(tmp_path, ["main.tf"], monkeypatch) == []  # no Resource: not an error in either
+
+
+def test_the_service_role_of_an_amplify_app_is_named_so(tmp_path, monkeypatch):
+    write(tmp_path, {"main.tf": """\
+        resource "aws_iam_role" "amplify" {
+          assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+            Action = "sts:AssumeRole", Principal = { Service = "amplify.amazonaws.com" } }] })
+        }
+        resource "aws_iam_role_policy" "amplify" {
+          role   = aws_iam_role.amplify.name
+          policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+            Action = "amplify:CreateApp", Resource = "*" }] })
+        }
+        resource "aws_amplify_app" "site" {
+          name                 = "site"
+          iam_service_role_arn = aws_iam_role.amplify.arn
+        }
+    """})
+    located = documents(tmp_path, "main.tf", monkeypatch)
+    assert [p.label for p in located.principals] == [
+        "aws_iam_role.amplify (the service role of aws_amplify_app.site)"]
+    assert located.documents[0].label == "trust policy of aws_iam_role.amplify (the service role of aws_amplify_app.site)"

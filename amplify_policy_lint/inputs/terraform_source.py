@@ -474,9 +474,11 @@ class Module:
     # Locating --------------------------------------------------------------------------------
 
     def _locate(self) -> None:
+        service_roles = self._amplify_service_roles()
         for address, block in self.resources.items():
             if block.labels[0] in HOLDERS:
-                self.principal(address, address)
+                role_of = service_roles.get(address)
+                self.principal(address, f"{address} (the service role of {role_of})" if role_of else address)
         for name in self.data_blocks:
             self.data_doc(name)
         for address, block in self.resources.items():
@@ -534,10 +536,22 @@ class Module:
                             statement[key] = unknown(f"{key} given to a module")
             doc.label = f"{doc.label} (given to a module)"
 
+    def _amplify_service_roles(self) -> dict[str, str]:
+        """Roles an ``aws_amplify_app`` names in ``iam_service_role_arn`` (as CloudFormation's
+        AWS::Amplify::App IAMServiceRole): role address -> app address, for the labels."""
+        found = {}
+        for address, block in self.resources.items():
+            attr = block.attributes.get("iam_service_role_arn") if block.labels[0] == "aws_amplify_app" else None
+            role = self._holder_named(block.file, attr.expr, "aws_iam_role") if attr is not None else None
+            if role is not None:
+                found.setdefault(role, address)
+        return found
+
     def _holder(self, block: Block) -> None:
         principal_id = self.principal_id(block.address)
         if block.labels[0] == "aws_iam_role" and "assume_role_policy" in block.attributes:
-            self.policy(block, "assume_role_policy", DocKind.TRUST, f"trust policy of {block.address}")
+            self.policy(block, "assume_role_policy", DocKind.TRUST,
+                        f"trust policy of {self.principals[principal_id].label}")
         for index, inline in enumerate(block.children("inline_policy")):
             if "policy" not in inline.attributes:
                 continue
