@@ -115,12 +115,24 @@ def _relative_parts(path: str, base: str) -> tuple[str, ...]:
     return () if relative == "." else tuple(relative.replace(os.sep, "/").split("/"))
 
 
+# An ignore file larger than this is read this far (git's own limit is 100 MiB; real ones are
+# a few KiB, and the walk must stay cheap whatever a repository holds).
+MAX_BYTES = 1024 * 1024
+
+
 def _load(path: str, prefix: tuple[str, ...], scope: tuple[str, ...]) -> list[_IgnoreFile]:
+    import stat
+
     try:
-        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
-            lines = handle.readlines()
+        # A symbolic link is not followed (git does not follow one either), and a FIFO or
+        # device is not read: a read from it could wait forever or never end.
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return []
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES)
     except OSError:  # absent, or unreadable: git skips it too
         return []
+    lines = data.decode("utf-8", "surrogateescape").splitlines()
     from .globs import shown
 
     return [_IgnoreFile(shown(path), lines, prefix, scope)]
@@ -133,17 +145,24 @@ def _info_exclude(repository: str) -> str | None:
     dot_git = os.path.join(repository, ".git")
     if os.path.isdir(dot_git):
         return os.path.join(dot_git, "info", "exclude")
-    try:
-        with open(dot_git, encoding="utf-8") as handle:
-            first = handle.readline().strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    if not first.startswith("gitdir:"):
+    first = _first_line(dot_git)
+    if first is None or not first.startswith("gitdir:"):
         return None
     git_dir = os.path.join(repository, first[len("gitdir:"):].strip())
-    try:
-        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as handle:
-            git_dir = os.path.join(git_dir, handle.readline().strip())
-    except (OSError, UnicodeDecodeError):
-        pass
+    common = _first_line(os.path.join(git_dir, "commondir"))
+    if common:
+        git_dir = os.path.join(git_dir, common)
     return os.path.join(git_dir, "info", "exclude")
+
+
+def _first_line(path: str) -> str | None:
+    """The first line of a small regular file (never a FIFO or device), or None."""
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, "rb") as handle:
+            return handle.read(4096).decode("utf-8").splitlines()[0].strip()
+    except (OSError, UnicodeDecodeError, IndexError):
+        return None

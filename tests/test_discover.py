@@ -213,3 +213,24 @@ def test_configuration_keys_turn_the_skips_off(tmp_path):
     result = run_cli("--format", "json", ".", cwd=project)
     files = Counter(f["file"].split("/")[0] for f in json.loads(result.out)["findings"])
     assert files["node_modules"] and any("build" in f["file"] for f in json.loads(result.out)["findings"])
+
+
+def test_an_anchored_pattern_above_the_walked_directory(tmp_path, monkeypatch):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("/iam/local-*.json\n", encoding="utf-8")
+    (tmp_path / "iam" / "sub").mkdir(parents=True)
+    for name in ("iam/local-a.json", "iam/b.json", "iam/sub/local-c.json"):
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "iam")
+    assert sorted(f.replace(os.sep, "/") for f in discover(["."])[0]) == ["b.json", "sub/local-c.json"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_gitignore_that_is_a_fifo_or_a_link_is_not_read(tmp_path, monkeypatch):
+    os.mkfifo(tmp_path / ".gitignore")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "outside").write_text("*.json\n", encoding="utf-8")
+    os.symlink(tmp_path / "outside", tmp_path / "sub" / ".gitignore")
+    (tmp_path / "sub" / "p.json").write_text("{}", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert discover(["."])[0] == [os.path.join("sub", "p.json")]  # and no read blocked
