@@ -300,3 +300,16 @@ def test_no_fix_where_the_edits_cannot_be_written_exactly(tmp_path, monkeypatch,
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     run(capsys, "--unsafe-fixes", ".")
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_suppressed_findings_are_not_fixed(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    text = ("Version: 2012-10-17  # amplify-policy-lint: disable=APL005 -- our converter wants a date\n"
+            "Statement:\n  - Effect: Allow\n    Action: s3:GetObject\n    Resource: '*'\n")
+    (tmp_path / "p.yaml").write_text(text)
+    (tmp_path / "q.json").write_bytes((FIXES / "APL102" / "safe" / "indent-2.json").read_bytes())
+    (tmp_path / ".amplify-policy-lint.yaml").write_text('per-file-ignores:\n  "q.json": [APL102]\n')
+    code, _, err = cli.main(["--fix", "p.yaml", "q.json"]), *capsys.readouterr()
+    assert code == 0, err
+    assert (tmp_path / "p.yaml").read_text() == text
+    assert (tmp_path / "q.json").read_bytes() == (FIXES / "APL102" / "safe" / "indent-2.json").read_bytes()
