@@ -413,3 +413,24 @@ def test_the_service_role_of_an_amplify_app_is_named_so(tmp_path, monkeypatch):
     assert [p.label for p in located.principals] == [
         "aws_iam_role.amplify (the service role of aws_amplify_app.site)"]
     assert located.documents[0].label == "trust policy of aws_iam_role.amplify (the service role of aws_amplify_app.site)"
+
+
+@pytest.mark.parametrize("statements", [
+    'concat([{ Effect = "Allow", Action = "amplify:CreateApp", Resource = "*" }], var.more)',
+    '[{ Effect = "Allow", Action = "amplify:CreateApp", Resource = "*" }, local.pass_role_statement]',
+    '[{ Effect = "Allow", Action = "amplify:CreateApp", Resource = "*" }, '
+    '{ Effect = var.effect, Action = "iam:PassRole", Resource = "*" }]',
+])
+def test_unknown_statements_in_jsonencode_make_the_role_incomplete(tmp_path, monkeypatch, statements):
+    text = ROLE_WITH_CREATE_APP.replace(
+        'Statement = [{ Effect = "Allow", Action = "amplify:CreateApp", Resource = "*" }]',
+        f"Statement = {statements}")
+    write(tmp_path, {"main.tf": text})
+    assert lint(tmp_path, ["main.tf"], monkeypatch, select=("APL302",)) == []
+
+
+def test_a_role_the_module_outputs_is_incomplete(tmp_path, monkeypatch):
+    # Whoever uses the module may attach more policies to it.
+    write(tmp_path, {"main.tf": ROLE_WITH_CREATE_APP,
+                     "outputs.tf": 'output "role_name" {\n  value = aws_iam_role.deploy.name\n}\n'})
+    assert lint(tmp_path, ["main.tf"], monkeypatch, select=("APL302",)) == []

@@ -45,6 +45,7 @@ _POLICY_DOCUMENT = "aws_iam_policy_document"
 _MASK = "\ue000"
 _DOCUMENT_ATTRIBUTES = ("json", "minified_json")
 _DATA_REFERENCE = re.compile(r"\bdata\.aws_iam_policy_document\.([A-Za-z_][A-Za-z0-9_-]*)")
+_HOLDER_REFERENCE = re.compile(r"\b(aws_iam_(?:role|user|group))\.([A-Za-z_][A-Za-z0-9_-]*)")
 _MERGED_ATTRIBUTES = ("source_policy_documents", "override_policy_documents", "source_json", "override_json")
 _FILLED_IN_BY_MODULES = ("Resource", "NotResource", "Principal", "NotPrincipal", "Condition")
 
@@ -512,8 +513,21 @@ class Module:
                     if doc is not None and doc.resource_type is None:
                         doc.resource_type, doc.vpc_endpoint = kind, endpoint
         self._link()
+        self._exported_holders()
         self._merged_kinds()
         self._handed_to_modules()
+
+    def _exported_holders(self) -> None:
+        """A role (user, group) whose name or ARN is an output of the module may be given more
+        policies by whoever uses the module: incomplete."""
+        for hcl in self.files:
+            for block in hcl.blocks:
+                if block.type != "output":
+                    continue
+                for holder_type, name in _HOLDER_REFERENCE.findall(hcl.node_text(block.node)):
+                    address = f"{holder_type}.{name}"
+                    if address in self.resources:
+                        self.incomplete(self.principal_id(address))
 
     def _handed_to_modules(self) -> None:
         """A document used by no policy attribute here but given to a module is checked for
@@ -697,7 +711,9 @@ class Module:
                 data = values.value(args[0], base)
                 if is_unknown(data):
                     return None
-                return Doc(file, file.name, file.source, base, data, label)
+                doc = Doc(file, file.name, file.source, base, data, label)
+                doc.partial = unknown_statements(data)
+                return doc
             if name in ("file", "templatefile") and args:
                 return self._file_document(file, args[0], base, label, templated=name == "templatefile")
             return None
@@ -855,12 +871,19 @@ def _template_values(data: Any, templated: bool) -> tuple[Any, bool]:
         return key
 
     result = convert(data)
-    statements = result.get("Statement") if isinstance(result, dict) else None
-    if is_unknown(statements) or (isinstance(statements, list) and any(is_unknown(s) for s in statements)):
-        partial = True
-    if isinstance(statements, list) and any(isinstance(s, dict) and is_unknown(s.get("Effect")) for s in statements):
-        partial = True
-    return result, partial
+    return result, partial or unknown_statements(result)
+
+
+def unknown_statements(data: Any) -> bool:
+    """Whether the document may hold statements the linter cannot read: Statement, a
+    statement or its Effect is unknown (then what it grants or denies is unknown)."""
+    statements = data.get("Statement") if isinstance(data, dict) else None
+    if is_unknown(statements):
+        return True
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if is_unknown(statement) or (isinstance(statement, dict) and is_unknown(statement.get("Effect"))):
+            return True
+    return False
 
 
 def _has_interpolation(text: str) -> bool:
