@@ -66,3 +66,35 @@ def _bare_file_of(document: PolicyDocument, prefixes: tuple[str, ...]) -> bool:
         actions.extend(item.value for item in statement.actions)
     return bool(actions) and all(
         isinstance(a, str) and a.lower().startswith(prefixes) for a in actions)
+
+
+# The service whose actions and resources a resource policy may name, by the resource type
+# that holds it: a bucket policy names S3 actions on the bucket and its objects, a queue
+# policy SQS actions on the queue, and so on (each service's guide on its resource policies;
+# Amazon S3 refuses others with "Policy has invalid action" / "invalid resource"). Access
+# points, VPC endpoint policies and registry policies are not here: they may name more.
+POLICY_SERVICE = {
+    **dict.fromkeys(("AWS::S3::BucketPolicy", "aws_s3_bucket_policy", "aws_s3_bucket"), "s3"),
+    **dict.fromkeys(("AWS::SQS::QueuePolicy", "AWS::SQS::QueueInlinePolicy", "aws_sqs_queue_policy",
+                     "aws_sqs_queue"), "sqs"),
+    **dict.fromkeys(("AWS::SNS::TopicPolicy", "AWS::SNS::TopicInlinePolicy", "aws_sns_topic_policy",
+                     "aws_sns_topic"), "sns"),
+    **dict.fromkeys(("AWS::KMS::Key", "AWS::KMS::ReplicaKey", "aws_kms_key", "aws_kms_replica_key"), "kms"),
+    **dict.fromkeys(("AWS::SecretsManager::ResourcePolicy", "aws_secretsmanager_secret_policy",
+                     "aws_secretsmanager_secret"), "secretsmanager"),
+    **dict.fromkeys(("AWS::ECR::Repository", "aws_ecr_repository_policy"), "ecr"),
+    **dict.fromkeys(("AWS::ECR::PublicRepository", "aws_ecrpublic_repository_policy"), "ecr-public"),
+    **dict.fromkeys(("AWS::EFS::FileSystem", "aws_efs_file_system_policy"), "elasticfilesystem"),
+    **dict.fromkeys(("AWS::Backup::BackupVault", "aws_backup_vault_policy"), "backup"),
+    **dict.fromkeys(("AWS::Events::EventBus", "aws_cloudwatch_event_bus_policy"), "events"),
+    **dict.fromkeys(("AWS::DynamoDB::Table", "aws_dynamodb_resource_policy"), "dynamodb"),
+    **dict.fromkeys(("AWS::Kinesis::ResourcePolicy",), "kinesis"),
+    **dict.fromkeys(("aws_glacier_vault",), "glacier"),
+}
+
+
+def policy_service(document: PolicyDocument) -> str | None:
+    """The one service whose actions and ARNs the document's resource type takes, if known."""
+    if document.kind is not DocKind.RESOURCE or document.vpc_endpoint or document.resource_type is None:
+        return None
+    return POLICY_SERVICE.get(document.resource_type)
