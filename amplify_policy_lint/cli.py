@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "unless --diff is given)")
     parser.add_argument("--diff", action="store_true",
                         help="print the fixes as a unified diff and change no file")
-    parser.add_argument("--verbose", action="store_true", help="say why files were skipped and which configuration is used; "
+    parser.add_argument("--verbose", action="store_true", help="say what was skipped and why (files and directories) and which configuration is used; "
                         "show each finding's detail")
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit (with --format json: "
                         "id, name, severity, summary and the IAM Access Analyzer checks of each)")
