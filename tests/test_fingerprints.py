@@ -118,3 +118,33 @@ def test_a_different_file_rule_element_or_text_is_a_different_fingerprint():
     prints = reporters.fingerprints([base, *others])
     assert len(set(prints)) == len(prints)
     assert reporters.fingerprints(Report(findings=[base]).findings) == prints[:1]
+
+
+def template(order: tuple[str, ...], extra_statement: bool = False) -> str:
+    def role(name: str) -> dict:
+        statements = [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]
+        if extra_statement:
+            statements.insert(0, {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"})
+        return {"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "Policies": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]}}
+
+    return json.dumps({"AWSTemplateFormatVersion": "2010-09-09",
+                       "Resources": {name: role(name) for name in order}}, indent=2)
+
+
+def test_a_templates_resources_keep_their_own_fingerprints(tmp_path, monkeypatch):
+    """The same statement in two roles: two identities, each tied to its role's logical id,
+    kept when the resources are reordered and a statement is inserted above."""
+    monkeypatch.chdir(tmp_path)
+
+    def by_role(text: str) -> dict[str, str]:
+        (tmp_path / "template.json").write_text(text, encoding="utf-8")
+        report = lint_paths(["template.json"], Settings(select=("APL303",)))
+        prints = reporters.fingerprints(report.findings)
+        return {f.path[1]: fp for f, fp in zip(report.findings, prints)}
+
+    before = by_role(template(("DeployRole", "BuildRole")))
+    assert set(before) == {"DeployRole", "BuildRole"} and len(set(before.values())) == 2
+    assert by_role(template(("BuildRole", "DeployRole"), extra_statement=True)) == before
