@@ -186,7 +186,7 @@ def unified_diff(changes: Mapping[str, tuple[bytes, bytes]]) -> str:
     import difflib
 
     from .escape import for_diff, for_terminal
-    from .reporters import display_path
+    from .globs import display_path
 
     parts = []
     for name in sorted(changes):

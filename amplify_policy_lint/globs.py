@@ -176,6 +176,12 @@ def shown(path: str) -> str:
     return absolute if relative == ".." or relative.startswith(".." + os.sep) else relative
 
 
+def display_path(file: str) -> str:
+    """``file`` as reports show it: relative to the current directory with ``/`` separators,
+    or absolute when it lies outside it."""
+    return shown(file).replace(os.sep, "/")
+
+
 def posix_relative(path: str, base: str) -> str:
     """``path`` relative to ``base`` with ``/`` separators (``..`` where it lies outside)."""
     absolute = os.path.abspath(path)

@@ -9,7 +9,8 @@ import json
 from typing import Any, Iterable, Sequence
 
 from .evaluate import Decision, Grant, evaluate
-from .model import Context, JsonPath, Violation
+from .context import Context
+from .model import JsonPath, Violation
 from .passrole import PASS_ROLE
 from .resources import reaches
 from .policy import DocKind, PolicyDocument, Principal

@@ -9,50 +9,22 @@ import itertools
 import os
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from . import PROG, limits
+from . import PROG, inputs, limits
 from .config import Settings
+from .context import Context
 from .discover import Skipped, discover
-from . import inputs
 from .inputs import Located, PrincipalInfo
 from .locate import Hints, locate, looks_policy_bearing, own_syntax
-from .model import Context, FileError, Finding, Fix, PrincipalKey, Rule, Scope, Severity, Span, Violation, one_line
+from .model import FileError, Finding, Fix, PrincipalKey, Rule, Scope, Severity, Span, Violation, one_line
 from .policy import PolicyDocument, Principal
 from .records import replace
+from .report import Report
 from .rules import BY_PROBLEM, LIMIT_RULE
 from .source import InputProblem, InputViolation, Problem, Source, decode, decode_loosely, line_index, parse
 
 
 class InternalError(Exception):
     """A bug in the linter (a rule that crashed): reported in one line, exit code 2."""
-
-
-class Report:
-    """What linting found: filled in as files are linted, merged in file order."""
-
-    def __init__(self, findings: list[Finding] | None = None, errors: list[FileError] | None = None,
-                 files_checked: int = 0, files_skipped: int = 0) -> None:
-        self.findings: list[Finding] = findings if findings is not None else []
-        self.errors: list[FileError] = errors if errors is not None else []
-        self.files_checked = files_checked
-        self.files_skipped = files_skipped
-        # Why each skipped file was skipped, for --verbose.
-        self.notes: list[str] = []
-        # Inline suppression directives found in YAML files (suppress.Directive), for the filter stage.
-        self.directives: list = []
-        # How many findings the filter stage dropped, by mechanism (per-file-ignores, inline, baseline).
-        self.suppressed: dict[str, int] = {}
-
-    def __repr__(self) -> str:
-        return (f"Report({len(self.findings)} findings, {len(self.errors)} errors, "
-                f"files_checked={self.files_checked}, files_skipped={self.files_skipped})")
-
-    def merge(self, other: "Report") -> None:
-        self.findings.extend(other.findings)
-        self.errors.extend(other.errors)
-        self.files_checked += other.files_checked
-        self.files_skipped += other.files_skipped
-        self.notes.extend(other.notes)
-        self.directives.extend(other.directives)
 
 
 class Plan(NamedTuple):
@@ -149,12 +121,29 @@ def _lint_tasks(tasks: list[tuple[tuple[str, ...], tuple[str, ...]]], plan: Plan
     """(report, number of files) per group of files, or per chunk of groups with --jobs; in order."""
     jobs = plan.settings.jobs
     if jobs > 1 and file_count >= PARALLEL_MIN_FILES and len(tasks) > 1:
-        from .parallel import lint_in_processes
+        from .parallel import lint_in_processes  # multiprocessing only for --jobs (start-up speed)
 
-        yield from lint_in_processes(tasks, plan.settings, jobs)
+        yield from lint_in_processes(tasks, plan.settings, jobs, _start_worker, _lint_chunk)
         return
     for group, context in tasks:
         yield lint_group(group, plan, context), len(group)
+
+
+_worker_plan: "Plan | None" = None  # a --jobs worker's plan, built once per process
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker_plan
+    _worker_plan = Plan.build(settings)
+
+
+def _lint_chunk(chunk: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> Report:
+    """A --jobs worker's task: groups of files, merged in order."""
+    assert _worker_plan is not None
+    report = Report()
+    for group, context in chunk:
+        report.merge(lint_group(group, _worker_plan, context))
+    return report
 
 
 def group_files(files: Sequence[str], settings: Settings) -> list[tuple[str, ...]]:

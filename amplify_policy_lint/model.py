@@ -1,13 +1,13 @@
 """The values that flow through the pipeline: spans, rules, violations, findings.
 
-Everything here is a frozen record (records.py: a frozen dataclass without its import cost) or an enum (Context only keeps the catalog it loads),
-so a value can be handed from one stage to the next (or to another process) without anyone
-changing it underway.
+Everything here is a frozen record (records.py: a frozen dataclass without its import cost) or
+an enum, so a value can be handed from one stage to the next (or to another process) without
+anyone changing it underway. This is the ground floor: it imports nothing of the package but
+records.py, which imports nothing of it either.
 """
 from __future__ import annotations
 
 import enum
-import functools
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Union
 
 from .records import field, record
@@ -147,18 +147,22 @@ class Rule:
 
     def __reduce_ex__(self, protocol):  # type: ignore[override]
         # A registered rule travels between processes (--jobs) as its id, and arrives as the
-        # same object as the receiver's own: not as a copy of all its documentation.
-        from .rules import BY_ID
-
-        if BY_ID.get(self.id) is self:
-            return _registered_rule, (self.id,)
+        # same object as the receiver's own: not as a copy of all its documentation. The
+        # lookup is the registry's own function (rules.by_id), which unpickling imports.
+        lookup = _REGISTERED.get(self.id)
+        if lookup is not None and lookup[0] is self:
+            return lookup[1], (self.id,)
         return object.__reduce_ex__(self, protocol)
 
 
-def _registered_rule(rule_id: str) -> Rule:
-    from .rules import BY_ID
+# Registered rules by id, with the function that finds one by id in a process (rules.by_id).
+_REGISTERED: dict[str, tuple[Rule, Callable[[str], Rule]]] = {}
 
-    return BY_ID[rule_id]
+
+def register_rules(rules: Iterable[Rule], lookup: Callable[[str], Rule]) -> None:
+    """Called by the rule registry: these rules travel between processes by id."""
+    for rule in rules:
+        _REGISTERED[rule.id] = (rule, lookup)
 
 
 @record
@@ -202,26 +206,6 @@ class Finding:
     @property
     def sort_key(self) -> tuple:
         return (self.file, self.span.line, self.span.column, self.rule.id, self.message)
-
-
-class Context:
-    """What checks may consult besides the document: the action catalog, loaded on first
-    use, and the settings that change rule behaviour."""
-
-    def __init__(self, accounts: frozenset[str] = frozenset(), assume_complete: bool = False,
-                 size_quotas: Mapping[str, int] | None = None) -> None:
-        self.accounts = accounts
-        self.assume_complete = assume_complete
-        self.size_quotas: Mapping[str, int] = dict(size_quotas or {})
-
-    def __repr__(self) -> str:
-        return f"Context(accounts={self.accounts!r}, assume_complete={self.assume_complete!r})"
-
-    @functools.cached_property
-    def catalog(self) -> Any:
-        from .catalog import Catalog
-
-        return Catalog()
 
 
 @record

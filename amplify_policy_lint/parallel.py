@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from .config import Settings
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from .linter import Report
+    from .report import Report
 
 # Start method for the workers; None: the platform's default. (A test sets "spawn".)
 START_METHOD: str | None = None
@@ -31,35 +31,22 @@ MAX_CHUNK = 64  # groups per task: keeps the progress line moving on very large 
 
 Task = tuple[tuple[str, ...], tuple[str, ...]]  # a group of files, and its context files
 
-_plan = None  # the worker's plan, built once per process by _start_worker
 
 
-def lint_in_processes(tasks: Sequence[Task], settings: Settings, jobs: int) -> Iterator[tuple[Report, int]]:
-    """(report, number of files) for each chunk of ``tasks``, in order."""
+def lint_in_processes(tasks: Sequence[Task], settings: Settings, jobs: int,
+                      start: Callable[[Settings], Any], work: Callable[[list[Task]], "Report"]
+                      ) -> Iterator[tuple["Report", int]]:
+    """(report, number of files) for each chunk of ``tasks``, in order. Each worker runs
+    ``start(settings)`` once, then ``work(chunk)`` per chunk: module-level functions of the
+    pipeline (linter.py), which the workers import by name."""
     chunks = _chunks(tasks, jobs)
     context = multiprocessing.get_context(START_METHOD)
     with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
-                                                initializer=_start_worker, initargs=(settings,)) as pool:
-        for chunk, report in zip(chunks, pool.map(_lint_chunk, chunks)):
+                                                initializer=start, initargs=(settings,)) as pool:
+        for chunk, report in zip(chunks, pool.map(work, chunks)):
             yield report, sum(len(group) for group, _ in chunk)
 
 
 def _chunks(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
     size = max(1, min(MAX_CHUNK, -(-len(tasks) // (jobs * CHUNKS_PER_WORKER))))
     return [list(tasks[start:start + size]) for start in range(0, len(tasks), size)]
-
-
-def _start_worker(settings: Settings) -> None:
-    global _plan
-    from .linter import Plan
-
-    _plan = Plan.build(settings)
-
-
-def _lint_chunk(chunk: list[Task]) -> Report:
-    from .linter import Report, lint_group
-
-    report = Report()
-    for group, context in chunk:
-        report.merge(lint_group(group, _plan, context))
-    return report

@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 from . import PROG
 from .escape import json_text
-from .linter import Report
+from .report import Report
 from .model import Finding, Rule, Severity
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
@@ -114,9 +114,9 @@ def json_report(report: Report, colour: bool = False, verbose: bool = False) -> 
 def display_path(file: str) -> str:
     """``file`` relative to the current directory with ``/`` separators, or absolute when it
     lies outside it."""
-    from .globs import shown
+    from .globs import display_path as shown  # globs is only needed once there is output
 
-    return shown(file).replace(os.sep, "/")
+    return shown(file)
 
 
 def fingerprints(findings: Sequence[Finding]) -> list[str]:

@@ -17,7 +17,8 @@ from amplify_policy_lint.resources import patterns_overlap
 from amplify_policy_lint.config import Settings
 from amplify_policy_lint.docs import explain
 from amplify_policy_lint.linter import lint_paths
-from amplify_policy_lint.model import Context, PrincipalKey, Severity
+from amplify_policy_lint.context import Context
+from amplify_policy_lint.model import PrincipalKey, Severity
 from amplify_policy_lint.policy import DocKind, Principal, make_document, normalise
 from amplify_policy_lint.rules import BY_ID
 from amplify_policy_lint.passrole import covers_every_role

@@ -1,7 +1,7 @@
 """Every rule, in id order. Adding a rule is adding a module and a line here."""
 from __future__ import annotations
 
-from ..model import Rule
+from ..model import Rule, register_rules
 from ..source.problems import Problem
 from . import (
     action_resource_mismatch,
@@ -104,6 +104,14 @@ RULES: tuple[Rule, ...] = (
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
+
+def by_id(rule_id: str) -> Rule:
+    """The registered rule with this id (how a rule is found again after pickling)."""
+    return BY_ID[rule_id]
+
+
+register_rules(RULES, by_id)
 # The input rules, by the input problem each reports (source.Problem).
 BY_PROBLEM: dict[Problem, Rule] = {module.PROBLEM: module.RULE
                                    for module in (parse_error, duplicate_key, undecodable_file, input_limit)}

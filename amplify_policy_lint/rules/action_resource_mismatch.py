@@ -6,7 +6,8 @@ from typing import Any, Iterator
 from .. import wildcard
 from ..catalog import ActionInfo, ActionStatus
 from ..evaluate import Tri, action_matches_statement
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
 from ..policy import Item, PolicyDocument, Statement
 from ..resources import arn_service, check_resource
 

@@ -21,7 +21,8 @@ from ..grants import (
     token_key, token_text, under_condition, unique, violation_at,
 )
 from ..edits import add_statement
-from ..model import Context, Fix, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Fix, Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, Principal
 
 DELETE_ACTIONS = ("amplify:DeleteApp", "amplify:DeleteBackendEnvironment")

@@ -20,7 +20,8 @@ from typing import Iterator
 
 from .. import wildcard
 from ..conditions import is_iam_number
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
 from ..policy import Condition, PolicyDocument
 
 

@@ -22,7 +22,8 @@ import binascii
 from typing import Iterator
 
 from ..condition_keys import key_type, multivalued, scalar
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
 from ..policy import Condition, DocKind, PolicyDocument
 
 # The operator families that fit each key type (Null fits every key). A String operator

@@ -5,7 +5,8 @@ import re
 from typing import Any, Iterator
 
 from .. import aws_formats
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
 from ..policy import Condition, PolicyDocument
 from ..wildcard import has_wildcard
 

@@ -17,7 +17,8 @@ from typing import Any, Iterator
 from .. import wildcard
 from ..evaluate import Decision, Grant, evaluate
 from ..grants import is_admin_token, names_exactly, token_text, under_condition, violation_at
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, Statement
 
 ACTION = "iam:CreateServiceLinkedRole"

@@ -6,7 +6,8 @@ from typing import Any, Iterator
 
 from .. import wildcard
 from ..intrinsics import OWN_ACCOUNT, resolve
-from ..model import Context, JsonPath, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import JsonPath, Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, Statement, is_intrinsic
 from ..resources import parse_arn
 from ..trust import restricts

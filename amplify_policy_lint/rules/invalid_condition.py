@@ -7,7 +7,8 @@ from ..conditions import (
     OPERATORS, Operator, is_iam_bool, is_iam_date, is_iam_number, is_ip_or_cidr, parse_operator,
     well_formed_key,
 )
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
 from ..policy import Condition, ConditionBlock, PolicyDocument
 
 # Values IAM rejects when the policy is created (error), and values it accepts but that can

@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import schema
+from ..context import Context
 from ..edits import wrap_in_list
-from ..model import Context, Fix, Rule, Safety, Scope, Severity, Violation
+from ..model import Fix, Rule, Safety, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument
 from ..records import replace
 from ..resource_policies import resource_implied

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ..catalog import well_formed_action
-from ..model import Context, JsonPath, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import JsonPath, Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, is_intrinsic
 from ..source import iter_nodes
 from ..variables import problems

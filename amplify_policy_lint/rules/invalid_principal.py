@@ -5,7 +5,8 @@ from typing import Any, Iterator
 
 from .. import aws_formats
 from ..resources import PARTITIONS
-from ..model import Context, JsonPath, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import JsonPath, Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument
 from ..wildcard import has_wildcard
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument
 
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html: "The Sid

@@ -17,7 +17,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Iterator
 
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument
 
 PRIVATE = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..condition_keys import key_type, multivalued
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument
 
 

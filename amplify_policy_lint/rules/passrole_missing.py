@@ -20,8 +20,9 @@ from ..grants import (
     absence_documents, denied_by, grant_position, join, names_exactly, principal_phrase, statement_json,
     token_key, token_text, under_condition, unique, violation_at,
 )
+from ..context import Context
 from ..edits import add_statement
-from ..model import Context, Fix, Rule, Scope, Severity, Violation
+from ..model import Fix, Rule, Scope, Severity, Violation
 from ..passrole import PASS_ROLE, PassRoleEntry
 from ..policy import PolicyDocument, Principal
 from ..template_roles import roles_trusting

@@ -21,7 +21,8 @@ from typing import Iterator
 from .. import suggestions
 from ..evaluate import Tri, action_matches_statement
 from ..grants import passrole_allows, passrole_grants, statement_json, under_condition, violation_at
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
 from ..passrole import PASS_ROLE, all_roles
 from ..policy import PolicyDocument, Statement
 

@@ -16,7 +16,8 @@ from ..edits import append_member
 from ..evaluate import Tri, action_matches_statement
 from .. import suggestions
 from ..grants import passrole_allows, passrole_grants, statement_json, violation_at
-from ..model import Context, Fix, Rule, Safety, Scope, Severity, Violation
+from ..context import Context
+from ..model import Fix, Rule, Safety, Scope, Severity, Violation
 from ..passrole import PASS_ROLE
 from ..policy import PolicyDocument, Statement
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import quotas
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument
 from ..quotas import Quota
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, is_intrinsic
 
 # IAM User Guide, "IAM identifiers", unique id prefixes: AROA a role, AIDA a user.

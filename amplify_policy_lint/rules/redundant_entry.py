@@ -18,7 +18,8 @@ from typing import Iterator, Sequence
 
 from .. import wildcard
 from ..edits import remove_list_item
-from ..model import Context, Fix, Rule, Safety, Scope, Severity, Violation
+from ..context import Context
+from ..model import Fix, Rule, Safety, Scope, Severity, Violation
 from ..policy import Item, PolicyDocument
 
 # Pattern comparisons per list before the rule gives up on it.

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import Context, JsonPath, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import JsonPath, Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, Statement, is_intrinsic
 from ..trust import restricts
 

@@ -23,7 +23,8 @@ from typing import Any, Iterator
 
 from .. import wildcard
 from ..grants import join
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
 from ..policy import Item, PolicyDocument, Statement
 
 KEY = "aws:resourcetag/${tagkey}"

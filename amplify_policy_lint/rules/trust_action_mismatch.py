@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ..evaluate import Tri, action_matches_statement
-from ..model import Context, JsonPath, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import JsonPath, Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, Statement, is_intrinsic
 
 SAML_ACTION = "sts:AssumeRoleWithSAML"

@@ -20,7 +20,8 @@ import re
 from typing import Any, Iterator
 
 from ..embedded import EmbeddedSource
-from ..model import Context, JsonPath, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import JsonPath, Rule, Scope, Severity, Violation
 from ..policy import DYNAMIC_REFERENCE_MASK, PolicyDocument, is_intrinsic, statement_list
 
 # ${AWS::Region}, ${BucketName}, ${Bucket.Arn}: CloudFormation's names (logical ids and

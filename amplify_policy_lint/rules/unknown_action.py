@@ -5,7 +5,8 @@ from typing import Iterator
 
 from ..catalog import ActionStatus
 from ..grants import join
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, action_entries
 
 

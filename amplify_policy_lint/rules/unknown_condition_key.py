@@ -6,7 +6,8 @@ from typing import Any, Iterator
 from ..catalog import GLOBAL_CONDITION_KEYS, ActionStatus
 from ..conditions import well_formed_key
 from ..grants import join
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, Statement
 
 

@@ -22,7 +22,8 @@ from typing import Iterator
 
 from .. import wildcard
 from ..evaluate import Tri, action_matches_statement
-from ..model import Context, JsonPath, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import JsonPath, Rule, Scope, Severity, Violation
 from ..policy import Condition, DocKind, PolicyDocument, Statement, is_intrinsic
 
 ACTION = "sts:AssumeRoleWithWebIdentity"

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..catalog import ActionStatus
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, action_entries
 
 

@@ -5,7 +5,8 @@ import re
 from typing import Iterator
 
 from ..edits import quote_scalar
-from ..model import Context, Fix, Rule, Safety, Scope, Severity, Violation
+from ..context import Context
+from ..model import Fix, Rule, Safety, Scope, Severity, Violation
 from ..policy import PolicyDocument
 from ..source import iter_nodes
 

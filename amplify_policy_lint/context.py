@@ -1,0 +1,26 @@
+"""What a rule may consult besides the document: the action catalog and the settings that
+change rule behaviour."""
+from __future__ import annotations
+
+import functools
+from typing import Mapping
+
+from .catalog import Catalog
+
+
+class Context:
+    """What checks may consult besides the document: the action catalog, loaded on first
+    use, and the settings that change rule behaviour."""
+
+    def __init__(self, accounts: frozenset[str] = frozenset(), assume_complete: bool = False,
+                 size_quotas: Mapping[str, int] | None = None) -> None:
+        self.accounts = accounts
+        self.assume_complete = assume_complete
+        self.size_quotas: Mapping[str, int] = dict(size_quotas or {})
+
+    def __repr__(self) -> str:
+        return f"Context(accounts={self.accounts!r}, assume_complete={self.assume_complete!r})"
+
+    @functools.cached_property
+    def catalog(self) -> Catalog:
+        return Catalog()  # reads nothing until a rule asks about a service
