@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import Context, Rule, Scope, Severity, Violation
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, Statement, is_intrinsic
 
 # Keys about the calling principal's organization and tags (IAM User Guide, "AWS global
