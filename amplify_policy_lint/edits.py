@@ -47,6 +47,16 @@ def _exact(source: Source, path: JsonPath, part: str = "value") -> tuple[int, in
     return table.key(path) if part == "key" else table.value(path)
 
 
+def _written(document: PolicyDocument, path: JsonPath) -> tuple[Source, int, int, str] | None:
+    """(source, start, end, text as written) of the value at ``path`` of the document, when it
+    can be edited exactly."""
+    source = _editable(document)
+    found = _exact(source, tuple(document.base) + tuple(path)) if source is not None else None
+    if source is None or found is None:
+        return None
+    return source, found[0], found[1], source.text[found[0]:found[1]]
+
+
 def newline(text: str) -> str:
     """The file's line ending: CRLF when its first line break is one."""
     index = text.find("\n")
@@ -118,14 +128,10 @@ def _yaml_scalar(value: Any, quote: str) -> str:
 def quote_scalar(document: PolicyDocument, path: JsonPath) -> tuple[Edit, ...] | None:
     """A plain YAML scalar (``2012-10-17``, ``123456789012``) written as a quoted string with
     the same text, in the quote style of the file."""
-    source = _editable(document)
-    if source is None or source.format != "yaml":
+    written = _written(document, path)
+    if written is None or written[0].format != "yaml":
         return None
-    found = _exact(source, tuple(document.base) + tuple(path))
-    if found is None:
-        return None
-    start, end = found
-    raw = source.text[start:end]
+    source, start, end, raw = written
     if not raw or any(c in raw for c in "'\"\\\r\n#"):
         return None
     quote = yaml_quote(source.text)
@@ -134,14 +140,10 @@ def quote_scalar(document: PolicyDocument, path: JsonPath) -> tuple[Edit, ...] |
 
 def replace_in_string(document: PolicyDocument, path: JsonPath, old: str, new: str) -> tuple[Edit, ...] | None:
     """``old`` replaced by ``new`` inside the string at ``path``, quotes and all else kept."""
-    source = _editable(document)
-    if source is None:
+    written = _written(document, path)
+    if written is None:
         return None
-    found = _exact(source, tuple(document.base) + tuple(path))
-    if found is None:
-        return None
-    start, end = found
-    raw = source.text[start:end]
+    _, start, _, raw = written
     if raw.count(old) != 1:
         return None
     at = start + raw.index(old)
@@ -150,14 +152,10 @@ def replace_in_string(document: PolicyDocument, path: JsonPath, old: str, new: s
 
 def wrap_in_list(document: PolicyDocument, path: JsonPath) -> tuple[Edit, ...] | None:
     """A string value written as a one-element list: ``"s3:GetObject"`` -> ``["s3:GetObject"]``."""
-    source = _editable(document)
-    if source is None:
+    written = _written(document, path)
+    if written is None:
         return None
-    found = _exact(source, tuple(document.base) + tuple(path))
-    if found is None:
-        return None
-    start, end = found
-    raw = source.text[start:end]
+    source, start, end, raw = written
     if not raw or "\n" in raw or (source.format == "yaml" and raw[0] in "|>"):
         return None
     return (Edit(document.file, start, end, f"[{raw}]"),)
@@ -255,13 +253,9 @@ def append_member(document: PolicyDocument, mapping: JsonPath, key: str, value: 
             member = f",{gap or ' '}{json.dumps(key)}{separator}{rendered}"
         return (Edit(document.file, last_value[1], last_value[1], member),)
     # A block mapping: a line of its own at the column of the other keys.
-    end = _content_end(source, path, data)
-    if end is None:
+    line_end = _after_content(source, path, data)
+    if line_end is None:
         return None
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    if line_end > 0 and text[line_end - 1] == "\r":
-        line_end -= 1
     column = last_key[0] - _line_start(text, last_key[0])
     parent = _data_at(document, mapping[:-1]) if mapping else None
     unit = _yaml_indent_unit(source, path[:-1], parent) if isinstance(parent, list) else 2
@@ -414,13 +408,9 @@ def _append_yaml_block(document: PolicyDocument, source: Source, path: JsonPath,
     item_column = first_start[0] - dash  # "- " usually: where the item's content starts
     if not isinstance(items[0], dict) or item_column < 2:
         return None
-    end = _content_end(source, path + (len(items) - 1,), items[-1])
-    if end is None:
+    line_end = _after_content(source, path + (len(items) - 1,), items[-1])
+    if line_end is None:
         return None
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    if line_end > 0 and text[line_end - 1] == "\r":
-        line_end -= 1
     eol = newline(text)
     unit = _yaml_indent_unit(source, path, items)
     body = _yaml_block(value, unit, yaml_quote(text))
@@ -428,9 +418,21 @@ def _append_yaml_block(document: PolicyDocument, source: Source, path: JsonPath,
     lines = body.split("\n")
     rendered = dash_indent + "-" + " " * (item_column - 1) + lines[0]
     rendered += "".join(eol + pad + line for line in lines[1:])
-    if line_end == len(text):  # the file ends without a line break after the item
-        return (Edit(document.file, line_end, line_end, eol + rendered),)
     return (Edit(document.file, line_end, line_end, eol + rendered),)
+
+
+def _after_content(source: Source, path: JsonPath, value: Any) -> int | None:
+    """The end of the line (before its line break) where the block value at ``path`` ends: where
+    a new line after it is inserted (a comment at the end of that line stays on it)."""
+    end = _content_end(source, path, value)
+    if end is None:
+        return None
+    text = source.text
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if line_end > 0 and text[line_end - 1] == "\r":
+        line_end -= 1
+    return line_end
 
 
 def _content_end(source: Source, path: JsonPath, value: Any) -> int | None:
