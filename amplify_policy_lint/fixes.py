@@ -192,7 +192,7 @@ def unified_diff(changes: Mapping[str, tuple[bytes, bytes]]) -> str:
     for name in sorted(changes):
         before, after = (_decode(data)[1] for data in changes[name])
         # What a file or its name holds must not drive the terminal or a CI log (escape.py).
-        shown = for_terminal(display_path(name))
+        shown = for_terminal(display_path(name)).lstrip("/")  # a/ and b/ prefixes, as git writes them
         lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
                                      fromfile=f"a/{shown}", tofile=f"b/{shown}")
         for line in map(for_diff, lines):
