@@ -46,6 +46,10 @@ class AppScope(NamedTuple):
     def app_overlaps(self, other: "AppScope") -> bool:
         return patterns_overlap(self.app, other.app)
 
+    def covers(self, other: "AppScope") -> bool:
+        """Whether every app ``other`` can name, this scope names too (field by field)."""
+        return all(pattern_covers(x, y) for x, y in zip(self.fields, other.fields))
+
     def backend_arn(self) -> str:
         """The amplifybackend resource that RemoveAllBackends needs for these apps."""
         if self.is_any:
@@ -58,6 +62,56 @@ class AppScope(NamedTuple):
 
 
 ANY = AppScope()
+
+# An Amplify app id: "d" and lower-case letters or digits, 2 to 20 characters (the AppId shape
+# of the Amplify API, botocore amplify 2017-07-25: min 1, max 20, pattern d[a-z0-9]+;
+# https://docs.aws.amazon.com/amplify/latest/APIReference/API_App.html). An app's name
+# ("my-app") never is one, so an ARN that holds the name matches no app.
+APP_ID_MAX = 20
+
+
+def possible_app_id(pattern: str) -> bool:
+    """Whether an app-id field (IAM wildcards allowed) can match some Amplify app id."""
+    if "${" in pattern:
+        return True  # a policy variable: known at request time only
+    literal = [c for c in pattern if c not in "*?"]
+    if any(not (c.isascii() and (c.islower() or c.isdigit())) for c in literal):
+        return False
+    if pattern and pattern[0] not in "*?" and pattern[0] != "d":
+        return False
+    shortest = sum(1 for c in pattern if c != "*")
+    return shortest <= APP_ID_MAX and (shortest >= 2 or "*" in pattern)
+
+
+def pattern_covers(outer: str, inner: str) -> bool:
+    """Whether every text the IAM wildcard pattern ``inner`` matches, ``outer`` matches too
+    (case-sensitive). Exact for patterns of ``*`` and ``?``: ``outer``'s ``*`` takes any run of
+    ``inner``'s characters and wildcards, its ``?`` one literal or ``?``, its literals the same
+    literal. At most ``len(outer) * len(inner)`` states."""
+    if outer == inner or outer == "*":
+        return True
+    n, m = len(outer), len(inner)
+    if (n + 1) * (m + 1) > _MAX_STATES:
+        return False  # cannot tell: not covered (the caller reports at most a warning)
+    reach = [[False] * (m + 1) for _ in range(n + 1)]
+    reach[0][0] = True
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if not reach[i][j] or i == n:
+                continue
+            c = outer[i]
+            if c == "*":
+                reach[i + 1][j] = True  # the star takes nothing more
+                if j < m:
+                    reach[i][j + 1] = True  # the star takes inner's next character or wildcard
+            elif j < m:
+                d = inner[j]
+                if (c == "?" and d != "*") or (c == d and d not in "*?"):
+                    reach[i + 1][j + 1] = True
+    return reach[n][m]
+
+
+_MAX_STATES = 250_000
 
 _ARN_TEMPLATE = {
     "amplify": "arn:*:amplify:*:*:apps/*",
@@ -95,12 +149,16 @@ def _parse(value: str | None, service: str, strict: bool) -> AppScope | None:
             # the id (apps/APPID/*, a branch) can never match that ARN.
             if "/" in app or not app:
                 return None if strict else AppScope(partition, region, account, "*", value)
+            if not possible_app_id(app):
+                return None  # an app's name, not its id: no app is named (APL305 says so)
             return AppScope(partition, region, account, app, value)
         if patterns_overlap(resource, "apps/*"):
             return AppScope(partition, region, account, "*", value)
         return None
     if resource.startswith("/backend/"):
         app = resource[len("/backend/"):].split("/", 1)[0]
+        if app and not possible_app_id(app):
+            return None  # names no app's backend (APL305 says so)
         return AppScope(partition, region, account, app or "*", value)
     if patterns_overlap(resource, "/backend/*"):
         return AppScope(partition, region, account, "*", value)
@@ -164,6 +222,10 @@ class ScopeIndex:
     def overlaps_any(self, scopes: Iterable[AppScope]) -> bool:
         """Whether any of ``scopes`` overlaps one of these in every field."""
         return any(a.overlaps(b) for a in scopes for b in self._candidates(a))
+
+    def uncovered(self, scopes: Iterable[AppScope]) -> list[AppScope]:
+        """The scopes that no single one of these covers whole (apps left out)."""
+        return [a for a in scopes if not any(b.covers(a) for b in self._candidates(a))]
 
     def app_overlaps_any(self, scopes: Iterable[AppScope]) -> bool:
         """Whether any of ``scopes`` can name the app of one of these (whatever the region)."""

@@ -30,7 +30,10 @@ PASSED_TO_SERVICE = "iam:PassedToService"
 # lower-case DNS name, as APL206 wants a service principal), and no AWS service is called so.
 SERVICE_PLACEHOLDER = "replace-me.amazonaws.com"
 ROLE_PLACEHOLDER = "ROLE_NAME"
-ACCOUNT_PLACEHOLDER = "ACCOUNT_ID"
+# The account of a role ARN when no resource of the statement names one: the principal's own
+# account, as a policy variable where the document's language expands it (Version
+# 2012-10-17; the Amplify CLI writes that Version for custom-policies.json), else any account.
+OWN_ACCOUNT = "${aws:PrincipalAccount}"
 CUSTOM_POLICIES = "custom-policies"
 
 
@@ -76,7 +79,7 @@ def pass_role(services: Sequence[str], account: str | None, partition: str,
         "Sid": free_sid("PassServiceRole", document),
         "Effect": "Allow",
         "Action": PASS_ROLE,
-        "Resource": f"arn:{partition}:iam::{account or ACCOUNT_PLACEHOLDER}:role/{ROLE_PLACEHOLDER}",
+        "Resource": f"arn:{partition}:iam::{account or _own_account(document)}:role/{ROLE_PLACEHOLDER}",
         "Condition": _passed_to(services),
     }, _container(document)))
 
@@ -92,7 +95,7 @@ def limited_pass_role(statement: Statement, services: Sequence[str], document: P
     body: dict[str, Any] = {key: value for key, value in statement.data.items()}
     if all_roles(statement) is not None:
         body.pop("NotResource", None)
-        account = account_of(statement) or ACCOUNT_PLACEHOLDER
+        account = account_of(statement) or _own_account(document)
         body["Resource"] = f"arn:{partition_of(statement)}:iam::{account}:role/{ROLE_PLACEHOLDER}"
     condition = body.get("Condition")
     if statement.tests_key(PASSED_TO_SERVICE) is False:
@@ -141,6 +144,13 @@ def services_granted_in(document: PolicyDocument) -> list[str]:
 def _passed_to(services: Sequence[str]) -> dict[str, Any]:
     services = list(services) or [SERVICE_PLACEHOLDER]
     return {"StringEquals": {PASSED_TO_SERVICE: services[0] if len(services) == 1 else services}}
+
+
+def _own_account(document: PolicyDocument | None) -> str:
+    if document is None:
+        return "*"
+    version = document.data.get("Version") if isinstance(document.data, dict) else None
+    return OWN_ACCOUNT if version == "2012-10-17" or document.container == CUSTOM_POLICIES else "*"
 
 
 def _container(document: PolicyDocument | None) -> str | None:

@@ -131,8 +131,8 @@ def test_app_ids_region_and_account_must_overlap(tmp_path, monkeypatch, delete, 
 @pytest.mark.parametrize("delete, remove", [
     (APP, BACKEND),
     (APP, "arn:aws:amplifybackend:*:*:/backend/*"),
-    ("arn:aws:amplify:eu-west-1:123456789012:apps/*", BACKEND),
-    ("arn:aws:amplify:eu-west-1:123456789012:apps/d1*", "arn:aws:amplifybackend:eu-west-1:*:/backend/*g7/*"),
+    ("arn:aws:amplify:eu-west-1:123456789012:apps/*", "arn:aws:amplifybackend:eu-west-1:*:/backend/*"),
+    ("arn:aws:amplify:eu-west-1:123456789012:apps/d1*", "arn:aws:amplifybackend:eu-west-1:*:/backend/d*"),
     (APP, "arn:aws:amplifybackend:eu-west-1:123456789012:/backend/d1a2b3c4e5f6g7/environments/*"),
     (APP, {"Fn::Sub": "arn:aws:amplifybackend:${AWS::Region}:${AWS::AccountId}:/backend/x/*"}),
     (APP, "arn:aws:amplifybackend:eu-west-1:${aws:PrincipalAccount}:/backend/d2/*"),
@@ -141,6 +141,19 @@ def test_overlapping_or_undecidable_apps_are_quiet(tmp_path, monkeypatch, delete
     files = {"p.json": policy(allow("amplify:DeleteApp", delete),
                               allow("amplifybackend:RemoveAllBackends", remove))}
     assert only(lint(tmp_path, monkeypatch, files), "APL301") == []
+
+
+@pytest.mark.parametrize("delete, remove", [
+    ("arn:aws:amplify:eu-west-1:123456789012:apps/*", BACKEND),
+    ("arn:aws:amplify:eu-west-1:123456789012:apps/d1*", "arn:aws:amplifybackend:eu-west-1:*:/backend/*g7/*"),
+])
+def test_a_wildcard_over_apps_beyond_the_backends_granted_is_a_warning(tmp_path, monkeypatch, delete, remove):
+    # Deleting the apps the wildcard reaches beyond RemoveAllBackends' apps fails (issue 15, item 9).
+    files = {"p.json": policy(allow("amplify:DeleteApp", delete),
+                              allow("amplifybackend:RemoveAllBackends", remove))}
+    (finding,) = only(lint(tmp_path, monkeypatch, files), "APL301")
+    assert finding.severity is Severity.WARNING
+    assert f"which does not cover {delete}" in finding.message
 
 
 def test_remove_all_backends_denied_for_the_one_app_deleted(tmp_path, monkeypatch):
@@ -312,10 +325,10 @@ def test_passrole_on_star_with_and_without_passed_to_service(tmp_path, monkeypat
     # The whole statement, ready to replace the one found (a role instead of "*", for APL303
     # too); the document names no call that passes a role, so the service is a placeholder.
     assert json.loads(apl304.detail) == {
-        "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME",
+        "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::${aws:PrincipalAccount}:role/ROLE_NAME",
         "Condition": {"StringEquals": {"iam:PassedToService": "replace-me.amazonaws.com"}}}
     with_303_detail = json.loads(with_303.detail)
-    assert with_303_detail["Resource"] == "arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME"
+    assert with_303_detail["Resource"] == "arn:aws:iam::${aws:PrincipalAccount}:role/ROLE_NAME"
     assert with_303_detail["Condition"] == condition  # its own condition is kept
 
 
@@ -371,7 +384,7 @@ def test_explain_apl301_on_the_command_line():
     assert "amplify-delete-without-remove-all-backends" in result.out
     assert "Amplify troubleshooting guide" in result.out
     assert '"amplifybackend:RemoveAllBackends"' in result.out  # the good example
-    assert "Fix" in result.out and "/backend/APPID/*" in result.out
+    assert "Fix" in result.out and "/backend/d1a2b3c4e5f6g7/*" in result.out
 
 
 # -- helpers ----------------------------------------------------------------------------------

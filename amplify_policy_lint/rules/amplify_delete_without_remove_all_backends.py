@@ -118,6 +118,19 @@ def _judge(token: _Token, scopes: tuple[AppScope, ...], remove: Evaluation,
         )
         return violation_at(grant, args, variant="other-app", detail=_snippet(scopes, grant.document),
                             fix=_fix(grant, scopes))
+    # Overlapping is not enough: every app the delete reaches must have its backends covered.
+    uncovered = granted_scopes.uncovered(scopes)
+    if uncovered:
+        args.update(
+            apps=join(unique(s.describe() for s in uncovered)),
+            granted=join(unique(_granted_places(remove, grant.document.file))),
+            fix=join(unique(_quoted(s.backend_arn()) for s in uncovered)),
+        )
+        # Named apps surely fail; a wildcard over apps fails for the apps it reaches beyond.
+        severity = Severity.ERROR if all(s.concrete for s in uncovered) else Severity.WARNING
+        return violation_at(grant, args, variant="uncovered", severity=severity,
+                            detail=_snippet(tuple(uncovered), grant.document),
+                            fix=_fix(grant, tuple(uncovered)))
     if all(s.concrete for s in scopes):
         # One exact app each: a Deny of RemoveAllBackends on those backends still fails the delete.
         if all(remove_denied(s.backend_arn()) for s in scopes):
@@ -215,7 +228,10 @@ RULE = Rule(
         "evaluates all policies of the principal together (Action, NotAction, wildcards, Deny, "
         "conditions) and reports each token that grants amplify:DeleteApp or "
         "amplify:DeleteBackendEnvironment when RemoveAllBackends is not granted, is denied, or is "
-        "granted only for other apps (app id, region and account must overlap). A conditional "
+        "not granted for every app the delete reaches (app id, region and account must be "
+        "covered): an error when the delete names the apps, a warning when it is a wildcard over "
+        "apps (deleting the apps beyond RemoveAllBackends' fails). An ARN that holds an app's "
+        "name where its id belongs (apps/my-app) names no app and is APL305's. A conditional "
         "grant of RemoveAllBackends counts as a grant; a principal with policies the linter "
         "cannot see is not judged unless --assume-complete is given."
     ),
@@ -228,7 +244,7 @@ RULE = Rule(
             "Sid": "AmplifyRemoveAllBackends",
             "Effect": "Allow",
             "Action": REMOVE_ALL,
-            "Resource": "arn:aws:amplifybackend:REGION:ACCOUNT:/backend/APPID/*",
+            "Resource": "arn:aws:amplifybackend:eu-west-1:123456789012:/backend/d1a2b3c4e5f6g7/*",
         })
         + "\n\nIf a Deny names RemoveAllBackends, exempt the apps this principal deletes from it."
     ),
@@ -241,6 +257,9 @@ RULE = Rule(
                   "{deny_token} at {deny}",
         "other-app": "{grant} on {apps}{cond}, but amplifybackend:RemoveAllBackends "
                      "is granted only on {granted}, {reason}; allow it on {fix}",
+        "uncovered": "{grant}{cond}, but amplifybackend:RemoveAllBackends is granted only on "
+                     "{granted}, which does not cover {apps}: deleting the apps it leaves out "
+                     "fails; allow it on {fix}",
     },
     check=check,
     autofix="unsafe: adds the statement of the finding's detail (amplifybackend:RemoveAllBackends "

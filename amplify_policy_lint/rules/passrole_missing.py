@@ -295,7 +295,7 @@ RULE = Rule(
             "Sid": "PassServiceRole",
             "Effect": "Allow",
             "Action": PASS_ROLE,
-            "Resource": "arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME",
+            "Resource": "arn:aws:iam::123456789012:role/ROLE_NAME",
             "Condition": {"StringEquals": {"iam:PassedToService": "amplify.amazonaws.com"}},
         })
         + "\n\nIf a Deny names iam:PassRole, exempt those roles from it. If the calls never pass a "

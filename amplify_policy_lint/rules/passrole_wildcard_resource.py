@@ -63,7 +63,7 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
 _SNIPPET = statement_json({
     "Effect": "Allow",
     "Action": PASS_ROLE,
-    "Resource": "arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME",
+    "Resource": "arn:aws:iam::123456789012:role/ROLE_NAME",
     "Condition": {"StringEquals": {"iam:PassedToService": "amplify.amazonaws.com"}},
 })
 
