@@ -5,30 +5,43 @@ error. No traceback ever reaches the user.
 """
 from __future__ import annotations
 
-import argparse
 import functools
 import os
 import sys
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from . import PROG, __version__
 from .model import Severity
 
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import argparse
+
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 
+# What every option is when it is not given: the parse of a command line of paths alone.
+# pre-commit runs the hook with file names only (unless the user adds args), and argparse
+# with the gettext and locale modules it imports costs a tenth of such a run's start-up, so
+# that command line is read without it. tests/test_cli.py checks that the two agree.
+PLAIN_DEFAULTS = {
+    "format": "text", "select": [], "ignore": [], "fail_on": None, "exit_zero": False, "config": None,
+    "no_config": False, "baseline": None, "write_baseline": None, "report_unused_suppressions": False,
+    "kind": None, "jobs": None, "assume_complete": False, "fix": False, "unsafe_fixes": False,
+    "diff": False, "verbose": False, "list_rules": False, "explain": None,
+}
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+class Arguments:
+    """The parsed command line: argparse's namespace, or the same attributes for paths alone."""
+
+    def __init__(self, **values: object) -> None:
+        self.__dict__.update(values)
 
 
-class _HelpFormatter(argparse.HelpFormatter):
-    """argparse's layout, with the terminal's width found as shutil finds it but without
-    importing shutil: argparse makes a formatter for every option it adds, so every run
-    paid for that import (3 ms, a tenth of the start-up the hook adds)."""
-
-    def __init__(self, prog: str) -> None:
-        super().__init__(prog, width=_terminal_width() - 2)
+def parse_arguments(argv: Sequence[str]) -> "Arguments | argparse.Namespace":
+    """The command line, read by argparse only when it holds more than paths."""
+    if all(arg and not arg.startswith("-") for arg in argv):
+        return Arguments(paths=list(argv), **PLAIN_DEFAULTS)
+    return build_parser().parse_args(argv)
 
 
 @functools.lru_cache(maxsize=1)
@@ -45,8 +58,22 @@ def _terminal_width() -> int:
     return columns if columns > 0 else 80
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> "argparse.ArgumentParser":
+    import argparse
+
     from .locate import KINDS
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> None:  # type: ignore[override]
+            self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+    class _HelpFormatter(argparse.HelpFormatter):
+        """argparse's layout, with the terminal's width found as shutil finds it but without
+        importing shutil: argparse makes a formatter for every option it adds, so every run
+        paid for that import."""
+
+        def __init__(self, prog: str) -> None:
+            super().__init__(prog, width=_terminal_width() - 2)
 
     parser = _Parser(prog=PROG, formatter_class=_HelpFormatter,
                      description="Lint AWS IAM policies (policy files, Amplify "
@@ -131,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     _tolerant_output()
     if args.list_rules:
         from .docs import list_rules, list_rules_json
@@ -234,7 +261,7 @@ def _split(values: list[str]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
-def _settings(args: argparse.Namespace):
+def _settings(args: "Arguments | argparse.Namespace"):
     """Settings from the command line and the configuration file (see config.make_settings
     for which wins)."""
     from .config import ConfigError, find_config, load_config, make_settings

@@ -233,3 +233,23 @@ def test_progress_threshold_and_clearing():
             return False
 
     assert for_stream(Pipe(), "text") is None
+
+
+@pytest.mark.parametrize("argv", [[], ["policy.json"], ["a.json", "dir/b.yaml", "c d.json"]])
+def test_a_command_line_of_paths_reads_as_argparse_would(argv):
+    """pre-commit passes file names only: that command line is read without argparse, to the
+    same values (cli.PLAIN_DEFAULTS must follow every option the parser gains)."""
+    from amplify_policy_lint.cli import Arguments, build_parser, parse_arguments
+
+    fast = parse_arguments(argv)
+    assert isinstance(fast, Arguments)
+    assert vars(fast) == vars(build_parser().parse_args(argv))
+
+
+def test_any_option_goes_through_argparse():
+    import argparse
+
+    from amplify_policy_lint.cli import parse_arguments
+
+    assert isinstance(parse_arguments(["--fail-on", "error", "p.json"]), argparse.Namespace)
+    assert isinstance(parse_arguments(["-"]), argparse.Namespace)

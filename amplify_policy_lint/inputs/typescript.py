@@ -33,11 +33,11 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 from typing import Any, Iterator, NamedTuple
 
 from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind, make_document
+from ..records import field, record
 from ..source import PositionTable, Source
 from . import Located, PrincipalInfo
 from .policy_file import policy_kind
@@ -121,7 +121,7 @@ def _tree(text: str):
 # Values with where they were written
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class V:
     """A JSON value being built, with its code point range in the text (None: not written,
     e.g. the Version CDK adds) and the range of its key when it is a mapping member.
@@ -185,7 +185,7 @@ class TypeScriptSource(Source):
 # Reading
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class _Document:
     value: V  # the document
     kind: DocKind | None  # None: judged from its content (Principal present or not)
@@ -193,7 +193,7 @@ class _Document:
     principals: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class _Principal:
     label: str
     complete: bool = False
