@@ -193,6 +193,14 @@ def match(pattern: str, text: str, ignore_case: bool = True) -> bool:
     return compile(pattern, ignore_case).matches(text)
 
 
+def literal_head(text: str) -> str:
+    """The text before the first wildcard: a pattern can only match (or cover) texts that
+    start with it."""
+    star, mark = text.find("*"), text.find("?")
+    ends = [i for i in (star, mark) if i >= 0]
+    return text[:min(ends)] if ends else text
+
+
 def covers(general: str, specific: str, ignore_case: bool = True) -> bool:
     """Whether every text the pattern ``specific`` matches is also matched by ``general``.
 

@@ -44,11 +44,13 @@ from . import (
     redundant_entry,
     resource_policy_mismatch,
     trust_action_mismatch,
+    redundant_statement,
     undecodable_file,
     unevaluated_template_value,
     unknown_action,
     unknown_condition_key,
     unknown_service,
+    weak_condition_key,
     web_identity_trust,
     wildcard_matches_nothing,
     yaml_type_coercion,
@@ -98,11 +100,13 @@ RULES: tuple[Rule, ...] = (
     web_identity_trust.RULE,
     service_principal_without_source.RULE,
     principal_unique_id.RULE,
+    weak_condition_key.RULE,
     policy_size_quota.RULE,
     redundant_entry.RULE,
     condition_can_be_simpler.RULE,
     empty_element.RULE,
     ip_range.RULE,
+    redundant_statement.RULE,
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -8,20 +8,18 @@
   ``IpAddress`` (PRIVATE_IP_ADDRESS_SUBSET) and always pass under ``NotIpAddress``
   (PRIVATE_NOT_IP_ADDRESS_SUBSET).
 
-Private ranges are RFC 1918's (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16) and IPv6 unique
-local addresses (fc00::/7), the ranges AWS names; whether Access Analyzer counts loopback or
-link-local addresses is undocumented, so they are left alone.
+Private ranges are RFC 1918's, as ``aws_formats.PRIVATE_NETWORKS`` keeps them for APL206's
+private-only check: one definition for both.
 """
 from __future__ import annotations
 
 import ipaddress
 from typing import Iterator
 
+from ..aws_formats import is_private_network
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument
-
-PRIVATE = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
 
 
 def _network(text: str):
@@ -38,10 +36,6 @@ def _strict(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def is_private(network) -> bool:
-    return any(network.version == p.version and network.subnet_of(p) for p in PRIVATE)
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
@@ -61,7 +55,7 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
                                     variant="host-bits")
             if condition.key_lower != "aws:sourceip" or len(networks) < 2:
                 continue
-            private = [(v, n) for v, n in networks if is_private(n)]
+            private = [(v, n) for v, n in networks if is_private_network(n.with_prefixlen)]
             if private and len(private) < len(networks):
                 variant = "not-private" if condition.operator.base == "NotIpAddress" else "private"
                 for value, _ in private:

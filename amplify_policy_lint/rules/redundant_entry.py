@@ -1,6 +1,7 @@
-"""APL502: an Action/NotAction or Resource/NotResource entry that another entry of the same
-statement already covers (a duplicate, ``iam:GetRole`` beside ``iam:Get*``,
-``arn:aws:s3:::bucket-*/*`` beside ``arn:aws:s3:::bucket-*``).
+"""APL502: an Action/NotAction, Resource/NotResource or Principal entry that another entry of
+the same statement already covers (a duplicate, ``iam:GetRole`` beside ``iam:Get*``,
+``arn:aws:s3:::bucket-*/*`` beside ``arn:aws:s3:::bucket-*``, a role's session
+``arn:aws:sts::123456789012:assumed-role/deploy/ci`` beside the role ``...:role/deploy``).
 
 "Covers" is pattern containment: every name or ARN the entry can match, the other matches
 too (see :func:`wildcard.covers`), so removing the entry changes nothing, today or when AWS
@@ -26,13 +27,6 @@ from ..policy import Item, PolicyDocument
 _BUDGET = 20_000
 
 
-def _head(text: str) -> str:
-    for index, char in enumerate(text):
-        if char in "*?":
-            return text[:index]
-    return text
-
-
 def redundant(items: Sequence[Item], ignore_case: bool) -> Iterator[tuple[Item, Item]]:
     """(entry, an earlier-or-other entry that covers it) for each covered entry."""
     entries = [(item, item.value.lower() if ignore_case else item.value)
@@ -42,7 +36,7 @@ def redundant(items: Sequence[Item], ignore_case: bool) -> Iterator[tuple[Item, 
     heads = set()
     for index, (_, text) in enumerate(entries):
         if wildcard.has_wildcard(text):
-            head = _head(text)
+            head = wildcard.literal_head(text)
             patterns.setdefault(head, []).append(index)
             heads.add(len(head))
         else:
@@ -54,7 +48,7 @@ def redundant(items: Sequence[Item], ignore_case: bool) -> Iterator[tuple[Item, 
         if first is not None and first != index and not wildcard.has_wildcard(text):
             yield item, entries[first][0]
             continue
-        own = _head(text)
+        own = wildcard.literal_head(text)
         cover = None
         for length in lengths:
             if length > len(own):
@@ -78,8 +72,55 @@ def redundant(items: Sequence[Item], ignore_case: bool) -> Iterator[tuple[Item, 
             yield item, entries[cover][0]
 
 
+def _role_of_session(arn: str) -> tuple[str, str, str] | None:
+    """(partition, account, role name) of an ``arn:...:sts::ACCOUNT:assumed-role/ROLE/SESSION``."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "sts" or not parts[5].startswith("assumed-role/"):
+        return None
+    role = parts[5].split("/")
+    return (parts[1], parts[4], role[1]) if len(role) >= 3 else None
+
+
+def _role(arn: str) -> tuple[str, str, str] | None:
+    """(partition, account, role name) of an ``arn:...:iam::ACCOUNT:role/[PATH/]NAME``."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "iam" or not parts[5].startswith("role/"):
+        return None
+    if wildcard.has_wildcard(arn) or "${" in arn:
+        return None
+    return parts[1], parts[4], parts[5].rsplit("/", 1)[-1]
+
+
+def _principals(document: PolicyDocument, statement) -> Iterator[Violation]:
+    principal = statement.principal
+    if statement.principal_key is None or not isinstance(principal, dict):
+        return
+    value = principal.get("AWS")
+    if not isinstance(value, list):
+        return
+    base = statement.path + (statement.principal_key, "AWS")
+    entries = [(v, base + (i,)) for i, v in enumerate(value) if isinstance(v, str) and "${" not in v]
+    roles = {}
+    for text, path in entries:
+        role = _role(text)
+        if role is not None:
+            roles.setdefault(role, text)
+    seen: dict[str, str] = {}
+    for text, path in entries:
+        if text in seen:
+            yield Violation(path, {"entry": text, "cover": text, "key": statement.principal_key},
+                            variant="principal-duplicate")
+            continue
+        seen[text] = text
+        session = _role_of_session(text)
+        if session is not None and session in roles:
+            yield Violation(path, {"entry": text, "cover": roles[session], "key": statement.principal_key},
+                            variant="principal-session")
+
+
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     for statement in document.statements:
+        yield from _principals(document, statement)
         for key, items, ignore_case in ((statement.action_key, statement.actions, True),
                                         (statement.resource_key, statement.resources, False)):
             if key is None or len(items) < 2:
@@ -106,7 +147,7 @@ RULE = Rule(
     name="redundant-entry",
     severity=Severity.INFO,
     scope=Scope.DOCUMENT,
-    summary="an action or resource entry that another entry of the same statement already covers",
+    summary="an Action, Resource or Principal entry that another entry of the same statement already covers",
     why=(
         "An entry that another entry of the same list already matches (a duplicate, "
         "iam:GetRole beside iam:Get*, arn:aws:s3:::bucket-*/* beside arn:aws:s3:::bucket-*) adds "
@@ -114,7 +155,9 @@ RULE = Rule(
         "policy longer (IAM counts its size against a quota, APL501) and harder to review, and "
         "it often hides a mistake: the author meant a narrower wildcard, or a resource of "
         "another kind. Containment is judged on the patterns, so it holds for actions AWS "
-        "adds later too; actions compare ignoring case, resources with case."
+        "adds later too; actions compare ignoring case, resources with case. In a Principal, a "
+        "principal listed twice, or a session of a role (assumed-role/ROLE/SESSION) beside the "
+        "role itself, is redundant the same way."
     ),
     bad='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": ["amplify:Get*", "amplify:GetApp"],\n    "Resource": "arn:aws:amplify:us-east-1:123456789012:apps/d1a2b3c4d5e6f7/*"\n  }]\n}\n',
     good='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": ["amplify:Get*"],\n    "Resource": "arn:aws:amplify:us-east-1:123456789012:apps/d1a2b3c4d5e6f7/*"\n  }]\n}\n',
@@ -125,9 +168,12 @@ RULE = Rule(
         "action-duplicate": "{key} entry {entry!r} repeats {cover!r} in the same statement; remove it",
         "resource": "{key} entry {entry!r} is already covered by {cover!r} in the same statement; remove it",
         "resource-duplicate": "{key} entry {entry!r} repeats {cover!r} in the same statement; remove it",
+        "principal-duplicate": "{key} entry {entry!r} is listed twice in the same statement; remove it",
+        "principal-session": "{key} entry {entry!r} is a session of {cover!r}, which the statement already "
+                             "names; remove it",
     },
     check=check,
-    access_analyzer=("REDUNDANT_ACTION", "REDUNDANT_RESOURCE"),
+    access_analyzer=("REDUNDANT_ACTION", "REDUNDANT_RESOURCE", "REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY"),
     autofix="safe: removes an entry that repeats another of the same list (actions compared "
             "ignoring case), with its comma or its line; an entry covered by a wildcard is left "
             "to you (the wildcard may be broader than meant).",

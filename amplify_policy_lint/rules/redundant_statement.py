@@ -1,0 +1,152 @@
+"""APL506: a statement that another statement of the same document already makes.
+
+Statement B is redundant beside statement A when both have the same Effect, the same
+Principal (or none), A's Condition is absent or the same as B's, every Action entry of B is
+covered by one of A's and every Resource entry of B by one of A's (pattern containment, see
+:func:`wildcard.covers`; actions ignoring case, resources with case). Of two equal statements
+the later one is reported. NotAction/NotResource statements, entries with policy variables
+and entries only deploy time knows are not judged.
+
+Cost: statements are grouped by Effect and Principal, and a statement is compared only with
+those of its group whose Action entries cover its first action (found through an index of
+plain names and pattern heads), up to a budget of comparisons per document.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator, Sequence
+
+from .. import wildcard
+from ..context import Context
+from ..model import Rule, Scope, Severity, Violation
+from ..policy import PolicyDocument, Statement
+
+_BUDGET = 20_000
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _texts(statement: Statement) -> tuple[list[str], list[str]] | None:
+    """The statement's actions (lower case) and resources, or None when it cannot be judged."""
+    if statement.action_key != "Action" or statement.resource_key not in ("Resource", None):
+        return None
+    actions = [item.value for item in statement.actions]
+    resources = [item.value for item in statement.resources]
+    if not actions or any(v is None or "${" in v for v in actions + resources):
+        return None
+    return [a.lower() for a in actions], resources  # type: ignore[union-attr]
+
+
+class _Entries:
+    """A statement's entries of one kind, split for containment tests: plain texts in a set
+    (an entry equal to one of them is covered at once), patterns kept for :func:`wildcard.covers`."""
+
+    __slots__ = ("texts", "plain", "patterns", "ignore_case")
+
+    def __init__(self, texts: Sequence[str], ignore_case: bool) -> None:
+        self.texts = tuple(texts)
+        self.plain = frozenset(t for t in texts if not wildcard.has_wildcard(t))
+        self.patterns = tuple(t for t in texts if wildcard.has_wildcard(t))
+        self.ignore_case = ignore_case
+
+    def cover(self, other: "_Entries") -> bool:
+        """Whether every entry of ``other`` is covered by one of these."""
+        return all(entry in self.plain or any(wildcard.covers(p, entry, ignore_case=self.ignore_case)
+                                              for p in self.patterns)
+                   for entry in other.texts)
+
+
+class _Index:
+    """Which statements of a group have an entry that may cover a given entry: the plain
+    entries equal to it, and the patterns whose literal head is a prefix of its own (a
+    pattern can only cover a text that starts with its head)."""
+
+    def __init__(self, entries: Iterator[_Entries]) -> None:
+        self.plain: dict[str, set[int]] = {}
+        self.heads: dict[str, set[int]] = {}
+        for position, group in enumerate(entries):
+            for text in group.plain:
+                self.plain.setdefault(text, set()).add(position)
+            for pattern in group.patterns:
+                self.heads.setdefault(wildcard.literal_head(pattern), set()).add(position)
+        self.lengths = sorted({len(head) for head in self.heads})
+
+    def covering(self, text: str) -> set[int]:
+        found = set(self.plain.get(text, ())) if not wildcard.has_wildcard(text) else set()
+        own = wildcard.literal_head(text)
+        for length in self.lengths:
+            if length > len(own):
+                break
+            found.update(self.heads.get(own[:length], ()))
+        return found
+
+
+def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
+    groups: dict[tuple, list[tuple[int, Statement, _Entries, _Entries]]] = {}
+    for index, statement in enumerate(document.statements):
+        if statement.effect is None:
+            continue
+        texts = _texts(statement)
+        if texts is None:
+            continue
+        key = (statement.effect, statement.principal_key, _canonical(statement.principal), statement.resource_key)
+        groups.setdefault(key, []).append((index, statement, _Entries(texts[0], False), _Entries(texts[1], False)))
+    budget = _BUDGET
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        actions_index = _Index(m[2] for m in members)
+        resources_index = _Index(m[3] for m in members)
+        for position, (index, statement, actions, resources) in enumerate(members):
+            candidates = actions_index.covering(actions.texts[0])
+            if resources.texts:
+                candidates &= resources_index.covering(resources.texts[0])
+            candidates.discard(position)
+            for other in sorted(candidates):
+                budget -= 1
+                if budget < 0:
+                    return
+                other_index, other_statement, other_actions, other_resources = members[other]
+                condition = other_statement.condition
+                if condition not in (None, {}) and _canonical(condition) != _canonical(statement.condition):
+                    continue
+                if not (other_resources.cover(resources) and other_actions.cover(actions)):
+                    continue
+                mutual = (_canonical(condition) == _canonical(statement.condition)
+                          and resources.cover(other_resources) and actions.cover(other_actions))
+                if mutual and other_index > index:
+                    continue  # equal statements: the later one is reported
+                sid = other_statement.sid
+                shown = f"statement {other_index + 1}" + (f" ({sid!r})" if sid else "")
+                yield Violation(statement.path, {"other": shown, "effect": statement.effect},
+                                part="opening")
+                break
+
+
+RULE = Rule(
+    id="APL506",
+    name="redundant-statement",
+    severity=Severity.INFO,
+    scope=Scope.DOCUMENT,
+    summary="a statement that another statement of the same document already makes",
+    why=(
+        "A statement whose actions and resources another statement with the same Effect and "
+        "Principal already covers, under the same Condition or none, changes nothing: remove it "
+        "and the policy grants and denies exactly the same. It makes the policy longer (IAM "
+        "counts the size against a quota, APL501) and invites edits to one copy that the other "
+        "silently undoes. IAM Access Analyzer suggests removing it."
+    ),
+    bad='{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow", "Action": "amplify:*", "Resource": "*"},\n    {"Effect": "Allow", "Action": ["amplify:GetApp", "amplify:ListApps"], "Resource": "*"}\n  ]\n}\n',
+    good='{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow", "Action": "amplify:*", "Resource": "*"}\n  ]\n}\n',
+    fix="Remove the statement, or narrow the statement that covers it if that one grants more "
+        "than meant.",
+    messages={
+        "default": "this {effect} statement is already made by {other} (same principal, its actions and "
+                   "resources cover these, and its condition is the same or none); remove it",
+    },
+    check=check,
+    access_analyzer=("REDUNDANT_STATEMENT",),
+    references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html",),
+)
