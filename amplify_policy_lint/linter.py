@@ -218,7 +218,7 @@ def _context_located(name: str, plan: Plan, data: bytes | None = None) -> Locate
         if outcome.located is not None:  # a module's file (Terraform): its directory's principals were judged whole
             return outcome.located
         # A member of a configured principal group that cannot be read: the group cannot be judged.
-        return Located((), (PrincipalInfo(f"file:{name}", f"the policies of {name}", False),))
+        return Located((), (PrincipalInfo(PrincipalKey("file", name), f"the policies of {name}", False),))
     unknown = PrincipalInfo(amplify_layout.function_principal(directory), f"the function role of {directory}", False)
     documents = outcome.located.documents if outcome.located is not None else ()
     principals = outcome.located.principals if outcome.located is not None else ()

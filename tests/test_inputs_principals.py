@@ -154,3 +154,16 @@ def test_a_custom_policies_file_named_with_a_leading_dot_slash_joins_its_templat
     write_amplify_function(tmp_path, ["amplifybackend:RemoveAllBackends"], ["amplify:DeleteApp"])
     report = lint_paths(["./amplify/backend/function/cleanup/custom-policies.json"], Settings(select=("APL301",)))
     assert report.findings == [] and report.files_checked == 1
+
+
+def test_an_unreadable_group_member_not_given_makes_the_group_incomplete(tmp_path, monkeypatch):
+    # pre-commit names only the staged file; the other member is read as context and does not
+    # parse: the group cannot be judged, so absence rules stay quiet (and nothing crashes).
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "iam").mkdir()
+    (tmp_path / "iam" / "delete.json").write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "amplify:DeleteApp", "Resource": "*"}]}))
+    (tmp_path / "iam" / "backend.json").write_text('{"Version": "2012-10-17", "Statement": [')
+    settings = Settings(select=("APL301",), principals={"ci": ("iam/*.json",)})
+    report = lint_paths(["iam/delete.json"], settings)
+    assert report.findings == [] and report.errors == []
