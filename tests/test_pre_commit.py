@@ -234,3 +234,26 @@ def test_hook_lints_a_staged_amplify_gen2_backend(tmp_path, pre_commit_home):
     assert result.returncode == 1, output
     lines = re.findall(r"^amplify/\S+:\d+:\d+: APL\d{3} .*$", output, re.MULTILINE)
     assert [line.split(" error ")[0] for line in lines] == ["amplify/backend.ts:7:29: APL202"], output
+
+
+TERRAFORM_IAM = '''data "aws_iam_policy_document" "queue" {
+  statement {
+    actions   = ["sqs:SendMessageBatch"]
+    resources = ["*"]
+  }
+}
+'''
+
+
+def test_hook_lints_a_staged_terraform_file(tmp_path, pre_commit_home):
+    repo = git_repo(tmp_path / "repo", {
+        "infra/iam.tf": TERRAFORM_IAM,
+        # No IAM in it: passed to the hook (types_or terraform), skipped after a substring search.
+        "infra/network.tf": 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n',
+        "infra/prod.tfvars": 'region = "eu-west-1"\n',
+    })
+    result = try_repo(repo, pre_commit_home)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    lines = re.findall(r"^infra/\S+:\d+:\d+: APL\d{3} .*$", output, re.MULTILINE)
+    assert [line.split(" error ")[0] for line in lines] == ["infra/iam.tf:3:18: APL202"], output
