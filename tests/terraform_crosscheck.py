@@ -44,11 +44,13 @@ def disagreements(path: Path) -> tuple[int, list[str]]:
     from amplify_policy_lint.inputs.terraform_source import HclFile
 
     text = path.read_text(encoding="utf-8")
+    hcl = HclFile(str(path), text)
     try:
         theirs = pygohcl.loads(text)
     except Exception as exc:  # noqa: BLE001 - pygohcl raises its own error types
+        if hcl.tree.root_node.has_error:
+            return 0, []  # both parsers refuse it
         return 0, [f"{path}: pygohcl cannot parse it: {exc}"]
-    hcl = HclFile(str(path), text)
     count = [0]
     problems: list[str] = []
     seen: dict[tuple, int] = {}

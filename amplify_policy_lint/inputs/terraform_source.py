@@ -26,7 +26,7 @@ from typing import Any, Iterator
 from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind, PolicyDocument, make_document
 from ..records import field, record
-from ..source import InputViolation, PositionTable, Source, parse_json
+from ..source import InputViolation, PositionTable, Problem, Source, parse_json
 from . import BY_NAME, Located, PrincipalInfo
 from .common import ENDPOINT_POLICY
 from .policy_file import policy_kind
@@ -163,6 +163,21 @@ class HclFile:
         self.source = TerraformSource(name, text)
         self.problems: list[InputViolation] = []
         self.blocks = list(self._blocks(self.tree.root_node))
+        if self.tree.root_node.has_error:
+            self.problems.append(self._syntax_error())
+
+    def _syntax_error(self) -> InputViolation:
+        """Where tree-sitter-hcl first failed: an ERROR node, or a token it had to assume."""
+        stack = [self.tree.root_node]
+        while stack:
+            node = stack.pop()
+            if node.is_missing or node.type == "ERROR":
+                start, end = self.range(node)
+                what = f"missing {node.type!r}" if node.is_missing else "syntax error"
+                return InputViolation(Problem.SYNTAX, f"Terraform {what}: the file does not parse as HCL",
+                                      start, max(end, start + 1) if start < len(self.text) else start)
+            stack.extend(reversed([c for c in node.children if c.has_error or c.is_missing]))
+        return InputViolation(Problem.SYNTAX, "Terraform syntax error: the file does not parse as HCL", 0, 0)
 
     def range(self, node: Any) -> tuple[int, int]:
         return self.code_points(node.start_byte), self.code_points(node.end_byte)
