@@ -84,19 +84,24 @@ class _Index:
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
-    groups: dict[tuple, list[tuple[int, Statement, _Entries, _Entries]]] = {}
+    if len(document.statements) < 2:
+        return
+    grouped: dict[tuple, list[tuple[int, Statement, tuple[list[str], list[str]]]]] = {}
     for index, statement in enumerate(document.statements):
         if statement.effect is None:
             continue
         texts = _texts(statement)
         if texts is None:
             continue
-        key = (statement.effect, statement.principal_key, _canonical(statement.principal), statement.resource_key)
-        groups.setdefault(key, []).append((index, statement, _Entries(texts[0], False), _Entries(texts[1], False)))
+        principal = None if statement.principal is None else _canonical(statement.principal)
+        key = (statement.effect, statement.principal_key, principal, statement.resource_key)
+        grouped.setdefault(key, []).append((index, statement, texts))
     budget = _BUDGET
-    for members in groups.values():
-        if len(members) < 2:
+    for group in grouped.values():
+        if len(group) < 2:
             continue
+        members = [(index, statement, _Entries(texts[0], False), _Entries(texts[1], False))
+                   for index, statement, texts in group]
         actions_index = _Index(m[2] for m in members)
         resources_index = _Index(m[3] for m in members)
         for position, (index, statement, actions, resources) in enumerate(members):
