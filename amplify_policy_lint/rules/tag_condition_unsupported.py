@@ -13,7 +13,10 @@ tags) may carry them as aws:ResourceTag as well, and is not judged. For the othe
   warning: the guard the author meant is not there).
 
 One finding per service and statement, on the first entry of that service whose actions all
-lack the key; a wildcard entry counts when none of the actions it matches has the key.
+lack the key; a wildcard entry counts when none of the actions it matches has the key. A
+NotAction statement under the test gets one finding on its NotAction key when it leaves in
+an action the catalog shows without the key (sts:GetCallerIdentity, s3:ListAllMyBuckets,
+iam:GetAccountSummary): ALLOW_NOTACTION_/DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE.
 Entries with a wildcard service, unknown actions (APL202's business) and statements whose
 Condition cannot be read are not judged.
 """
@@ -84,13 +87,40 @@ def _unsupported(catalog: Any, item: Item) -> bool:
     return all(answer is False for answer in answers)
 
 
+# Actions whose requests never carry aws:ResourceTag (no resource types, no tag keys in the
+# catalog): a NotAction that excludes none of them leaves such actions in the statement.
+_UNTAGGED_WITNESSES = ("sts:GetCallerIdentity", "s3:ListAllMyBuckets", "iam:GetAccountSummary")
+
+
+def _not_action(statement: Statement, key: str, catalog: Any) -> Iterator[Violation]:
+    """A NotAction statement under the tag test covers actions whose requests lack the key
+    when it excludes none of the witnesses (each checked against the catalog)."""
+    if any(item.value is None or "${" in item.value for item in statement.actions):
+        return
+    for witness in _UNTAGGED_WITNESSES:
+        if _supports(catalog, witness) is not False:
+            continue
+        if any(wildcard.match(item.value, witness) for item in statement.actions):  # type: ignore[arg-type]
+            continue
+        args = {"key": key, "witness": witness}
+        path = statement.path + ("NotAction",)
+        if statement.effect == "Allow":
+            yield Violation(path, args, variant="allow-not-action", part="key", severity=Severity.INFO)
+        else:
+            yield Violation(path, args, variant="deny-not-action", part="key")
+        return
+
+
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     catalog = context.catalog
     for statement in document.statements:
-        if statement.effect not in ("Allow", "Deny") or statement.action_key != "Action":
+        if statement.effect not in ("Allow", "Deny") or statement.action_key is None:
             continue
         key = _tag_test(statement)
         if key is None:
+            continue
+        if statement.action_key == "NotAction":
+            yield from _not_action(statement, key, catalog)
             continue
         by_service: dict[str, list[Item]] = {}
         for item in statement.actions:
@@ -120,7 +150,9 @@ RULE = Rule(
         "never denies those actions (the guard the author meant does not exist), and an Allow "
         "under it never allows them (the actions fail at run time). IAM Access Analyzer reports "
         "both. The rule names, per service of the statement, the entries whose actions all lack "
-        "the key."
+        "the key; for a NotAction statement, it says that actions without the key are left "
+        "out. Actions that take aws:RequestTag (they create a resource with tags) may carry the "
+        "tags as aws:ResourceTag and are not judged."
     ),
     bad='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Deny",\n    "Action": ["logs:PutResourcePolicy", "logs:DeleteLogGroup"],\n    "Resource": "*",\n    "Condition": {"StringEquals": {"aws:ResourceTag/protected": "true"}}\n  }]\n}\n',
     good='{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Deny",\n    "Action": ["logs:DeleteLogGroup"],\n    "Resource": "*",\n    "Condition": {"StringEquals": {"aws:ResourceTag/protected": "true"}}\n  }]\n}\n',
@@ -131,10 +163,17 @@ RULE = Rule(
                  "carry no aws:ResourceTag key; move them to a statement without this condition",
         "deny": "Deny under {key!r} never denies the {service} action(s) {entries}: their requests carry "
                 "no aws:ResourceTag key; deny them in a statement limited by Resource instead",
+        "deny-not-action": "Deny with NotAction under {key!r} does not deny the actions whose requests carry "
+                           "no aws:ResourceTag key ({witness} and many more); deny those in a statement "
+                           "without the tag condition",
+        "allow-not-action": "Allow with NotAction under {key!r} allows none of the actions whose requests "
+                            "carry no aws:ResourceTag key ({witness} and many more)",
     },
     check=check,
     access_analyzer=(
         "ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", "DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+        "ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+        "DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
     ),
     references=(
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html#access_tags_control-resources",
