@@ -19,7 +19,7 @@ def compare_values(mine: Any, theirs: Any) -> bool:
 
 
 def _compare(mine: Any, theirs: Any, count: list[int]) -> bool:
-    from amplify_policy_lint.inputs.terraform_source import is_unknown
+    from amplify_policy_lint.inputs.hcl import is_unknown
 
     if is_unknown(mine):
         return True
@@ -41,7 +41,7 @@ def disagreements(path: Path) -> tuple[int, list[str]]:
     """(number of literal values compared, descriptions of the values that differ)."""
     import pygohcl
 
-    from amplify_policy_lint.inputs.terraform_source import HclFile
+    from amplify_policy_lint.inputs.hcl import HclFile
 
     text = path.read_text(encoding="utf-8")
     hcl = HclFile(str(path), text)
@@ -70,7 +70,7 @@ def disagreements(path: Path) -> tuple[int, list[str]]:
 def _block(hcl: Any, block: Any, theirs: Any, where: str, count: list[int], problems: list[str]) -> None:
     import pygohcl
 
-    from amplify_policy_lint.inputs.terraform_source import Values, function_call
+    from amplify_policy_lint.inputs.hcl import Values, function_call
 
     if not isinstance(theirs, dict):
         problems.append(f"{where}: pygohcl has no such block")

@@ -3,7 +3,6 @@ principals across the files of a module directory, suppressions, the import cost
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
