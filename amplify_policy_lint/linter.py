@@ -1,4 +1,11 @@
-"""The pipeline: path -> source -> located documents -> rules -> findings.
+"""The pipeline, in named stages (ARCHITECTURE.md):
+
+* per file (``lint_file``): read (``_read``: bytes to a Source), locate (``_locate``:
+  documents and principals), check (``_check``: document rules to violations), position
+  (``_finding``: a violation's JSON path to a span in the file);
+* per group of files (``lint_group``): the principal rules over the group's principals;
+* per run (``lint_paths``): discover, group, lint the groups (here or in --jobs workers),
+  filter (``_filter``: configuration, directives, baseline).
 
 Data flows one way. Rules see documents and principals and yield Violations (JSON paths);
 only this module turns them into Findings with positions.
@@ -9,14 +16,15 @@ import itertools
 import os
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from . import PROG, inputs, limits
+from . import PROG, amplify_layout, inputs, limits
 from .config import Settings
 from .context import Context
 from .discover import Skipped, discover
 from .inputs import Located, PrincipalInfo
-from .locate import Hints, locate, looks_policy_bearing, own_syntax
+from .locate import Hints, detect_kind, locate, looks_policy_bearing, own_syntax
 from .model import FileError, Finding, Fix, PrincipalKey, Rule, Scope, Severity, Span, Violation, one_line
-from .policy import PolicyDocument, Principal
+from .policy import PolicyDocument, Principal, statement_list
+from .principals import context_files, group_of, principal_groups
 from .records import replace
 from .report import Report
 from .rules import BY_PROBLEM, LIMIT_RULE
@@ -62,8 +70,6 @@ def lint_paths(paths: Sequence[str], settings: Settings,
     report.notes.extend(skipped.notes)
     report.files_skipped += skipped.files
     done = 0
-    from .principals import context_files
-
     linted = {os.path.normpath(f) for f in files}
     tasks = [(group, context_files(group, linted, settings.principals, settings.base_dir, settings.exclude))
              for group in group_files(files, settings)]
@@ -72,14 +78,20 @@ def lint_paths(paths: Sequence[str], settings: Settings,
         done += count
         if progress is not None:
             progress(done, len(files))
+    _filter(report, settings, plan, paths)
+    return report
+
+
+def _filter(report: Report, settings: Settings, plan: Plan, paths: Sequence[str]) -> None:
+    """The last stage, filter: configuration, inline directives and the baseline drop what
+    they suppress; repeats go; findings end up in file and position order."""
     if report.directives or settings.per_file_ignores or settings.baseline:
-        from .filters import apply
+        from .filters import apply  # only runs that suppress something need it (start-up speed)
 
         outcome = apply(report.findings, report.directives, settings, plan.enabled, paths)
         report.findings, report.suppressed = outcome.findings, outcome.suppressed
     report.findings = _unique(report.findings)  # a file() JSON policy may be linted on its own too
     report.findings.sort(key=lambda f: f.sort_key)
-    return report
 
 
 def lint_again(texts: Mapping[str, bytes], paths: Sequence[str],
@@ -88,8 +100,6 @@ def lint_again(texts: Mapping[str, bytes], paths: Sequence[str],
     the files that share principals with them, suppressions applied as in ``lint_paths`` (unused
     ones are not reported: the run's first lint did that). Returns the report and the files
     linted again (normalised)."""
-    from .principals import context_files
-
     settings = settings._replace(report_unused_suppressions=False)
     plan = Plan.build(settings)
     files, _ = discover(paths, settings.exclude, settings.base_dir)
@@ -101,13 +111,7 @@ def lint_again(texts: Mapping[str, bytes], paths: Sequence[str],
         if any(os.path.normpath(name) in wanted for name in group):
             report.merge(lint_group(group, plan, context_files(group, linted), texts))
             again.update(os.path.normpath(name) for name in group)
-    if report.directives or settings.per_file_ignores or settings.baseline:
-        from .filters import apply
-
-        outcome = apply(report.findings, report.directives, settings, plan.enabled, paths)
-        report.findings, report.suppressed = outcome.findings, outcome.suppressed
-    report.findings = _unique(report.findings)  # a file() JSON policy may be linted on its own too
-    report.findings.sort(key=lambda f: f.sort_key)
+    _filter(report, settings, plan, paths)
     return report, frozenset(again)
 
 
@@ -148,8 +152,6 @@ def _lint_chunk(chunk: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> Report:
 
 def group_files(files: Sequence[str], settings: Settings) -> list[tuple[str, ...]]:
     """Files linted together: one each, except those a configured principal joins."""
-    from .principals import principal_groups
-
     return principal_groups(files, settings.principals, settings.base_dir)
 
 
@@ -204,8 +206,6 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 def _context_located(name: str, plan: Plan, data: bytes | None = None) -> Located:
     """The documents of a context file; when it cannot be read, its principals are
     unknown territory, so they are marked incomplete (absence rules then stay quiet)."""
-    from . import amplify_layout
-
     context_plan = plan._replace(document_rules=())
     try:
         outcome = lint_file(name, context_plan, data)
@@ -226,8 +226,6 @@ def _context_located(name: str, plan: Plan, data: bytes | None = None) -> Locate
 
 
 def group_name(files: Sequence[str], plan: Plan) -> str | None:
-    from .principals import group_of
-
     return group_of(files, plan.settings.principals, plan.settings.base_dir)
 
 
@@ -237,24 +235,46 @@ class FileOutcome(NamedTuple):
 
 
 def lint_file(name: str, plan: Plan, data: bytes | None = None) -> FileOutcome:
-    """Lint one file: its bytes are read, unless ``data`` gives them."""
+    """Lint one file (its bytes are read, unless ``data`` gives them), in stages: read
+    (bytes to a Source), locate (its documents and principals), check (rules to violations,
+    placed as findings). Each stage records what ends the file's way in ``report``."""
     report = Report()
     hints = Hints(plan.settings.kind, plan.settings.policy_globs, plan.settings.base_dir)
+    read = _read(name, data, hints, plan, report)
+    if read is None:
+        return FileOutcome(report)
+    text, source, problems = read
+    located = _locate(name, text, source, problems, hints, plan, report)
+    if located is None:
+        return FileOutcome(report)
+    _check(name, text, located, problems, plan, report)
+    return FileOutcome(report, located)
+
+
+class _Read(NamedTuple):
+    text: str
+    source: Source
+    problems: list[InputViolation]  # duplicate keys and the like: the file was read all the same
+
+
+def _read(name: str, data: bytes | None, hints: Hints, plan: Plan, report: Report) -> _Read | None:
+    """Stage 1, read: bytes to text to a Source. None when the file ends here (unreadable,
+    skipped, or a syntax error, which is then in ``report``)."""
     try:
         if data is None:
             data = read_bytes(name, hints)
     except OSError as exc:
         report.errors.append(FileError(name, _os_error_text(exc)))
-        return FileOutcome(report)
+        return None
     except InputProblem as problem:  # too large
         report.files_checked = 1
         report.findings.append(_input_finding(name, "", InputViolation(
             problem.kind, problem.message, 0, 0), plan))
-        return FileOutcome(report)
+        return None
     if data is None:
         report.files_skipped = 1
         report.notes.append(f"{name}: skipped: too large and does not look like a policy")
-        return FileOutcome(report)
+        return None
     try:
         text = decode(data)
     except InputProblem as problem:
@@ -262,43 +282,50 @@ def lint_file(name: str, plan: Plan, data: bytes | None = None) -> FileOutcome:
         if not looks_policy_bearing(name, sniffed, hints):
             report.files_skipped = 1
             report.notes.append(f"{name}: skipped: not UTF-8 and does not look like a policy")
-            return FileOutcome(report)
+            return None
         report.files_checked = 1
         offset = problem.offset or 0
         prefix = sniffed[:offset]
         # One character wide, unless the file has none there (a UTF-16 BOM and nothing else).
         report.findings.append(_input_finding(name, prefix, InputViolation(
             problem.kind, problem.message, offset, max(offset, min(offset + 1, len(sniffed)))), plan))
-        return FileOutcome(report)
+        return None
     if not looks_policy_bearing(name, text, hints):
         report.files_skipped = 1
         report.notes.append(f"{name}: skipped: mentions no Statement, Resources or template keys")
-        return FileOutcome(report)
+        return None
     reader = own_syntax(name, hints)
     if reader is not None:  # a kind with a syntax of its own (not JSON or YAML)
         module = inputs.module(reader)
         if f"{PROG}:" in text and hasattr(module, "directive_comments"):  # inline directives (suppress.py)
-            from .suppress import scan
+            from .suppress import scan  # only files that hold a directive need it (start-up speed)
 
             report.directives.extend(scan(name, text, module.directive_comments(text), module.LINE_COMMENTS))
         source, problems = module.read(name, text)
     else:
         fmt = file_format(name, text)
         if fmt == "yaml" and f"{PROG}:" in text:  # inline directives (suppress.py)
-            from .suppress import scan
+            from .suppress import scan  # only files that hold a directive need it (start-up speed)
 
             report.directives.extend(scan(name, text))
         source, problems = parse(name, text, fmt)
         if source is None and fmt == "json" and not hints.forced(name) and _editor_json(name, text, problems, hints):
             report.files_skipped = 1
             report.notes.append(f"{name}: skipped: JSON with comments that holds no policy, template or plan")
-            return FileOutcome(report)
+            return None
     if source is None:
         report.files_checked = 1
         report.findings.extend(_input_finding(name, text, p, plan) for p in problems)
-        return FileOutcome(report)
+        return None
+    return _Read(text, source, list(problems))
+
+
+def _locate(name: str, text: str, source: Source, problems: list[InputViolation], hints: Hints, plan: Plan,
+            report: Report) -> Located | None:
+    """Stage 2, locate: the file's documents and principals, or None when it holds none.
+    Problems inside its policies (a policy string that does not parse) join ``problems``."""
     located = locate(source, hints)
-    problems = [*problems, *located.problems]  # syntax errors inside policy strings, mapped into the file
+    problems.extend(located.problems)  # syntax errors inside policy strings, mapped into the file
     if not located.documents:
         if hints.forced(name) or located.problems:
             report.files_checked = 1
@@ -306,9 +333,15 @@ def lint_file(name: str, plan: Plan, data: bytes | None = None) -> FileOutcome:
         else:
             report.files_skipped = 1
         report.notes.append(f"{name}: skipped: {located.reason}")
-        return FileOutcome(report, None)
+        return None
     report.files_checked = 1
-    located = _within_statement_limit(located, report, plan)
+    return _within_statement_limit(located, report, plan)
+
+
+def _check(name: str, text: str, located: Located, problems: list[InputViolation], plan: Plan,
+           report: Report) -> None:
+    """Stage 3, check: input problems and every document rule's violations, as findings
+    placed in the file (stage 4, position: ``_finding``), at most MAX_FINDINGS_PER_FILE."""
     findings = itertools.chain((_input_finding(name, text, p, plan) for p in problems),
                                (f for document in located.documents for f in _document_findings(document, plan)))
     report.findings.extend(itertools.islice(findings, limits.MAX_FINDINGS_PER_FILE))
@@ -316,7 +349,6 @@ def lint_file(name: str, plan: Plan, data: bytes | None = None) -> FileOutcome:
         report.findings.append(_input_finding(name, text, InputViolation(
             Problem.LIMIT, f"more than {limits.MAX_FINDINGS_PER_FILE:,} findings; the rest are not reported",
             0, 0), plan))
-    return FileOutcome(report, located)
 
 
 def _editor_json(name: str, text: str, problems: Sequence[InputViolation], hints: Hints) -> bool:
@@ -325,8 +357,7 @@ def _editor_json(name: str, text: str, problems: Sequence[InputViolation], hints
     A policy, template or plan written with comments is still reported: AWS rejects it."""
     if any(p.kind is not Problem.SYNTAX for p in problems):
         return False
-    from .jsonc import loose_load, parsed
-    from .locate import detect_kind
+    from .jsonc import loose_load, parsed  # only a .json file that does not parse needs it
 
     data = loose_load(text)
     return parsed(data) and detect_kind(Source(name, text, "json", data)) is None
@@ -336,8 +367,6 @@ def _within_statement_limit(located: Located, report: Report, plan: Plan) -> Loc
     """A document of more than MAX_STATEMENTS statements is APL004 at its Statement element and
     no other rule looks at it; its principals become incomplete, so that rules proving an
     absence stay quiet about what it might have granted."""
-    from .policy import statement_list
-
     over = [d for d in located.documents if len(statement_list(d.data)) > limits.MAX_STATEMENTS]
     if not over:
         return located
