@@ -170,6 +170,20 @@ def evaluate(documents: Iterable[PolicyDocument], action: str, resource: str | N
                 denials.extend(Grant(document, statement, item, False) for item in items)
             else:
                 maybe_denied = True
+        # A statement in an Fn::If branch may or may not be deployed: it can make the answer
+        # UNKNOWN, never a sure grant or denial.
+        for statement in document.branch_statements:
+            if action_matches_statement(statement, action)[0] is Tri.NO:
+                continue
+            if statement_covers_resource(statement, resource) is Tri.NO:
+                continue
+            if statement.effect == "Allow":
+                maybe_granted = True
+            elif statement.effect == "Deny":
+                if statement.conditional:
+                    conditionally_denied = True
+                else:
+                    maybe_denied = True
     found = tuple(
         Grant(document, statement, item, statement.conditional or conditionally_denied)
         for document, statement, item in grants

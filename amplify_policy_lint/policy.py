@@ -147,6 +147,12 @@ class Statement:
     principal: Any
     condition: Any  # the raw Condition value, or None (rules use the fields below)
     condition_blocks: tuple[ConditionBlock, ...] = ()
+    # Literal entries inside an Fn::If of Action/NotAction or Resource/NotResource, one per
+    # branch (AWS::NoValue removes the entry): checked against the grammar, the catalog and the
+    # ARN rules, never evaluated (which branch deploys is unknown; the Fn::If itself is an
+    # unresolved entry in ``actions``/``resources``).
+    branch_actions: tuple["Item", ...] = ()
+    branch_resources: tuple["Item", ...] = ()
     # Some part of the Condition cannot be read: the element itself (an Fn::If, not a
     # mapping) or an operator's block.
     condition_unknown: bool = False
@@ -216,6 +222,10 @@ class PolicyDocument:
     # A VPC endpoint policy: Principal "*" there is whoever uses the endpoint in your VPC.
     vpc_endpoint: bool = False
     statements: tuple[Statement, ...] = field(default=(), repr=False)
+    # Statements written in a branch of an Fn::If in the Statement list (CloudFormation):
+    # checked as statements by the document rules that opt in, and weighed as "may apply" by
+    # the evaluator, never as sure grants or denials.
+    branch_statements: tuple[Statement, ...] = field(default=(), repr=False)
 
     def span(self, path: JsonPath, part: str = "value"):
         return self.source.span(self.base + tuple(path), part)
@@ -295,9 +305,19 @@ class Principal:
 
 
 def action_entries(document: PolicyDocument) -> Iterator[Item]:
-    """Every Action and NotAction entry of the document that is a plain string, in order."""
-    for statement in document.statements:
-        for item in statement.actions:
+    """Every Action and NotAction entry of the document that is a plain string, in order,
+    with the literals of every Fn::If branch (statements in branches included)."""
+    for statement in (*document.statements, *document.branch_statements):
+        for item in (*statement.actions, *statement.branch_actions):
+            if item.value is not None:
+                yield item
+
+
+def resource_entries(document: PolicyDocument) -> Iterator[Item]:
+    """Every Resource and NotResource entry that is a plain string, with the literals of every
+    Fn::If branch (statements in branches included)."""
+    for statement in (*document.statements, *document.branch_statements):
+        for item in (*statement.resources, *statement.branch_resources):
             if item.value is not None:
                 yield item
 
@@ -386,9 +406,79 @@ def normalise(data: Any, implicit_effect: str | None = None) -> tuple[Statement,
             principal_key=principal_key,
             principal=raw.get(principal_key) if principal_key else None,
             condition=raw.get("Condition"),
+            branch_actions=_branch_items(raw.get(action_key), path + (action_key,)) if action_key else (),
+            branch_resources=_branch_items(raw.get(resource_key), path + (resource_key,)) if resource_key else (),
             **_conditions(raw.get("Condition"), path + ("Condition",)),
         ))
     return tuple(result)
+
+
+_NO_VALUE = {"Ref": "AWS::NoValue"}
+
+
+def _if_branches(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, Any]]:
+    """The branches of an ``Fn::If`` (nested ones opened too), without ``AWS::NoValue``."""
+    branches = value.get("Fn::If") if isinstance(value, dict) and len(value) == 1 else None
+    if not (isinstance(branches, list) and len(branches) == 3):
+        return
+    for index in (1, 2):
+        branch, branch_path = branches[index], path + ("Fn::If", index)
+        if branch == _NO_VALUE:
+            continue
+        if isinstance(branch, dict) and "Fn::If" in branch:
+            yield from _if_branches(branch, branch_path)
+        else:
+            yield branch_path, branch
+
+
+def _branch_items(value: Any, path: JsonPath) -> tuple[Item, ...]:
+    """The literal entries inside Fn::If branches of an Action/Resource value: the whole value,
+    or an entry of its list."""
+    found: list[Item] = []
+    entries = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+    for index, entry in entries:
+        entry_path = path if index is None else path + (index,)
+        for branch_path, branch in _if_branches(entry, entry_path):
+            if isinstance(branch, str):
+                found.append(Item(branch, branch_path))
+            elif isinstance(branch, list) and index is None:
+                found.extend(Item(v, branch_path + (i,)) for i, v in enumerate(branch) if isinstance(v, str))
+    return tuple(found)
+
+
+def branch_statements(data: Any, implicit_effect: str | None = None) -> tuple[Statement, ...]:
+    """The statements written in Fn::If branches of the Statement list (or of Statement itself)."""
+    if not isinstance(data, dict):
+        return ()  # a bare list (custom-policies.json) is copied by the Amplify CLI, not a template's
+    statements = data.get("Statement")
+    entries = list(enumerate(statements)) if isinstance(statements, list) else [(None, statements)]
+    base: JsonPath = ("Statement",)
+    found: list[Statement] = []
+    for index, entry in entries:
+        entry_path = base if index is None else base + (index,)
+        for branch_path, branch in _if_branches(entry, entry_path):
+            if isinstance(branch, dict) and not _is_intrinsic(branch):
+                # Normalised as a one-statement list, its paths then moved under the branch.
+                (statement,) = normalise([branch], implicit_effect) or (None,)
+                if statement is not None:
+                    found.append(_moved(statement, branch_path))
+    return tuple(found)
+
+
+def _moved(statement: Statement, path: JsonPath) -> Statement:
+    """``statement`` (normalised at path (0,)) with every path under ``path`` instead."""
+    from .records import replace
+
+    def move(p: JsonPath) -> JsonPath:
+        return path + tuple(p[1:])
+
+    def items(values: tuple[Item, ...]) -> tuple[Item, ...]:
+        return tuple(Item(i.value, move(i.path)) for i in values)
+
+    condition = _conditions(statement.condition, path + ("Condition",))
+    return replace(statement, path=path, actions=items(statement.actions), resources=items(statement.resources),
+                   branch_actions=items(statement.branch_actions),
+                   branch_resources=items(statement.branch_resources), **condition)
 
 
 def _conditions(condition: Any, path: JsonPath) -> dict[str, Any]:
@@ -446,7 +536,14 @@ def make_document(**fields: Any) -> PolicyDocument:
     if fields.get("container") in _CLOUDFORMATION_CONTAINERS and DYNAMIC_REFERENCE in fields["source"].text:
         fields["data"] = _mask_dynamic_references(fields["data"])
     statements = normalise(fields["data"], fields.get("implicit_effect"))
-    return PolicyDocument(statements=statements, **fields)
+    branches = branch_statements(fields["data"], fields.get("implicit_effect")) if _has_if(fields) else ()
+    return PolicyDocument(statements=statements, branch_statements=branches, **fields)
+
+
+def _has_if(fields: dict[str, Any]) -> bool:
+    """Only CloudFormation has Fn::If (a cheap look at the text before a walk)."""
+    source = fields.get("source")
+    return source is not None and ("Fn::If" in source.text or "!If" in source.text)
 
 
 def _mask_dynamic_references(value: Any) -> Any:

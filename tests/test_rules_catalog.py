@@ -109,13 +109,34 @@ Resources:
             Action:
               - !Sub "${Prefix}:DeleteApp"
               - !Ref ActionName
-              - !If [IsProd, "amplify:GetApp", "amplfy:GetApp"]
             Resource: !Sub "arn:aws:amplify:${AWS::Region}:${AWS::AccountId}:apps/*"
             Condition:
               StringEquals:
                 !Ref KeyName: x
 """
     assert lint(tmp_path, {"template.yaml": template}, MINE) == []
+
+
+def test_literals_in_every_branch_of_an_if_are_checked(tmp_path):
+    # A branch that may deploy is checked like any entry (issue 15, item 12); AWS::NoValue
+    # removes the entry.
+    template = """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action:
+              - !If [IsProd, "amplify:GetApp", "amplfy:GetApp"]
+              - !If [IsProd, "amplify:GetApps", !Ref "AWS::NoValue"]
+            Resource: "*"
+"""
+    found = lint(tmp_path, {"template.yaml": template}, MINE)
+    assert [line.split(": ")[0] + " " + line.split()[-1] for line in found] == [
+        "template.yaml:11:48 APL201", "template.yaml:12:30 APL202"]
 
 
 def test_the_action_key_is_never_the_position(tmp_path):

@@ -119,7 +119,8 @@ def _judge(token: _Token, scopes: tuple[AppScope, ...], remove: Evaluation,
         return violation_at(grant, args, variant="other-app", detail=_snippet(scopes, grant.document),
                             fix=_fix(grant, scopes))
     # Overlapping is not enough: every app the delete reaches must have its backends covered.
-    uncovered = granted_scopes.uncovered(scopes)
+    # (A Resource only deploy time knows, ANY, cannot be judged: it is left out.)
+    uncovered = [s for s in granted_scopes.uncovered(scopes) if s.text is not None]
     if uncovered:
         args.update(
             apps=join(unique(s.describe() for s in uncovered)),

@@ -6,18 +6,15 @@ from typing import Iterator
 from ..resources import check_resource
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
-from ..policy import PolicyDocument
+from ..policy import PolicyDocument, resource_entries
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
-    for statement in document.statements:
-        for item in statement.resources:
-            if item.value is None:
-                continue
-            problem = check_resource(item.value)
-            if problem is not None:
-                yield Violation(item.path, {"resource": item.value, "problem": problem.message},
-                                severity=None if problem.rejected else Severity.WARNING)
+    for item in resource_entries(document):  # Fn::If branches' literals too
+        problem = check_resource(item.value)
+        if problem is not None:
+            yield Violation(item.path, {"resource": item.value, "problem": problem.message},
+                            severity=None if problem.rejected else Severity.WARNING)
 
 
 RULE = Rule(

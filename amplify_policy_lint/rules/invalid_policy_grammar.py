@@ -31,6 +31,23 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
         # YAML stream was quadratic.)
         if not _coerced(scalars.get(base + tuple(violation.path))):
             yield _with_fix(document, violation)
+    yield from _branches(document, scalars, base)
+
+
+def _branches(document: PolicyDocument, scalars, base: tuple) -> Iterator[Violation]:
+    """Each statement in an Fn::If branch of the Statement list, validated as the statement of
+    a document of the same kind; its findings are placed in the branch."""
+    entry = entry_point(document)
+    for statement in document.branch_statements:
+        wrapped = [statement.data] if entry == "customPolicies" else {"Statement": [statement.data]}
+        lead = (0,) if entry == "customPolicies" else ("Statement", 0)
+        for violation in schema.validate(wrapped, entry):
+            path = tuple(violation.path)
+            if path[:len(lead)] != lead:
+                continue
+            moved = replace(violation, path=tuple(statement.path) + path[len(lead):])
+            if not _coerced(scalars.get(base + tuple(moved.path))):
+                yield moved
 
 
 def _with_fix(document: PolicyDocument, violation: Violation) -> Violation:
