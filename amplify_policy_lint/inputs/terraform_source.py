@@ -87,6 +87,8 @@ class Module:
     def __init__(self, directory: str, files: list[HclFile]) -> None:
         self.directory = directory
         self.files = files
+        self._by_name: dict[str, HclFile] | None = None
+        self._docs_by_file: dict[str, list[Doc]] | None = None
         self.docs: list[Doc] = []
         self.principals: dict[PrincipalKey, PrincipalInfo] = {}
         self.data_blocks: dict[str, Block] = {}
@@ -450,13 +452,22 @@ class Module:
 
     # Per file -------------------------------------------------------------------------------
 
+    def file(self, name: str) -> HclFile | None:
+        """The file of this directory named ``name`` (by its base name: one directory)."""
+        if self._by_name is None:
+            self._by_name = {os.path.basename(f.name): f for f in self.files}
+        return self._by_name.get(os.path.basename(name))
+
     def located(self, name: str) -> Located:
-        norm = os.path.normpath(name)
-        docs = [d for d in self._all_docs() if os.path.normpath(d.origin.name) == norm]
+        if self._docs_by_file is None:
+            self._docs_by_file = {}
+            for doc in self._all_docs():
+                self._docs_by_file.setdefault(os.path.basename(doc.origin.name), []).append(doc)
+        docs = self._docs_by_file.get(os.path.basename(name), [])
         documents = tuple(d.document(name) for d in docs)
         wanted = {p for d in docs for p in d.principals}
         principals = tuple(info for pid, info in self.principals.items() if pid in wanted)
-        hcl = next((f for f in self.files if os.path.normpath(f.name) == norm), None)
+        hcl = self.file(name)
         problems = tuple(hcl.problems) if hcl is not None else ()
         reason = "" if documents else "no IAM policy document in this Terraform file"
         return Located(documents, principals, reason, problems)
@@ -518,8 +529,8 @@ def module_of(name: str, text: str) -> Module:
     key = (names, stamp)
     norm = os.path.normpath(name)
     cached = _MODULES.get(_directory(name))
-    if cached is not None and cached[0] == key \
-            and next((f.text for f in cached[1].files if os.path.normpath(f.name) == norm), None) == text:
+    known = cached[1].file(name) if cached is not None and cached[0] == key else None
+    if known is not None and known.text == text:
         return cached[1]
     files = []
     for entry in names:
