@@ -28,12 +28,15 @@ _SPACE = " \t"
 
 
 def _editable(document: PolicyDocument) -> Source | None:
-    """The document's source, when it is a JSON or YAML file read as it is written: not a
-    policy written as a JSON string inside the file (whose characters are escaped), a
-    Serverless statement list seen as a whole policy, or another language (Terraform,
+    """The document's source, when it is a JSON or YAML file read as it is written (a
+    Serverless statement list, seen as a policy, included): not a policy written as a JSON
+    string inside the file (whose characters are escaped), nor another language (Terraform,
     TypeScript), whose syntax these edits do not write."""
+    from .inputs.common import StatementListSource
+
     source = document.source
-    if type(source) is not Source or source.format not in ("json", "yaml"):
+    written = source.parent if type(source) is StatementListSource else source
+    if type(written) is not Source or source.format not in ("json", "yaml"):
         return None
     return source
 
@@ -41,6 +44,13 @@ def _editable(document: PolicyDocument) -> Source | None:
 def _exact(source: Source, path: JsonPath, part: str = "value") -> tuple[int, int] | None:
     """Where the node at ``path`` was written, only if it was written there (not through a
     YAML alias, which would change every place that uses the anchor, nor a missing node)."""
+    list_path = getattr(source, "list_path", None)
+    if list_path is not None:
+        # A Serverless statement list seen as a policy: its Statement is the list in the file.
+        cut = len(list_path)
+        if path[:cut] != list_path or path[cut:cut + 1] != ("Statement",):
+            return None  # the synthetic Version, or the policy itself: not in the file
+        source, path = source.parent, list_path + path[cut + 1:]  # type: ignore[attr-defined]
     table = source.table
     if table.resolve(path) != path:
         return None
