@@ -20,6 +20,7 @@ from ..grants import is_admin_token, names_exactly, token_text, under_condition,
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, Statement
+from ..resources import parse_arn
 
 ACTION = "iam:CreateServiceLinkedRole"
 SERVICE_KEY = "iam:awsservicename"
@@ -32,9 +33,9 @@ def _every_role(pattern: str) -> bool:
     """Whether a Resource pattern matches every service-linked role of some account."""
     if "${" in pattern:
         return False
-    parts = pattern.split(":", 5)
-    partition = parts[1] if len(parts) == 6 and not wildcard.has_wildcard(parts[1]) else "aws"
-    account = parts[4] if len(parts) == 6 and not wildcard.has_wildcard(parts[4]) else "123456789012"
+    arn = parse_arn(pattern, head=None)
+    partition = arn.partition if arn is not None and not wildcard.has_wildcard(arn.partition) else "aws"
+    account = arn.account if arn is not None and not wildcard.has_wildcard(arn.account) else "123456789012"
     every = f"arn:{partition}:iam::{account}:role/aws-service-role/*"
     return wildcard.covers(pattern, every, ignore_case=False)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from .. import aws_formats
-from ..resources import PARTITIONS
+from ..resources import PARTITIONS, parse_arn
 from ..context import Context
 from ..model import JsonPath, Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument
@@ -85,10 +85,10 @@ def _aws_problem(value: str) -> str | None:
         if value.isdigit():
             return f"is not 12 digits (an account id has 12; it has {len(value)})"
         return "is neither \"*\", a 12-digit account id nor an IAM ARN"
-    parts = value.split(":", 5)
-    if len(parts) < 6:
+    arn = parse_arn(value)
+    if arn is None:
         return "has fewer than six ':'-separated fields (arn:partition:iam::account:resource)"
-    _, partition, service, region, account, resource = parts
+    _, partition, service, region, account, resource = arn.fields
     if partition not in PARTITIONS:
         return f"has unknown partition {partition!r}"
     if not service and region in ("iam", "sts"):

@@ -22,6 +22,7 @@ from ..edits import remove_list_item
 from ..context import Context
 from ..model import Fix, Rule, Safety, Scope, Severity, Violation
 from ..policy import Item, PolicyDocument
+from ..resources import parse_arn
 
 # Pattern comparisons per list before the rule gives up on it.
 _BUDGET = 20_000
@@ -74,21 +75,21 @@ def redundant(items: Sequence[Item], ignore_case: bool) -> Iterator[tuple[Item, 
 
 def _role_of_session(arn: str) -> tuple[str, str, str] | None:
     """(partition, account, role name) of an ``arn:...:sts::ACCOUNT:assumed-role/ROLE/SESSION``."""
-    parts = arn.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "sts" or not parts[5].startswith("assumed-role/"):
+    parsed = parse_arn(arn)
+    if parsed is None or parsed.service != "sts" or not parsed.resource.startswith("assumed-role/"):
         return None
-    role = parts[5].split("/")
-    return (parts[1], parts[4], role[1]) if len(role) >= 3 else None
+    role = parsed.resource.split("/")
+    return (parsed.partition, parsed.account, role[1]) if len(role) >= 3 else None
 
 
 def _role(arn: str) -> tuple[str, str, str] | None:
     """(partition, account, role name) of an ``arn:...:iam::ACCOUNT:role/[PATH/]NAME``."""
-    parts = arn.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "iam" or not parts[5].startswith("role/"):
+    parsed = parse_arn(arn)
+    if parsed is None or parsed.service != "iam" or not parsed.resource.startswith("role/"):
         return None
-    if wildcard.has_wildcard(arn) or "${" in arn:
+    if wildcard.has_wildcard(arn) or parsed.variables:
         return None
-    return parts[1], parts[4], parts[5].rsplit("/", 1)[-1]
+    return parsed.partition, parsed.account, parsed.resource.rsplit("/", 1)[-1]
 
 
 def _principals(document: PolicyDocument, statement) -> Iterator[Violation]:
