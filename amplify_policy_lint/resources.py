@@ -171,6 +171,8 @@ def _iam_path_ok(path: str) -> bool:
 
 # An account field AWS writes for its own resources (arn:aws:iam::aws:policy/...).
 _AWS_OWNED_ACCOUNT = "aws"
+# The shapes of aws_formats.is_region and aws_formats.ACCOUNT_ID, written here because
+# aws_formats reads PARTITIONS from this module (importing it back would make a cycle).
 _REGION_SHAPE = re.compile(r"[a-z]{2,4}(?:-[a-z]+)?-(?:north|south|east|west|central|northeast|northwest|"
                            r"southeast|southwest)-[0-9]{1,2}")
 _ACCOUNT_ID = re.compile(r"[0-9]{12}")
