@@ -433,3 +433,32 @@ def test_a_role_the_module_outputs_is_incomplete(tmp_path, monkeypatch):
     write(tmp_path, {"main.tf": ROLE_WITH_CREATE_APP,
                      "outputs.tf": 'output "role_name" {\n  value = aws_iam_role.deploy.name\n}\n'})
     assert lint(tmp_path, ["main.tf"], monkeypatch, select=("APL302",)) == []
+
+
+def test_a_policy_in_a_local_value_is_read_where_it_is_written(tmp_path, monkeypatch):
+    write(tmp_path, {"locals.tf": """\
+        locals {
+          deploy_policy = jsonencode({
+            Version   = "2012-10-17"
+            Statement = [{ Effect = "Allow", Action = "amplify:CreateApp", Resource = "*" }]
+          })
+          loop = local.loop
+        }
+    """, "main.tf": """\
+        resource "aws_iam_role" "deploy" {
+          assume_role_policy = var.trust
+        }
+        resource "aws_iam_role_policy" "deploy" {
+          role   = aws_iam_role.deploy.id
+          policy = local.deploy_policy
+        }
+        resource "aws_iam_role_policy" "again" {
+          role   = aws_iam_role.deploy.id
+          policy = local.loop
+        }
+    """})
+    # local.loop cannot be read: the role is incomplete, so only the typo-free grant is checked.
+    assert lint(tmp_path, ["locals.tf", "main.tf"], monkeypatch, select=("APL302",)) == []
+    (tmp_path / "main.tf").write_text((tmp_path / "main.tf").read_text().split('resource "aws_iam_role_policy" "again"')[0])
+    assert lint(tmp_path, ["main.tf"], monkeypatch, select=("APL302",)) == []  # reported in locals.tf only
+    assert lint(tmp_path, ["locals.tf"], monkeypatch, select=("APL302",)) == ["locals.tf:4:47: APL302"]

@@ -97,6 +97,8 @@ class Module:
         self.resources: dict[str, Block] = {}
         self.policies: dict[str, list[Doc | None]] = {}  # aws_iam_policy address -> documents
         self.policy_users: list[tuple[PrincipalKey, str]] = []
+        self.locals: dict[str, tuple[HclFile, Any]] = {}  # name -> (file, expression)
+        self.local_docs: dict[str, Doc | None] = {}
         # A syntax error may hide a block that attaches more policies: nobody is complete then.
         self.parsed = not any(hcl.tree.root_node.has_error for hcl in files)
         for hcl in files:
@@ -105,6 +107,9 @@ class Module:
                     self.data_blocks.setdefault(block.labels[1], block)
                 elif block.type == "resource" and len(block.labels) == 2:
                     self.resources.setdefault(block.address, block)
+                elif block.type == "locals":
+                    for name, attr in block.attributes.items():
+                        self.locals.setdefault(name, (hcl, attr.expr))
         self._locate()
 
     # Principals ----------------------------------------------------------------------------
@@ -365,6 +370,8 @@ class Module:
         if parts is not None:
             if len(parts) == 4 and parts[:2] == ("data", POLICY_DOCUMENT) and parts[3] in DOCUMENT_ATTRIBUTES:
                 return self.data_doc(parts[2])
+            if len(parts) == 2 and parts[0] == "local":
+                return self.local_doc(parts[1])
             return None
         call = function_call(file, node)
         if call is not None:
@@ -435,6 +442,17 @@ class Module:
         doc = Doc(file, file.name, file.source, tuple(base), data, label)
         doc.partial = partial
         return doc
+
+    def local_doc(self, name: str) -> Doc | None:
+        """The document a local value holds (``locals { policy = jsonencode({...}) }``), read
+        once however many attributes use it."""
+        if name in self.local_docs:
+            return self.local_docs[name]
+        self.local_docs[name] = None  # while it is read: a local that names itself is unknown
+        if name in self.locals:
+            file, expr = self.locals[name]
+            self.local_docs[name] = self.expression_document(file, expr, (f"local.{name}",), f"local.{name}")
+        return self.local_docs[name]
 
     # aws_iam_policy_document ----------------------------------------------------------------
 
