@@ -16,7 +16,7 @@ import itertools
 import os
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from . import PROG, amplify_layout, inputs, limits
+from . import PROG, amplify_layout, cloud_assembly, inputs, limits
 from .config import Settings
 from .context import Context
 from .discover import Skipped, discover
@@ -90,7 +90,8 @@ def _filter(report: Report, settings: Settings, plan: Plan, paths: Sequence[str]
 
         outcome = apply(report.findings, report.directives, settings, plan.enabled, paths)
         report.findings, report.suppressed = outcome.findings, outcome.suppressed
-    report.findings = _unique(report.findings)  # a file() JSON policy may be linted on its own too
+    # a file() JSON policy may be linted on its own too; a template of a cloud assembly points at its app
+    report.findings = cloud_assembly.with_origins(_unique(report.findings))
     report.findings.sort(key=lambda f: f.sort_key)
 
 
@@ -260,6 +261,10 @@ class _Read(NamedTuple):
 def _read(name: str, data: bytes | None, hints: Hints, plan: Plan, report: Report) -> _Read | None:
     """Stage 1, read: bytes to text to a Source. None when the file ends here (unreadable,
     skipped, or a syntax error, which is then in ``report``)."""
+    if hints.kind == "auto" and cloud_assembly.skipped(name):
+        report.files_skipped = 1
+        report.notes.append(f"{name}: skipped: part of a CDK cloud assembly that holds no template")
+        return None
     try:
         if data is None:
             data = read_bytes(name, hints)

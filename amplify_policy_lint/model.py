@@ -190,6 +190,16 @@ class PrincipalKey:
 
 
 @record
+class Origin:
+    """Where the source of a generated file made what a finding is about: the TypeScript line
+    that created a CDK construct, for a finding in its synthesized template."""
+
+    file: str
+    line: int
+    column: int
+
+
+@record
 class Finding:
     file: str
     span: Span
@@ -202,6 +212,7 @@ class Finding:
     # keys a finding in a baseline and in SARIF/GitLab fingerprints, which never use lines.
     token: str = field(default="", compare=False)
     fix: Fix | None = field(default=None, compare=False)
+    origin: Origin | None = field(default=None, compare=False)
 
     @property
     def sort_key(self) -> tuple:

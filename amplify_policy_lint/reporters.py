@@ -36,8 +36,9 @@ def text(report: Report, colour: bool = False, verbose: bool = False) -> str:
         severity = f.severity.value
         if colour:
             severity = f"{_COLOURS[f.severity]}{severity}{_RESET}"
+        origin = f" (defined at {text_path(f.origin.file)}:{f.origin.line}:{f.origin.column})" if f.origin else ""
         lines.append(safe_line(f"{text_path(f.file)}:{f.span.line}:{f.span.column}: {f.rule.id} {severity} "
-                               f"{for_terminal(f.message)} [{f.rule.name}]"))
+                               f"{for_terminal(f.message)} [{f.rule.name}]{origin}"))
         if verbose and f.detail:
             lines.extend(safe_line("    " + for_terminal(line)) for line in f.detail.splitlines())
     return "".join(line + "\n" for line in lines)
@@ -89,6 +90,8 @@ def finding_json(f: Finding) -> dict:
     }
     if f.detail:
         entry["detail"] = f.detail
+    if f.origin is not None:  # where the CDK app created the construct (cloud_assembly.py)
+        entry["source"] = {"file": f.origin.file, "line": f.origin.line, "column": f.origin.column}
     if f.fix is not None:
         from .fixes import fix_json
 
@@ -194,6 +197,13 @@ def sarif(report: Report, colour: bool = False, verbose: bool = False) -> str:
             "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
             "properties": properties,
         })
+        if f.origin is not None:  # where the CDK app created the construct (cloud_assembly.py)
+            results[-1]["relatedLocations"] = [{
+                "id": 1,
+                "physicalLocation": {"artifactLocation": _artifact(f.origin.file),
+                                     "region": {"startLine": f.origin.line, "startColumn": f.origin.column}},
+                "message": {"text": "the construct is defined here"},
+            }]
         if f.fix is not None:
             from .fixes import sarif_fix
 

@@ -1,0 +1,148 @@
+"""A CDK cloud assembly (``cdk.out``, Amplify Gen 2's ``.amplify/artifacts/cdk.out``): which of
+its files are templates, and where in the app's TypeScript each template resource was made.
+
+The assembly's other files (``manifest.json``, ``tree.json``, ``*.assets.json``,
+``*.metadata.json``, reports) are skipped without a word. For a finding in a template, the
+stack's metadata (in ``manifest.json``, or the file its ``additionalMetadataFile`` names)
+maps the resource's logical id (``aws:cdk:logicalId``) to its construct path, and the
+creation stack recorded with it (the entry's ``trace``, or an ``aws:cdk:creationStack``
+entry) says where the construct was created: its first frame in the app's own code. That
+place, found again below the app's folder, is the finding's ``origin``.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+from typing import Any, Iterable
+
+from .model import Finding, Origin
+from .records import replace
+
+# Files of an assembly that hold no template.
+_OTHER_NAMES = ("manifest.json", "tree.json", "performance-counters.json", "validation-report.json")
+_OTHER_SUFFIXES = (".assets.json", ".metadata.json")
+# "new Stack (/path/bin/app.ts:13:21)", "at Object.<anonymous> (/path/app.js:5:1)", "/path/app.ts:3:7"
+_FRAME = re.compile(r"(?:^|\()(?P<file>[^()]+?):(?P<line>\d+):(?P<column>\d+)\)?\s*$")
+
+
+def is_assembly(directory: str) -> bool:
+    """Whether ``directory`` is a cloud assembly: its ``manifest.json`` beside the ``cdk.out``
+    version file that the CDK writes into every assembly."""
+    return _is_assembly(os.path.normpath(directory or "."))
+
+
+@functools.lru_cache(maxsize=64)
+def _is_assembly(directory: str) -> bool:
+    return os.path.isfile(os.path.join(directory, "manifest.json")) and \
+        os.path.isfile(os.path.join(directory, "cdk.out"))
+
+
+def skipped(name: str) -> bool:
+    """Whether ``name`` is one of an assembly's files that hold no template."""
+    base = os.path.basename(name)
+    if base not in _OTHER_NAMES and not base.endswith(_OTHER_SUFFIXES):
+        return False
+    return is_assembly(os.path.dirname(name))
+
+
+def with_origins(findings: Iterable[Finding]) -> list[Finding]:
+    """``findings``, those in an assembly's templates given the place their resource was made."""
+    result = []
+    for finding in findings:
+        origin = None
+        if len(finding.path) >= 2 and finding.path[0] == "Resources" and finding.file.endswith(".json") \
+                and is_assembly(os.path.dirname(finding.file)):
+            origin = origins(finding.file).get(finding.path[1])
+        result.append(finding if origin is None else replace(finding, origin=origin))
+    return result
+
+
+@functools.lru_cache(maxsize=16)
+def origins(template: str) -> dict[str, Origin]:
+    """Logical id -> where its construct was created, for a template of an assembly."""
+    directory = os.path.dirname(template) or "."
+    try:
+        manifest = _read_json(os.path.join(directory, "manifest.json"))
+        artifacts = manifest.get("artifacts") if isinstance(manifest, dict) else None
+        found: dict[str, Origin] = {}
+        for artifact in (artifacts or {}).values():
+            if not isinstance(artifact, dict) or artifact.get("type") != "aws:cloudformation:stack":
+                continue
+            properties = artifact.get("properties") or {}
+            if properties.get("templateFile") != os.path.basename(template):
+                continue
+            for entries in _metadata(directory, artifact).values():
+                if isinstance(entries, list):
+                    _add(found, entries, directory)
+        return found
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}  # an assembly that cannot be read maps nothing: the findings stand as they are
+
+
+def _metadata(directory: str, artifact: dict) -> dict:
+    metadata = dict(artifact.get("metadata") or {})
+    extra = artifact.get("additionalMetadataFile")
+    if isinstance(extra, str) and os.path.basename(extra) == extra:
+        more = _read_json(os.path.join(directory, extra))
+        if isinstance(more, dict):
+            metadata.update(more)
+    return metadata
+
+
+def _add(found: dict[str, Origin], entries: list, directory: str) -> None:
+    logical = None
+    frames: Any = None
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        if entry.get("type") == "aws:cdk:logicalId" and isinstance(entry.get("data"), str):
+            logical = entry["data"]
+            frames = entry.get("trace") or frames
+        elif entry.get("type") == "aws:cdk:creationStack" and frames is None:
+            frames = entry.get("data")
+    if logical is None or not isinstance(frames, list):
+        return
+    origin = _first_app_frame(frames, directory)
+    if origin is not None:
+        found.setdefault(logical, origin)
+
+
+def _first_app_frame(frames: list, directory: str) -> Origin | None:
+    """The first frame of the app's own code (not a library, not Node.js itself)."""
+    for frame in frames:
+        if not isinstance(frame, str) or frame.startswith("..."):
+            continue
+        match = _FRAME.search(frame)
+        if match is None:
+            continue
+        recorded = match.group("file").strip()
+        if recorded.startswith(("node:", "internal/")) or "node_modules" in recorded.replace("\\", "/").split("/"):
+            continue
+        return Origin(_local(recorded, directory), int(match.group("line")), int(match.group("column")))
+    return None
+
+
+def _local(recorded: str, directory: str) -> str:
+    """The recorded file as a path from here: below an ancestor of the assembly (the app's
+    folder), by the longest tail of the recorded path that exists there; else as recorded."""
+    if recorded.startswith("file://"):
+        recorded = recorded[len("file://"):]
+    parts = [p for p in recorded.replace("\\", "/").split("/") if p]
+    ancestor = os.path.normpath(os.path.join(directory, os.pardir))
+    for _ in range(4):  # cdk.out's folder; .amplify/artifacts/cdk.out's project
+        for cut in range(len(parts)):
+            candidate = os.path.join(ancestor, *parts[cut:])
+            if os.path.isfile(candidate):
+                return os.path.normpath(candidate)
+        parent = os.path.normpath(os.path.join(ancestor, os.pardir))
+        if parent == ancestor or os.path.abspath(parent) == os.path.abspath(ancestor):
+            break
+        ancestor = parent
+    return recorded
+
+
+def _read_json(path: str) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
