@@ -283,3 +283,20 @@ def test_json_output_and_cli(tmp_path):
                                   "const a = b; const b = a; a.addToPolicy(new PolicyStatement({ actions: ['s3:x'] }))"])
 def test_partial_and_odd_code_never_crashes(text):
     read_typescript("odd.ts", text)
+
+
+def test_gen1_assignments_of_a_policy_document():
+    located = read("""\
+        export function override(resources: AmplifyS3ResourceTemplate) {
+          resources.s3AuthPrivatePolicy.policyDocument = {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: `${resources.s3Bucket.attrArn}/*` }],
+          };
+          resources.authRole.assumeRolePolicyDocument = { Version: '2012-10-17', Statement: [] };
+        }
+        """)
+    identity, trust = located.documents
+    assert identity.kind is DocKind.IDENTITY and identity.data["Statement"][0]["Action"] == ["s3:GetObject"]
+    assert [p.name for p in identity.principals] == ["resources.s3AuthPrivatePolicy"]
+    assert trust.kind is DocKind.TRUST and trust.principals == ()
+    assert where(identity, ("Statement", 0, "Action", 0)) == (4, 45)

@@ -656,7 +656,16 @@ class _Reader:
     def _assignment(self, node) -> None:
         left = self.unwrap(node.child_by_field_name("left"))
         right = node.child_by_field_name("right")
-        if left is None or left.type != "member_expression" or self.last_name(left) != "policies":
+        if left is None or left.type != "member_expression":
+            return
+        name = self.last_name(left)
+        if name in _DOCUMENT_KEYS:  # Gen 1: resources.s3AuthPrivatePolicy.policyDocument = {...}
+            kind = _DOCUMENT_KEYS[name]
+            index = self._document_of(right, cfn=True, kind=kind, label=f"{name} at line {self.line(node)}")
+            if kind is DocKind.IDENTITY:
+                self.attach(index, self.receiver_principal(left.child_by_field_name("object")))
+            return
+        if name != "policies":
             return
         principal_id = self.receiver_principal(left.child_by_field_name("object"))
         array = self.resolve(right)
