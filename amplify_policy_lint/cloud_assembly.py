@@ -3,11 +3,12 @@ its files are templates, and where in the app's TypeScript each template resourc
 
 The assembly's other files (``manifest.json``, ``tree.json``, ``*.assets.json``,
 ``*.metadata.json``, reports) are skipped without a word. For a finding in a template, the
-stack's metadata (in ``manifest.json``, or the file its ``additionalMetadataFile`` names)
-maps the resource's logical id (``aws:cdk:logicalId``) to its construct path, and the
-creation stack recorded with it (the entry's ``trace``, or an ``aws:cdk:creationStack``
-entry) says where the construct was created: its first frame in the app's own code. That
-place, found again below the app's folder, is the finding's ``origin``.
+resource's construct path (its ``aws:cdk:path`` metadata in the template; else its logical
+id, ``aws:cdk:logicalId``) is looked up in the stacks' metadata (in ``manifest.json``, or the
+file an artifact's ``additionalMetadataFile`` names), whose creation stack (the logicalId
+entry's ``trace``, or an ``aws:cdk:creationStack`` entry) says where the construct was made:
+its first frame in the app's own code. That place, found again below the app's folder, is
+the finding's ``origin``.
 """
 from __future__ import annotations
 
@@ -61,22 +62,36 @@ def with_origins(findings: Iterable[Finding]) -> list[Finding]:
 
 @functools.lru_cache(maxsize=16)
 def origins(template: str) -> dict[str, Origin]:
-    """Logical id -> where its construct was created, for a template of an assembly."""
+    """Logical id -> where its construct was created, for a template of an assembly.
+
+    A resource's ``aws:cdk:path`` metadata names its construct, whose creation stack the
+    stacks' metadata holds (nested stacks' templates too); a template synthesized without
+    path metadata is matched by logical id in the metadata of the stack it is the template of.
+    """
     directory = os.path.dirname(template) or "."
     try:
         manifest = _read_json(os.path.join(directory, "manifest.json"))
         artifacts = manifest.get("artifacts") if isinstance(manifest, dict) else None
-        found: dict[str, Origin] = {}
+        by_path: dict[str, Origin] = {}
+        by_logical: dict[str, Origin] = {}
         for artifact in (artifacts or {}).values():
             if not isinstance(artifact, dict) or artifact.get("type") != "aws:cloudformation:stack":
                 continue
-            properties = artifact.get("properties") or {}
-            if properties.get("templateFile") != os.path.basename(template):
-                continue
-            for entries in _metadata(directory, artifact).values():
-                if isinstance(entries, list):
-                    _add(found, entries, directory)
-        return found
+            own = (artifact.get("properties") or {}).get("templateFile") == os.path.basename(template)
+            for path, entries in _metadata(directory, artifact).items():
+                found = _origin(entries, directory) if isinstance(entries, list) else None
+                if found is not None:
+                    logical, origin = found
+                    by_path.setdefault(str(path).strip("/"), origin)
+                    if own and logical is not None:
+                        by_logical.setdefault(logical, origin)
+        result = dict(by_logical)
+        resources = _read_json(template).get("Resources")
+        for logical, resource in (resources.items() if isinstance(resources, dict) else ()):
+            path = (resource.get("Metadata") or {}).get("aws:cdk:path") if isinstance(resource, dict) else None
+            if isinstance(path, str) and path.strip("/") in by_path:
+                result[logical] = by_path[path.strip("/")]
+        return result
     except (OSError, ValueError, AttributeError, TypeError):
         return {}  # an assembly that cannot be read maps nothing: the findings stand as they are
 
@@ -91,7 +106,9 @@ def _metadata(directory: str, artifact: dict) -> dict:
     return metadata
 
 
-def _add(found: dict[str, Origin], entries: list, directory: str) -> None:
+def _origin(entries: list, directory: str) -> tuple[str | None, Origin] | None:
+    """(logical id, creation place) of a construct's metadata entries, when a place is recorded:
+    the logicalId entry's ``trace`` (older releases, with --debug), or a creationStack entry."""
     logical = None
     frames: Any = None
     for entry in entries:
@@ -102,11 +119,8 @@ def _add(found: dict[str, Origin], entries: list, directory: str) -> None:
             frames = entry.get("trace") or frames
         elif entry.get("type") == "aws:cdk:creationStack" and frames is None:
             frames = entry.get("data")
-    if logical is None or not isinstance(frames, list):
-        return
-    origin = _first_app_frame(frames, directory)
-    if origin is not None:
-        found.setdefault(logical, origin)
+    origin = _first_app_frame(frames, directory) if isinstance(frames, list) else None
+    return (logical, origin) if origin is not None else None
 
 
 def _first_app_frame(frames: list, directory: str) -> Origin | None:

@@ -297,7 +297,9 @@ def _read(name: str, data: bytes | None, hints: Hints, plan: Plan, report: Repor
         return None
     if not looks_policy_bearing(name, text, hints):
         report.files_skipped = 1
-        report.notes.append(f"{name}: skipped: mentions no Statement, Resources or template keys")
+        own = own_syntax(name, hints)
+        report.notes.append(f"{name}: skipped: " + (f"mentions none of the {own.name} IAM markers" if own else
+                                                     "mentions no Statement, Resources or template keys"))
         return None
     reader = own_syntax(name, hints)
     if reader is not None:  # a kind with a syntax of its own (not JSON or YAML)

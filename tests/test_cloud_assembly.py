@@ -94,3 +94,26 @@ def test_an_unreadable_manifest_maps_nothing(tmp_path):
     report = lint_paths([str(assembly)], Settings(fail_on=Severity.INFO))
     assert report.findings and all(f.origin is None for f in report.findings)
     assert not report.errors
+
+
+GEN2 = FIXTURES / "inputs" / "amplify-gen2"
+
+
+def test_amplify_gen2_assembly_nested_stacks_point_at_backend_ts():
+    """Amplify Gen 2 puts each category in a nested stack and the assembly in
+    .amplify/artifacts/cdk.out; resources are found by their aws:cdk:path."""
+    result = run_cli("--format", "json", ".amplify/artifacts/cdk.out", "amplify", cwd=GEN2)
+    findings = json.loads(result.out)["findings"]
+    placed = [(f["file"].rsplit("/", 1)[-1][:40], f["line"], f["column"], f["rule_id"], f.get("source"))
+              for f in findings]
+    assert placed == [
+        ("amplifydemoappmainbranch94f7261088authA3", 377, 9, "APL202",
+         {"file": "amplify/backend.ts", "line": 17, "column": 46}),
+        ("amplifydemoappmainbranch94f7261088functi", 69, 9, "APL202",
+         {"file": "amplify/backend.ts", "line": 11, "column": 34}),
+        ("backend.ts", 12, 54, "APL202", None),
+        ("backend.ts", 19, 51, "APL202", None),
+    ]
+    source = (GEN2 / "amplify" / "backend.ts").read_text().splitlines()
+    assert source[10][33:].startswith("addToRolePolicy(")
+    assert source[16][45:].startswith("addToPrincipalPolicy(")
