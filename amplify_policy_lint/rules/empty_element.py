@@ -28,7 +28,7 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
             yield Violation(statement.path + ("Condition",), variant="condition", part="key")
             continue
         for block in statement.condition_blocks:
-            if block.conditions is not None and not block.conditions:
+            if block.conditions is not None and not block.conditions and block.operator.known:
                 yield Violation(block.path, {"operator": block.operator.text}, variant="operator", part="key")
         for condition in statement.conditions:
             if not condition.listed or condition.values:
