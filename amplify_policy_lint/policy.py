@@ -190,6 +190,20 @@ class Statement:
         # NotResource: every resource except those listed, unless an entry may exclude everything.
         return bool(values) and all(value is not None and not names_every_resource(value) for value in values)
 
+    def principal_entries(self, key: str) -> tuple[tuple[str, JsonPath], ...]:
+        """The text entries of one key of the Principal/NotPrincipal mapping (``"AWS"``,
+        ``"Service"``, ``"Federated"``), with their paths; a single value or a list. Entries
+        only deploy time knows (intrinsics, ``${...}``) and a Principal that is not a mapping
+        give nothing."""
+        principal = self.principal
+        if self.principal_key is None or not isinstance(principal, dict) or _is_intrinsic(principal):
+            return ()
+        value = principal.get(key)
+        base = self.path + (self.principal_key, key)
+        entries = [(value, base)] if not isinstance(value, list) else [
+            (entry, base + (index,)) for index, entry in enumerate(value)]
+        return tuple((entry, path) for entry, path in entries if isinstance(entry, str) and "${" not in entry)
+
 
 @record(slots=False, eq=False)
 class PolicyDocument:

@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
-from ..policy import DocKind, PolicyDocument, is_intrinsic
+from ..policy import DocKind, PolicyDocument
 
 # IAM User Guide, "IAM identifiers", unique id prefixes: AROA a role, AIDA a user.
 _UNIQUE_ID = re.compile(r"(AROA|AIDA)[A-Z0-9]{12,124}")
@@ -24,14 +24,8 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     if document.kind not in (DocKind.RESOURCE, DocKind.TRUST):
         return
     for statement in document.statements:
-        principal = statement.principal
-        if statement.principal_key is None or not isinstance(principal, dict) or is_intrinsic(principal):
-            continue
-        value = principal.get("AWS")
-        base = statement.path + (statement.principal_key, "AWS")
-        entries = [(value, base)] if not isinstance(value, list) else [(v, base + (i,)) for i, v in enumerate(value)]
-        for entry, path in entries:
-            if isinstance(entry, str) and _UNIQUE_ID.fullmatch(entry):
+        for entry, path in statement.principal_entries("AWS"):
+            if _UNIQUE_ID.fullmatch(entry):
                 what = _WHAT[entry[:4]]
                 yield Violation(path, {"id": entry, "what": what}, variant=what)
 

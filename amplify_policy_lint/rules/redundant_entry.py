@@ -93,14 +93,7 @@ def _role(arn: str) -> tuple[str, str, str] | None:
 
 
 def _principals(document: PolicyDocument, statement) -> Iterator[Violation]:
-    principal = statement.principal
-    if statement.principal_key is None or not isinstance(principal, dict):
-        return
-    value = principal.get("AWS")
-    if not isinstance(value, list):
-        return
-    base = statement.path + (statement.principal_key, "AWS")
-    entries = [(v, base + (i,)) for i, v in enumerate(value) if isinstance(v, str) and "${" not in v]
+    entries = statement.principal_entries("AWS")
     roles = {}
     for text, path in entries:
         role = _role(text)

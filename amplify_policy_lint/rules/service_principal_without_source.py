@@ -19,7 +19,7 @@ from typing import Iterator
 
 from ..context import Context
 from ..model import JsonPath, Rule, Scope, Severity, Violation
-from ..policy import DocKind, PolicyDocument, Statement, is_intrinsic
+from ..policy import DocKind, PolicyDocument, Statement
 from ..trust import restricts
 
 SOURCE_KEYS = ("aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceOwner")
@@ -32,14 +32,10 @@ OTHER_KEYS = ("aws:Referer", "aws:SourceVpce", "aws:SourceVpc", "aws:SourceIp", 
 
 
 def service_entries(statement: Statement) -> Iterator[tuple[str, JsonPath]]:
-    principal = statement.principal
-    if statement.principal_key != "Principal" or not isinstance(principal, dict) or is_intrinsic(principal):
+    if statement.principal_key != "Principal":
         return
-    value = principal.get("Service")
-    base = statement.path + ("Principal", "Service")
-    entries = [(value, base)] if not isinstance(value, list) else [(v, base + (i,)) for i, v in enumerate(value)]
-    for entry, path in entries:
-        if isinstance(entry, str) and "${" not in entry and "." in entry:
+    for entry, path in statement.principal_entries("Service"):
+        if "." in entry:
             yield entry, path
 
 

@@ -24,7 +24,7 @@ from .. import wildcard
 from ..evaluate import Tri, action_matches_statement
 from ..context import Context
 from ..model import JsonPath, Rule, Scope, Severity, Violation
-from ..policy import Condition, DocKind, PolicyDocument, Statement, is_intrinsic
+from ..policy import Condition, DocKind, PolicyDocument, Statement
 
 ACTION = "sts:AssumeRoleWithWebIdentity"
 GITHUB = "token.actions.githubusercontent.com"
@@ -37,16 +37,9 @@ _NEGATIVE = ("StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike")
 def providers(statement: Statement) -> Iterator[tuple[str, str, JsonPath]]:
     """(provider key prefix in lower case, as written, path of the Federated entry) of each
     web identity provider."""
-    principal = statement.principal
-    if statement.principal_key != "Principal" or not isinstance(principal, dict) or is_intrinsic(principal):
+    if statement.principal_key != "Principal":
         return
-    federated = principal.get("Federated")
-    base = statement.path + ("Principal", "Federated")
-    entries = [(federated, base)] if not isinstance(federated, list) else [
-        (value, base + (index,)) for index, value in enumerate(federated)]
-    for value, path in entries:
-        if not isinstance(value, str) or "${" in value:
-            continue
+    for value, path in statement.principal_entries("Federated"):
         lowered = value.lower()
         if lowered in BUILT_IN:
             yield lowered, value, path
