@@ -13,11 +13,13 @@ from amplify_policy_lint.rules import BY_ID
 
 from conftest import assert_no_traceback, run_cli
 
-STATEMENT = '    {{"Sid": "S{n}", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "{resource}"}}'
+# Each statement its own action, so that none makes another redundant (APL506).
+ACTIONS = ("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectTagging")
+STATEMENT = '    {{"Sid": "S{n}", "Effect": "Allow", "Action": "{action}", "Resource": "{resource}"}}'
 
 
 def policy(*resources: str, version: bool = True, above: str = "") -> str:
-    statements = ",\n".join(STATEMENT.format(n=i, resource=r) for i, r in enumerate(resources))
+    statements = ",\n".join(STATEMENT.format(n=i, action=ACTIONS[i], resource=r) for i, r in enumerate(resources))
     head = '  "Version": "2012-10-17",\n' if version else ""
     return "{\n" + above + head + '  "Statement": [\n' + statements + "\n  ]\n}\n"
 
