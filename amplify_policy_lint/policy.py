@@ -547,7 +547,7 @@ DYNAMIC_REFERENCE_MASK = "Fn::DynamicReference"
 
 def make_document(**fields: Any) -> PolicyDocument:
     """A PolicyDocument with its statements normalised from its data."""
-    if fields.get("container") in _CLOUDFORMATION_CONTAINERS and DYNAMIC_REFERENCE in fields["source"].text:
+    if fields.get("container") in _CLOUDFORMATION_CONTAINERS and _mentions(fields["source"].text, DYNAMIC_REFERENCE):
         fields["data"] = _mask_dynamic_references(fields["data"])
     statements = normalise(fields["data"], fields.get("implicit_effect"))
     branches = branch_statements(fields["data"], fields.get("implicit_effect")) if _has_if(fields) else ()
@@ -557,7 +557,14 @@ def make_document(**fields: Any) -> PolicyDocument:
 def _has_if(fields: dict[str, Any]) -> bool:
     """Only CloudFormation has Fn::If (a cheap look at the text before a walk)."""
     source = fields.get("source")
-    return source is not None and ("Fn::If" in source.text or "!If" in source.text)
+    return source is not None and (_mentions(source.text, "Fn::If") or _mentions(source.text, "!If"))
+
+
+@functools.lru_cache(maxsize=16)
+def _mentions(text: str, word: str) -> bool:
+    """``word in text``, once per file: a template holds hundreds of documents, each asking
+    about the same text (a str caches its hash, so the lookup does not read it again)."""
+    return word in text
 
 
 def _mask_dynamic_references(value: Any) -> Any:

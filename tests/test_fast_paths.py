@@ -151,9 +151,9 @@ def test_apl301_judges_each_app_without_reevaluating_the_principal(tmp_path, mon
     statements = []
     for i in range(500):
         statements.append({"Effect": "Allow", "Action": "amplify:DeleteApp",
-                           "Resource": f"arn:aws:amplify:us-east-1:123456789012:apps/app{i}"})
+                           "Resource": f"arn:aws:amplify:us-east-1:123456789012:apps/dapp{i}"})
         statements.append({"Effect": "Allow", "Action": "amplifybackend:RemoveAllBackends",
-                           "Resource": f"arn:aws:amplifybackend:us-east-1:123456789012:/backend/x{i}/*"})
+                           "Resource": f"arn:aws:amplifybackend:us-east-1:123456789012:/backend/dx{i}/*"})
     (tmp_path / "p.json").write_text(json.dumps({"Version": "2012-10-17", "Statement": statements}))
     calls = _count_statement_checks(monkeypatch)
     comparisons = [0]

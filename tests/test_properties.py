@@ -590,9 +590,9 @@ def test_many_grants_in_one_principal_give_bounded_messages_in_bounded_time(work
     statements = []
     for index in range(limits.MAX_STATEMENTS // 2):
         statements.append({"Effect": "Allow", "Action": "amplify:DeleteApp",
-                           "Resource": f"arn:aws:amplify:us-east-1:123456789012:apps/app{index}"})
+                           "Resource": f"arn:aws:amplify:us-east-1:123456789012:apps/dapp{index}"})
         statements.append({"Effect": "Allow", "Action": "amplifybackend:RemoveAllBackends",
-                           "Resource": f"arn:aws:amplifybackend:us-east-1:123456789012:/backend/x{index}/*"})
+                           "Resource": f"arn:aws:amplifybackend:us-east-1:123456789012:/backend/dx{index}/*"})
     outcome = lint(work, "policy.json", json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=1),
                    "auto")
     apl301 = [f for f in outcome.findings if f.rule.id == "APL301"]
