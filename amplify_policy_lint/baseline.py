@@ -92,9 +92,9 @@ def match_keys(file: str, rule_id: str, path: JsonPath, token: str) -> tuple[tup
 def _input_rules() -> frozenset[str]:
     """Rules raised by the reader: a finding of theirs may have no JSON path at all."""
     from .model import Scope
-    from .rules import RULES
+    from .rules import INDEX
 
-    return frozenset(rule.id for rule in RULES if rule.scope is Scope.INPUT)
+    return frozenset(ref.id for ref in INDEX if ref.scope is Scope.INPUT)
 
 
 def load(path: str) -> Baseline:

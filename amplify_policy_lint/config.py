@@ -21,7 +21,7 @@ import re
 from typing import Any, Callable, Mapping, NamedTuple
 
 from .model import Rule, Severity
-from .rules import RULES, UNREADABLE, find
+from .rules import INDEX, UNREADABLE, RuleRef, find
 
 YAML_NAME = ".amplify-policy-lint.yaml"
 # The other spelling of the YAML extension is read too (after the first, in one directory).
@@ -73,12 +73,12 @@ class Settings(NamedTuple):
     respect_gitignore: bool = True
     skip_generated: bool = True
 
-    def enabled_rules(self) -> tuple[Rule, ...]:
-        chosen = set(expand_selectors(self.select)) if self.select else {r.id for r in RULES}
+    def enabled_rules(self) -> tuple[RuleRef, ...]:
+        chosen = set(expand_selectors(self.select)) if self.select else {r.id for r in INDEX}
         ignored = set(expand_selectors(self.ignore))
         named = {r.id for s in self.ignore for r in find(s) if s.strip().upper() == r.id or s.strip() == r.name}
         always = {rule_id for rule_id in UNREADABLE if rule_id not in named}
-        return tuple(r for r in RULES if (r.id in chosen and r.id not in ignored) or r.id in always)
+        return tuple(r for r in INDEX if (r.id in chosen and r.id not in ignored) or r.id in always)
 
     def severity_of(self, rule: Rule, default: Severity) -> Severity:
         return self.severity.get(rule.id, default)
@@ -103,9 +103,9 @@ def unknown_rule(selector: str) -> str:
 
     text = selector.strip()
     if text[:3].upper() == "APL":  # an id: one character off, not any id of the same shape
-        close = difflib.get_close_matches(text.upper(), [r.id for r in RULES], n=2, cutoff=0.8)
+        close = difflib.get_close_matches(text.upper(), [r.id for r in INDEX], n=2, cutoff=0.8)
     else:
-        close = difflib.get_close_matches(text.lower(), [r.name for r in RULES], n=2, cutoff=0.6)
+        close = difflib.get_close_matches(text.lower(), [r.name for r in INDEX], n=2, cutoff=0.6)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     return f"unknown rule {selector!r}{hint} (see --list-rules)"
 

@@ -27,7 +27,7 @@ from .policy import PolicyDocument, Principal, statement_list
 from .principals import context_files, group_of, principal_groups
 from .records import replace
 from .report import Report
-from .rules import BY_PROBLEM, LIMIT_RULE
+from .rules import LIMIT_RULE_ID, RuleRef, by_id, rule_for_problem
 from .source import InputProblem, InputViolation, Problem, Source, decode, decode_loosely, line_index, parse
 
 
@@ -39,8 +39,8 @@ class Plan(NamedTuple):
     """The rules to run, split by scope, with the settings that shape findings."""
 
     settings: Settings
-    document_rules: tuple[Rule, ...]
-    principal_rules: tuple[Rule, ...]
+    document_rules: tuple[RuleRef, ...]
+    principal_rules: tuple[RuleRef, ...]
     enabled: frozenset[str]
     context: Context
 
@@ -377,7 +377,7 @@ def _within_statement_limit(located: Located, report: Report, plan: Plan) -> Loc
     over = [d for d in located.documents if len(statement_list(d.data)) > limits.MAX_STATEMENTS]
     if not over:
         return located
-    rule = LIMIT_RULE
+    rule = by_id(LIMIT_RULE_ID)
     for document in over:
         if rule.id in plan.enabled:
             count = len(statement_list(document.data))
@@ -431,16 +431,33 @@ def _os_error_text(exc: OSError) -> str:
 
 
 def _input_finding(name: str, text: str, problem: InputViolation, plan: Plan) -> Finding | None:
-    rule = BY_PROBLEM[problem.kind]
+    rule = rule_for_problem(problem.kind)
     span = line_index(text).span(problem.start, problem.end)
     return Finding(name, span, rule, plan.settings.severity_of(rule, rule.severity), one_line(problem.message),
                    token=_token(text, problem.start, problem.end))
 
 
 def _document_findings(document: PolicyDocument, plan: Plan) -> Iterator[Finding]:
-    for rule in plan.document_rules:
+    kind, elements = document.kind.value, statement_elements(document)
+    for ref in plan.document_rules:
+        if not ref.applies(kind, elements):
+            continue  # nothing it could say here: its module is not even imported
+        rule = ref.load()
         for violation in _run(rule, document, plan.context, document.file):
             yield _finding(rule, document, violation, plan)
+
+
+def statement_elements(document: PolicyDocument) -> frozenset[str] | None:
+    """The elements the document's statements hold (Condition, Principal, ...), for the rule
+    registry's ``needs``; None when a statement is not a plain mapping (an intrinsic, a
+    CloudFormation Fn::If), whose elements cannot be told."""
+    elements: set[str] = set()
+    for statement in document.statements:
+        data = statement.data
+        if not isinstance(data, dict):
+            return None
+        elements.update(data)
+    return frozenset(elements)
 
 
 def _principal_findings(located: Sequence[tuple[str, Located]], plan: Plan,
@@ -457,14 +474,15 @@ def _placed_principal_findings(located: Sequence[tuple[str, Located]], plan: Pla
             # Rules that weigh every grant against the others are quadratic: bounded here.
             yield from ((f, principal.documents[0]) for f in _principal_over_limit(principal, count, plan))
             continue
-        for rule in plan.principal_rules:
+        for ref in plan.principal_rules:
+            rule = ref.load()
             for violation in _run(rule, principal, plan.context, principal.label):
                 document = violation.document or principal.documents[0]
                 yield _finding(rule, document, violation, plan), document
 
 
 def _principal_over_limit(principal: Principal, count: int, plan: Plan) -> Iterator[Finding]:
-    rule = LIMIT_RULE
+    rule = by_id(LIMIT_RULE_ID)
     if rule.id not in plan.enabled:
         return
     document = principal.documents[0]

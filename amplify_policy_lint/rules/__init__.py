@@ -1,144 +1,163 @@
-"""Every rule, in id order. Adding a rule is adding a module and a line here."""
+"""Every rule, in id order: its id, name, scope and module, and which documents it can
+say anything about. Adding a rule is adding a module and a line here.
+
+A rule's module is imported only when a run needs it (start-up is most of a pre-commit run
+on one file): the registry names each rule without importing its code, and a document rule
+whose ``kinds`` or ``needs`` a document does not meet is neither imported nor run for it.
+``kinds``: the document kinds it reports on (None: all). ``needs``: statement elements of
+which a document must hold at least one (empty: none needed). They only ever skip a rule
+that would find nothing; tests/test_rule_registry.py checks every line against its module,
+and the fixtures and corpus tests would miss a finding a wrong line skipped.
+
+``RULES`` and ``BY_ID`` (every ``Rule`` with its check and documentation) import every rule
+module on first use: for --list-rules, --explain, the README table and the tests.
+"""
 from __future__ import annotations
 
-from ..model import Rule, register_rules
+import importlib
+
+from ..model import Rule, Scope, register_rules
+from ..records import record
 from ..source.problems import Problem
-from . import (
-    action_resource_mismatch,
-    admin_wildcard,
-    allow_with_not_principal,
-    amplify_app_name_for_app_id,
-    amplify_delete_without_remove_all_backends,
-    create_slr_wildcard_resource,
-    condition_can_be_simpler,
-    condition_operator_mismatch,
-    condition_value_format,
-    condition_value_too_broad,
-    cross_account_trust,
-    duplicate_key,
-    duplicate_sid,
-    empty_element,
-    input_limit,
-    invalid_arn,
-    invalid_arn_field,
-    ip_range,
-    invalid_condition,
-    invalid_policy_grammar,
-    invalid_policy_variable,
-    invalid_principal,
-    invalid_sid,
-    invalid_trust_policy,
-    missing_set_qualifier,
-    missing_version,
-    parse_error,
-    passrole_missing,
-    passrole_wildcard_resource,
-    passrole_without_passed_to_service,
-    policy_size_quota,
-    policy_variable_without_version,
-    principal_misplaced,
-    principal_unique_id,
-    public_trust,
-    service_principal_condition_key,
-    service_principal_without_source,
-    tag_condition_unsupported,
-    redundant_entry,
-    resource_policy_mismatch,
-    trust_action_mismatch,
-    redundant_statement,
-    undecodable_file,
-    unevaluated_template_value,
-    unknown_action,
-    unknown_condition_key,
-    unknown_service,
-    weak_condition_key,
-    web_identity_trust,
-    wildcard_matches_nothing,
-    yaml_type_coercion,
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from collections.abc import Collection
+
+# Document kinds (policy.DocKind values) by the rules that look at them only.
+TRUST = frozenset({"trust"})
+RESOURCE = frozenset({"resource"})
+TRUST_OR_RESOURCE = frozenset({"trust", "resource"})
+NOT_IDENTITY = frozenset({"trust", "resource", "unknown"})
+
+
+@record
+class RuleRef:
+    """A rule as the registry knows it before its module is imported."""
+
+    id: str
+    name: str
+    scope: Scope
+    module: str
+    kinds: frozenset[str] | None = None
+    needs: tuple[str, ...] = ()
+
+    def load(self) -> Rule:
+        return _load(self.module)
+
+    def applies(self, kind: str, elements: Collection[str] | None) -> bool:
+        """Whether the rule may report on a document of ``kind`` whose statements hold
+        ``elements`` (None: not known, so every rule applies)."""
+        if self.kinds is not None and kind not in self.kinds:
+            return False
+        return not self.needs or elements is None or any(e in elements for e in self.needs)
+
+
+INDEX: tuple[RuleRef, ...] = (
+    RuleRef("APL001", "parse-error", Scope.INPUT, "parse_error"),
+    RuleRef("APL002", "duplicate-key", Scope.INPUT, "duplicate_key"),
+    RuleRef("APL003", "undecodable-file", Scope.INPUT, "undecodable_file"),
+    RuleRef("APL004", "input-limit", Scope.INPUT, "input_limit"),
+    RuleRef("APL005", "yaml-type-coercion", Scope.DOCUMENT, "yaml_type_coercion"),
+    RuleRef("APL101", "invalid-policy-grammar", Scope.DOCUMENT, "invalid_policy_grammar"),
+    RuleRef("APL102", "missing-version", Scope.DOCUMENT, "missing_version"),
+    RuleRef("APL103", "duplicate-sid", Scope.DOCUMENT, "duplicate_sid"),
+    RuleRef("APL104", "principal-misplaced", Scope.DOCUMENT, "principal_misplaced"),
+    RuleRef("APL105", "invalid-condition", Scope.DOCUMENT, "invalid_condition", needs=("Condition",)),
+    RuleRef("APL106", "invalid-arn", Scope.DOCUMENT, "invalid_arn"),
+    RuleRef("APL107", "policy-variable-without-version", Scope.DOCUMENT, "policy_variable_without_version"),
+    RuleRef("APL108", "unevaluated-template-value", Scope.DOCUMENT, "unevaluated_template_value"),
+    RuleRef("APL109", "invalid-sid", Scope.DOCUMENT, "invalid_sid"),
+    RuleRef("APL110", "invalid-policy-variable", Scope.DOCUMENT, "invalid_policy_variable"),
+    RuleRef("APL111", "invalid-principal", Scope.DOCUMENT, "invalid_principal", kinds=NOT_IDENTITY, needs=("Principal", "NotPrincipal")),
+    RuleRef("APL112", "invalid-trust-policy", Scope.DOCUMENT, "invalid_trust_policy", kinds=TRUST),
+    RuleRef("APL113", "resource-policy-mismatch", Scope.DOCUMENT, "resource_policy_mismatch"),
+    RuleRef("APL201", "unknown-service", Scope.DOCUMENT, "unknown_service"),
+    RuleRef("APL202", "unknown-action", Scope.DOCUMENT, "unknown_action"),
+    RuleRef("APL203", "wildcard-matches-nothing", Scope.DOCUMENT, "wildcard_matches_nothing"),
+    RuleRef("APL204", "unknown-condition-key", Scope.DOCUMENT, "unknown_condition_key", needs=("Condition",)),
+    RuleRef("APL205", "action-resource-mismatch", Scope.DOCUMENT, "action_resource_mismatch"),
+    RuleRef("APL206", "condition-value-format", Scope.DOCUMENT, "condition_value_format", needs=("Condition",)),
+    RuleRef("APL207", "missing-set-qualifier", Scope.DOCUMENT, "missing_set_qualifier", needs=("Condition",)),
+    RuleRef("APL208", "invalid-arn-field", Scope.DOCUMENT, "invalid_arn_field"),
+    RuleRef("APL209", "trust-action-mismatch", Scope.DOCUMENT, "trust_action_mismatch", kinds=TRUST),
+    RuleRef("APL210", "service-principal-condition-key", Scope.DOCUMENT, "service_principal_condition_key", kinds=TRUST_OR_RESOURCE, needs=("Condition",)),
+    RuleRef("APL211", "condition-value-too-broad", Scope.DOCUMENT, "condition_value_too_broad", needs=("Condition",)),
+    RuleRef("APL301", "amplify-delete-without-remove-all-backends", Scope.PRINCIPAL, "amplify_delete_without_remove_all_backends"),
+    RuleRef("APL302", "passrole-missing", Scope.PRINCIPAL, "passrole_missing"),
+    RuleRef("APL303", "passrole-wildcard-resource", Scope.DOCUMENT, "passrole_wildcard_resource"),
+    RuleRef("APL304", "passrole-without-passed-to-service", Scope.DOCUMENT, "passrole_without_passed_to_service"),
+    RuleRef("APL305", "amplify-app-name-for-app-id", Scope.DOCUMENT, "amplify_app_name_for_app_id"),
+    RuleRef("APL306", "create-slr-wildcard-resource", Scope.DOCUMENT, "create_slr_wildcard_resource"),
+    RuleRef("APL401", "public-trust", Scope.DOCUMENT, "public_trust", kinds=TRUST_OR_RESOURCE),
+    RuleRef("APL402", "cross-account-trust-without-condition", Scope.DOCUMENT, "cross_account_trust", kinds=TRUST),
+    RuleRef("APL403", "admin-wildcard", Scope.DOCUMENT, "admin_wildcard"),
+    RuleRef("APL404", "allow-with-not-principal", Scope.DOCUMENT, "allow_with_not_principal", kinds=NOT_IDENTITY, needs=("NotPrincipal",)),
+    RuleRef("APL405", "condition-operator-mismatch", Scope.DOCUMENT, "condition_operator_mismatch", needs=("Condition",)),
+    RuleRef("APL406", "tag-condition-unsupported", Scope.DOCUMENT, "tag_condition_unsupported", needs=("Condition",)),
+    RuleRef("APL407", "web-identity-trust-without-conditions", Scope.DOCUMENT, "web_identity_trust", kinds=TRUST),
+    RuleRef("APL408", "service-principal-without-source", Scope.DOCUMENT, "service_principal_without_source", kinds=RESOURCE),
+    RuleRef("APL409", "principal-unique-id", Scope.DOCUMENT, "principal_unique_id", kinds=TRUST_OR_RESOURCE),
+    RuleRef("APL410", "weak-condition-key", Scope.DOCUMENT, "weak_condition_key", needs=("Condition",)),
+    RuleRef("APL501", "policy-size-quota", Scope.DOCUMENT, "policy_size_quota"),
+    RuleRef("APL502", "redundant-entry", Scope.DOCUMENT, "redundant_entry"),
+    RuleRef("APL503", "condition-can-be-simpler", Scope.DOCUMENT, "condition_can_be_simpler", needs=("Condition",)),
+    RuleRef("APL504", "empty-element", Scope.DOCUMENT, "empty_element"),
+    RuleRef("APL505", "ip-range", Scope.DOCUMENT, "ip_range", needs=("Condition",)),
+    RuleRef("APL506", "redundant-statement", Scope.DOCUMENT, "redundant_statement"),
 )
 
-RULES: tuple[Rule, ...] = (
-    parse_error.RULE,
-    duplicate_key.RULE,
-    undecodable_file.RULE,
-    input_limit.RULE,
-    yaml_type_coercion.RULE,
-    invalid_policy_grammar.RULE,
-    missing_version.RULE,
-    duplicate_sid.RULE,
-    principal_misplaced.RULE,
-    invalid_condition.RULE,
-    invalid_arn.RULE,
-    policy_variable_without_version.RULE,
-    unevaluated_template_value.RULE,
-    invalid_sid.RULE,
-    invalid_policy_variable.RULE,
-    invalid_principal.RULE,
-    invalid_trust_policy.RULE,
-    resource_policy_mismatch.RULE,
-    unknown_service.RULE,
-    unknown_action.RULE,
-    wildcard_matches_nothing.RULE,
-    unknown_condition_key.RULE,
-    action_resource_mismatch.RULE,
-    condition_value_format.RULE,
-    missing_set_qualifier.RULE,
-    invalid_arn_field.RULE,
-    trust_action_mismatch.RULE,
-    service_principal_condition_key.RULE,
-    condition_value_too_broad.RULE,
-    amplify_delete_without_remove_all_backends.RULE,
-    passrole_missing.RULE,
-    passrole_wildcard_resource.RULE,
-    passrole_without_passed_to_service.RULE,
-    amplify_app_name_for_app_id.RULE,
-    create_slr_wildcard_resource.RULE,
-    public_trust.RULE,
-    cross_account_trust.RULE,
-    admin_wildcard.RULE,
-    allow_with_not_principal.RULE,
-    condition_operator_mismatch.RULE,
-    tag_condition_unsupported.RULE,
-    web_identity_trust.RULE,
-    service_principal_without_source.RULE,
-    principal_unique_id.RULE,
-    weak_condition_key.RULE,
-    policy_size_quota.RULE,
-    redundant_entry.RULE,
-    condition_can_be_simpler.RULE,
-    empty_element.RULE,
-    ip_range.RULE,
-    redundant_statement.RULE,
-)
+REFS_BY_ID: dict[str, RuleRef] = {ref.id: ref for ref in INDEX}
+# The input rules, by the input problem each reports (source.Problem).
+_PROBLEM_RULES = {Problem.SYNTAX: "APL001", Problem.DUPLICATE_KEY: "APL002", Problem.UNDECODABLE: "APL003",
+                  Problem.LIMIT: "APL004"}
+# Findings of these rules mean the file could not be read at all; --select never hides
+# them (only an explicit --ignore does), so that a broken file cannot pass silently.
+UNREADABLE = tuple(_PROBLEM_RULES[p] for p in (Problem.SYNTAX, Problem.UNDECODABLE, Problem.LIMIT))
+# The rule that reports a limit reached past reading (statements, findings per file).
+LIMIT_RULE_ID = _PROBLEM_RULES[Problem.LIMIT]
 
-BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
+def rule_for_problem(problem: Problem) -> Rule:
+    """The input rule that reports ``problem``."""
+    return by_id(_PROBLEM_RULES[problem])
 
 
 def by_id(rule_id: str) -> Rule:
-    """The registered rule with this id (how a rule is found again after pickling)."""
-    return BY_ID[rule_id]
+    """The rule with this id, its module imported (how a rule is found again after pickling)."""
+    return REFS_BY_ID[rule_id].load()
 
 
-register_rules(RULES, by_id)
-# The input rules, by the input problem each reports (source.Problem).
-BY_PROBLEM: dict[Problem, Rule] = {module.PROBLEM: module.RULE
-                                   for module in (parse_error, duplicate_key, undecodable_file, input_limit)}
-# Findings of these rules mean the file could not be read at all; --select never hides
-# them (only an explicit --ignore does), so that a broken file cannot pass silently.
-UNREADABLE = tuple(BY_PROBLEM[p].id for p in (Problem.SYNTAX, Problem.UNDECODABLE, Problem.LIMIT))
-# The rule that reports a limit reached past reading (statements, findings per file).
-LIMIT_RULE = BY_PROBLEM[Problem.LIMIT]
+_LOADED: dict[str, Rule] = {}
 
 
-def find(selector: str) -> tuple[Rule, ...]:
+def _load(module: str) -> Rule:
+    rule = _LOADED.get(module)
+    if rule is None:
+        rule = importlib.import_module(f"{__name__}.{module}").RULE
+        register_rules((rule,), by_id)
+        _LOADED[module] = rule
+    return rule
+
+
+def __getattr__(name: str):
+    # RULES and BY_ID import every rule module: only documentation and tests need them all.
+    if name == "RULES":
+        return tuple(ref.load() for ref in INDEX)
+    if name == "BY_ID":
+        return {ref.id: ref.load() for ref in INDEX}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def find(selector: str) -> tuple[RuleRef, ...]:
     """Rules a selector names: an id (APL301), an id prefix (APL3, APL), or a name."""
     text = selector.strip()
     upper = text.upper()
-    if upper in BY_ID:
-        return (BY_ID[upper],)
-    by_name = tuple(rule for rule in RULES if rule.name == text.lower())
+    if upper in REFS_BY_ID:
+        return (REFS_BY_ID[upper],)
+    by_name = tuple(ref for ref in INDEX if ref.name == text.lower())
     if by_name:
         return by_name
     if upper.startswith("APL"):
-        return tuple(rule for rule in RULES if rule.id.startswith(upper))
+        return tuple(ref for ref in INDEX if ref.id.startswith(upper))
     return ()
