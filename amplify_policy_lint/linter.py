@@ -110,7 +110,8 @@ def lint_again(texts: Mapping[str, bytes], paths: Sequence[str],
     again: set[str] = set()
     for group in group_files(files, settings):
         if any(os.path.normpath(name) in wanted for name in group):
-            report.merge(lint_group(group, plan, context_files(group, linted), texts))
+            context = context_files(group, linted, settings.principals, settings.base_dir, settings.exclude)
+            report.merge(lint_group(group, plan, context, texts))
             again.update(os.path.normpath(name) for name in group)
     _filter(report, settings, plan, paths)
     return report, frozenset(again)
