@@ -36,7 +36,7 @@ import re
 from typing import Any, Iterator, NamedTuple
 
 from ..model import JsonPath, PrincipalKey
-from ..policy import DocKind, make_document
+from ..policy import DocKind, make_document, statement_list
 from ..records import field, record
 from ..source import PositionTable, Source
 from . import Located, PrincipalInfo
@@ -84,10 +84,21 @@ def locate(source: Source) -> Located:
     if not isinstance(source, TypeScriptSource):
         return Located(reason="not read as TypeScript")
     documents = tuple(make_document(
-        file=source.name, source=source, base=(index,), data=data, kind=placed.kind or policy_kind(data),
+        file=source.name, source=source, base=(index,), data=data, kind=_kind(placed.kind or policy_kind(data), data, placed.orphan),
         label=placed.label, principals=placed.principals, container=CONTAINER)
         for index, (placed, data) in enumerate(zip(source.placed, source.data)))
     return Located(documents, source.principals, "" if documents else source.reason)
+
+
+def _kind(kind: DocKind, data: Any, orphan: bool) -> DocKind:
+    """A document a statement of which names no resource is UNKNOWN (the grammar then does
+    not ask for Resource) when it is a resource policy, whose destination is seldom visible in
+    the file (``repo.addToResourcePolicy``; ECR repositories take policies without Resource),
+    or a statement attached to nothing here (a helper elsewhere may add its resources)."""
+    if kind in (DocKind.RESOURCE, DocKind.IDENTITY) and (orphan or kind is DocKind.RESOURCE) and any(
+            isinstance(s, dict) and "Resource" not in s and "NotResource" not in s for _, s in statement_list(data)):
+        return DocKind.UNKNOWN
+    return kind
 
 
 def directive_comments(text: str) -> list[int]:
@@ -166,6 +177,7 @@ class _Placed(NamedTuple):
     kind: DocKind | None  # None: judged from its content (Principal present or not)
     label: str
     principals: tuple[PrincipalKey, ...]
+    orphan: bool = False  # attached to nothing this file shows
 
 
 class TypeScriptSource(Source):
@@ -191,6 +203,7 @@ class _Document:
     kind: DocKind | None  # None: judged from its content (Principal present or not)
     label: str
     principals: list[str] = field(default_factory=list)
+    orphan: bool = False  # attached to nothing this file shows
 
 
 @record(frozen=False, slots=False)
@@ -362,6 +375,7 @@ class _Reader:
             return
         if document.kind is None and _has_principal(document.value):
             return
+        document.orphan = True
         principal_id = f"document@{document.value.start}"
         self.principal(principal_id, f"the principal of the {document.label} (attached outside this file)")
         document.principals.append(principal_id)
@@ -1125,7 +1139,8 @@ class _Reader:
         table = PositionTable()
         data = [_place(document.value, (index,), table) for index, document in enumerate(self.documents)]
         keys = {name: PrincipalKey(CONTAINER, self.name, name) for name in self.principals}
-        placed = tuple(_Placed(d.kind, d.label, tuple(keys[p] for p in d.principals)) for d in self.documents)
+        placed = tuple(_Placed(d.kind, d.label, tuple(keys[p] for p in d.principals), d.orphan)
+                       for d in self.documents)
         principals = tuple(PrincipalInfo(keys[name], p.label, p.complete) for name, p in self.principals.items())
         return TypeScriptSource(self.name, self.text, data, table, placed, principals)
 
