@@ -18,7 +18,7 @@ from conftest import corpus
 
 PINNED = Path(__file__).parent / "corpus_expected" / "aws-managed-access-analyzer.txt"
 RULES = ("APL207", "APL208", "APL306", "APL405", "APL406", "APL407", "APL408", "APL409", "APL410", "APL501", "APL502",
-         "APL503", "APL504", "APL505", "APL506")
+         "APL503", "APL504", "APL505", "APL506", "APL507")
 
 
 def test_every_finding_over_the_managed_policies_is_the_reviewed_set():

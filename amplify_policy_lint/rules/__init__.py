@@ -105,6 +105,7 @@ INDEX: tuple[RuleRef, ...] = (
     RuleRef("APL504", "empty-element", Scope.DOCUMENT, "empty_element"),
     RuleRef("APL505", "ip-range", Scope.DOCUMENT, "ip_range", needs=("Condition",)),
     RuleRef("APL506", "redundant-statement", Scope.DOCUMENT, "redundant_statement"),
+    RuleRef("APL507", "inline-policies-size-quota", Scope.PRINCIPAL, "inline_policies_size_quota"),
 )
 
 REFS_BY_ID: dict[str, RuleRef] = {ref.id: ref for ref in INDEX}
