@@ -462,3 +462,26 @@ def test_a_policy_in_a_local_value_is_read_where_it_is_written(tmp_path, monkeyp
     (tmp_path / "main.tf").write_text((tmp_path / "main.tf").read_text().split('resource "aws_iam_role_policy" "again"')[0])
     assert lint(tmp_path, ["main.tf"], monkeypatch, select=("APL302",)) == []  # reported in locals.tf only
     assert lint(tmp_path, ["locals.tf"], monkeypatch, select=("APL302",)) == ["locals.tf:4:47: APL302"]
+
+
+def test_kind_terraform_reads_a_file_of_another_name_as_hcl(tmp_path, monkeypatch):
+    write(tmp_path, {"policy.hcl": """\
+        resource "aws_iam_policy" "p" {
+          policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:Nope", Resource = "*" }] })
+        }
+    """})
+    assert lint(tmp_path, ["policy.hcl"], monkeypatch) == []  # not a kind it recognises by itself
+    assert lint(tmp_path, ["policy.hcl"], monkeypatch, kind="terraform") == ["policy.hcl:2:91: APL202"]
+
+
+def test_an_interpolation_terraform_rejects_is_a_syntax_error(tmp_path, monkeypatch):
+    # IAM's ${aws:username} must be written $${aws:username} in HCL; as written Terraform fails.
+    write(tmp_path, {"main.tf": """\
+        data "aws_iam_policy_document" "d" {
+          statement {
+            actions   = ["s3:GetObject"]
+            resources = ["arn:aws:s3:::b/${aws:username}/*"]
+          }
+        }
+    """})
+    assert lint(tmp_path, ["main.tf"], monkeypatch) == ["main.tf:4:36: APL001"]

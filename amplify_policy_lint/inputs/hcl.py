@@ -97,17 +97,23 @@ class HclFile:
             self.problems.append(self._syntax_error())
 
     def _syntax_error(self) -> InputViolation:
-        """Where tree-sitter-hcl first failed: an ERROR node, or a token it had to assume."""
-        stack = [self.tree.root_node]
-        while stack:
-            node = stack.pop()
-            if node.is_missing or node.type == "ERROR":
-                start, end = self.range(node)
-                what = f"missing {node.type!r}" if node.is_missing else "syntax error"
-                return InputViolation(Problem.SYNTAX, f"Terraform {what}: the file does not parse as HCL",
-                                      start, max(end, start + 1) if start < len(self.text) else start)
-            stack.extend(reversed([c for c in node.children if c.has_error or c.is_missing]))
-        return InputViolation(Problem.SYNTAX, "Terraform syntax error: the file does not parse as HCL", 0, 0)
+        """Where tree-sitter-hcl failed: the innermost ERROR node on the path to the first
+        error (an outer one may span the whole block), or a token it had to assume."""
+        found = None
+        node = self.tree.root_node
+        while True:
+            child = next((c for c in node.children if c.has_error or c.is_missing), None)
+            if child is None:
+                break
+            if child.is_missing or child.type == "ERROR":
+                found = child
+            node = child
+        if found is None:
+            return InputViolation(Problem.SYNTAX, "Terraform syntax error: the file does not parse as HCL", 0, 0)
+        start, end = self.range(found)
+        what = f"missing {found.type!r}" if found.is_missing else "syntax error"
+        return InputViolation(Problem.SYNTAX, f"Terraform {what}: the file does not parse as HCL",
+                              start, max(end, start + 1) if start < len(self.text) else start)
 
     def range(self, node: Any) -> tuple[int, int]:
         return self.code_points(node.start_byte), self.code_points(node.end_byte)
