@@ -292,7 +292,9 @@ def test_gen1_assignments_of_a_policy_document():
             Version: '2012-10-17',
             Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: `${resources.s3Bucket.attrArn}/*` }],
           };
-          resources.authRole.assumeRolePolicyDocument = { Version: '2012-10-17', Statement: [] };
+          resources.authRole.assumeRolePolicyDocument = { Version: '2012-10-17', Statement: [
+            { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+          resources.unauthRole.assumeRolePolicyDocument = { Version: '2012-10-17', Statement: [] };  // filled elsewhere
         }
         """)
     identity, trust = located.documents
@@ -300,3 +302,55 @@ def test_gen1_assignments_of_a_policy_document():
     assert [p.name for p in identity.principals] == ["resources.s3AuthPrivatePolicy"]
     assert trust.kind is DocKind.TRUST and trust.principals == ()
     assert where(identity, ("Statement", 0, "Action", 0)) == (4, 45)
+
+
+def test_names_follow_their_own_scope():
+    """The same const name in two functions (or shadowed by a parameter) is two bindings:
+    each statement gets its own changes, and a parameter named like a role is not that role."""
+    located = read("""\
+        function reader(role: iam.IRole) {
+          const statement = new PolicyStatement({ resources: ['*'] });
+          statement.addActions('s3:GetObject');
+          role.addToPrincipalPolicy(statement);
+        }
+        function writer(role: iam.IRole) {
+          const statement = new PolicyStatement({ resources: ['*'] });
+          statement.addActions('s3:PutObject');
+          role.addToPrincipalPolicy(statement);
+        }
+        const role = new Role(this, 'R', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+        role.addToPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['*'] }));
+        function unrelated(role: string) { return role.length; }
+        """)
+    identity = [d for d in located.documents if d.kind is DocKind.IDENTITY]
+    assert [d.data["Statement"][0]["Action"] for d in identity] == [["s3:GetObject"], ["s3:PutObject"], ["sqs:SendMessage"]]
+    created = next(p for p in located.principals if p.id.name.startswith("Role@"))
+    assert created.complete  # the parameters named role are other names
+    assert [p.name for p in identity[0].principals] == ["role"] and not identity[2].principals == identity[0].principals
+
+
+def test_what_the_file_does_not_show_is_not_judged(tmp_path):
+    """Library-style code: a PolicyDocument filled in by methods elsewhere, a Statement list
+    filled in later, a CallAwsService built from spread props, another library's
+    PolicyStatement (Cedar), a statement pushed into a bucket policy, a Principal known only
+    when the app runs. None of these is a finding."""
+    files = {"lib.ts": """\
+        export class Holder {
+          readonly document = new PolicyDocument();
+          readonly raw = { PolicyDocument: { Version: '2012-10-17', Statement: [] } };
+          task(scope: Construct, id: string, props: CallAwsServiceProps) {
+            return new CallAwsService(scope, id, { ...props, queryLanguage: 'JSONATA' });
+          }
+          cedar() {
+            return new PolicyStatement({ effect: PolicyEffect.PERMIT, principal: PolicyPrincipal.any() });
+          }
+          async deny(bucket: string, policy: any) {
+            policy.Statement.push({ Principal: '*', Effect: 'Deny', Action: ['s3:PutObject'], Resource: [`arn:aws:s3:::${bucket}/*`] });
+          }
+          trust(role: Role, base: IPrincipal) {
+            role.assumeRolePolicy?.addStatements(new PolicyStatement({
+              actions: ['sts:AssumeRole'], principals: [flag ? base.withConditions({ Bool: { x: 'true' } }) : base] }));
+          }
+        }
+        """}
+    assert findings(tmp_path, files) == []

@@ -61,6 +61,10 @@ _DOCUMENT_KEYS = {"policyDocument": DocKind.IDENTITY, "PolicyDocument": DocKind.
 _WRAPPERS = ("parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression",
              "type_assertion")
 _DEPTH = 24
+# Nodes that open a scope for the names declared in them (block-scoped const/let; parameters).
+_SCOPES = frozenset(("program", "statement_block", "class_body", "switch_body", "for_statement", "for_in_statement",
+                     "function_declaration", "function_expression", "function", "arrow_function",
+                     "method_definition", "generator_function_declaration", "generator_function", "catch_clause"))
 
 
 def recognises(data: dict) -> bool:
@@ -219,8 +223,9 @@ class _Reader:
         self.bytes = text.encode("utf-8")
         self.root = root
         self.cp = code_points
-        self.consts: dict[str, Any] = {}  # const name -> its initializer (None when declared twice)
-        self.declarators: dict[str, Any] = {}  # const name -> its declarator node
+        # (scope, name) -> the declarator of a ``const`` with a value, or None for a name that
+        # cannot be followed (declared twice, let/var, a parameter): lexical scopes, as TS has them.
+        self.bindings: dict[tuple[tuple[int, int], str], Any] = {}
         self.identifiers: dict[str, list[Any]] = {}  # name -> every identifier node with that text
         self.calls: list[Any] = []
         self.news: list[Any] = []
@@ -252,11 +257,36 @@ class _Reader:
         """``node`` unwrapped, and an identifier followed to its ``const`` initializer."""
         node = self.unwrap(node)
         while node is not None and node.type == "identifier" and depth < _DEPTH:
-            target = self.consts.get(self.source_text(node))
+            declarator = self.binding(node)
+            target = declarator.child_by_field_name("value") if declarator is not None else None
             if target is None:
                 return node
             node, depth = self.unwrap(target), depth + 1
         return node
+
+    def binding(self, identifier):
+        """The ``const`` declarator that ``identifier`` refers to, in the nearest scope that
+        declares its name; None when there is none or it cannot be followed."""
+        name = self.source_text(identifier)
+        node = identifier.parent
+        while node is not None:
+            if node.type in _SCOPES:
+                key = ((node.start_byte, node.end_byte), name)
+                if key in self.bindings:
+                    return self.bindings[key]
+            node = node.parent
+        return None
+
+    def mentions(self, declarator) -> Iterator[Any]:
+        """Every identifier that refers to ``declarator``'s name, its declaration left out."""
+        name_node = declarator.child_by_field_name("name")
+        key = (declarator.start_byte, declarator.end_byte)
+        for mention in self.identifiers.get(self.source_text(name_node), ()):
+            if mention.start_byte == name_node.start_byte:
+                continue
+            bound = self.binding(mention)
+            if bound is not None and (bound.start_byte, bound.end_byte) == key:
+                yield mention
 
     def last_name(self, node) -> str:
         """The last name of a constructor or callee: ``Role`` for ``iam.Role``."""
@@ -291,6 +321,8 @@ class _Reader:
                 self.identifiers.setdefault(self.source_text(node), []).append(node)
             elif kind == "variable_declarator":
                 self._declarator(node)
+            elif kind in ("formal_parameters", "arrow_function", "catch_clause"):
+                self._parameters(node)
             elif kind == "call_expression":
                 self.calls.append(node)
             elif kind == "new_expression":
@@ -307,35 +339,68 @@ class _Reader:
         for nodes in (self.calls, self.news, self.assignments, self.pairs):
             nodes.sort(key=lambda n: n.start_byte)
 
+    def _bind(self, name_node, scope, declarator) -> None:
+        if scope is None:
+            return
+        key = ((scope.start_byte, scope.end_byte), self.source_text(name_node))
+        self.bindings[key] = None if key in self.bindings else declarator
+
+    @staticmethod
+    def _scope(node):
+        node = node.parent
+        while node is not None and node.type not in _SCOPES:
+            node = node.parent
+        return node
+
     def _declarator(self, node) -> None:
         name_node = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
-        if name_node is None or name_node.type != "identifier":
+        if name_node is None:
             return
-        name = self.source_text(name_node)
+        if name_node.type != "identifier":  # a destructuring pattern: its names cannot be followed
+            for child in _descendants(name_node):
+                if child.type in ("identifier", "shorthand_property_identifier_pattern"):
+                    self._bind(child, self._scope(node), None)
+            return
         declaration = node.parent
         constant = declaration is not None and declaration.type == "lexical_declaration" and \
             declaration.children and declaration.children[0].type == "const"
-        if name in self.declarators or not constant or value is None:
-            self.consts[name] = None  # declared twice, or may be reassigned: not followed
-            self.declarators[name] = None
-            return
-        self.consts[name] = value
-        self.declarators[name] = node
+        self._bind(name_node, self._scope(node), node if constant and value is not None else None)
 
-    def const_name(self, node) -> str | None:
-        """The name of the ``const`` that ``node`` initialises (the only declaration of it)."""
+    def _parameters(self, node) -> None:
+        """Parameters shadow what the enclosing scopes declare: they are never followed."""
+        function = node.parent if node.type == "formal_parameters" else node
+        if node.type == "arrow_function":
+            single = node.child_by_field_name("parameter")
+            if single is not None:
+                self._bind(single, function, None)
+            return
+        if node.type == "catch_clause":
+            parameter = node.child_by_field_name("parameter")
+            if parameter is not None:
+                for child in _descendants(parameter):
+                    if child.type == "identifier":
+                        self._bind(child, function, None)
+            return
+        for child in _descendants(node):
+            if child.type in ("identifier", "shorthand_property_identifier_pattern") and \
+                    (child.parent is None or child.parent.type != "type_annotation"):
+                self._bind(child, function, None)
+
+    def const_of(self, node):
+        """The declarator of the ``const`` that ``node`` initialises, when names follow to it."""
         declarator = node.parent
         while declarator is not None and declarator.type in _WRAPPERS:
             declarator = declarator.parent
         if declarator is None or declarator.type != "variable_declarator":
             return None
         name_node = declarator.child_by_field_name("name")
-        if name_node is None:
+        if name_node is None or name_node.type != "identifier":
             return None
-        name = self.source_text(name_node)
-        known = self.declarators.get(name)
-        return name if known is not None and known == declarator else None
+        scope = self._scope(declarator)
+        bound = self.bindings.get(((scope.start_byte, scope.end_byte), self.source_text(name_node))) \
+            if scope is not None else None
+        return declarator if bound is not None and bound.start_byte == declarator.start_byte else None
 
     # Constructs --------------------------------------------------------------------------
 
@@ -373,8 +438,8 @@ class _Reader:
         document = self.documents[index]
         if document.kind is DocKind.TRUST:
             return
-        if document.kind is None and _has_principal(document.value):
-            return
+        if document.kind is DocKind.RESOURCE or (document.kind is None and _has_principal(document.value)):
+            return  # a resource policy: nobody's permissions
         document.orphan = True
         principal_id = f"document@{document.value.start}"
         self.principal(principal_id, f"the principal of the {document.label} (attached outside this file)")
@@ -419,7 +484,9 @@ class _Reader:
         elif method == "push" and args and self._statement_array(receiver):
             principal_id = self.receiver_principal(_before_policies(receiver, self))
             for arg in args:
-                self.attach(self._document_of(arg, cfn=True), principal_id)
+                index = self._document_of(arg, cfn=True)
+                if index is None or not _has_principal(self.documents[index].value):
+                    self.attach(index, principal_id)  # else a resource policy's (a bucket policy's) statement
         elif method == "addPropertyOverride" and len(args) >= 2:
             self._property_override(receiver, args[0], args[1])
 
@@ -630,6 +697,10 @@ class _Reader:
             self.principals[principal_id].complete = False
             return
         members = self.members(props)
+        if "spread" in members or "iamResources" not in members or \
+                not ("iamAction" in members or ("action" in members and "service" in members)):
+            self.principals[principal_id].complete = False  # props the file does not show
+            return
         start, end = self.range(props)
         statement: dict[str, V] = {"Effect": V("Allow")}
         if "iamAction" in members:
@@ -771,6 +842,11 @@ class _Reader:
             return value, "PolicyDocument.fromJson"
         if cfn and node.type == "object":
             value = self.value(node)
+            if value.leaf:
+                return None
+            statements = value.value.get("Statement")
+            if statements is not None and not statements.leaf and not statements.value:
+                return None  # Statement: [] filled in where the file does not show
             if "Statement" in value.value:
                 return value, "policy document"
             if "Effect" in value.value or "Action" in value.value or "NotAction" in value.value:
@@ -802,6 +878,8 @@ class _Reader:
         for call in self._method_calls(node, ("addStatements",)):
             for arg in self.arguments(call):
                 statements.append(self._member_statement(arg))
+        if not statements:
+            return None  # statements added where the file does not show (CDK renders no empty policy)
         listed = _list(statements, *list_range).keyed(key_range)
         return _mapping({"Version": V(_VERSION), "Statement": listed}, start, end), what
 
@@ -840,7 +918,7 @@ class _Reader:
                     return None
                 target = _STATEMENT_PROPS.get(name)
                 if target is None:
-                    continue
+                    return None  # not IAM's PolicyStatement (a Cedar policy's, a library's own)
                 if name == "effect":
                     members[target] = self._effect(value).keyed(self.range(key))
                 elif name in ("principals", "notPrincipals"):
@@ -877,10 +955,10 @@ class _Reader:
 
     def _method_calls(self, node, methods: tuple[str, ...] | None) -> Iterator[Any]:
         """Calls ``x.method(...)`` where ``x`` is the ``const`` that ``node`` initialises."""
-        name = self.const_name(node)
-        if name is None:
+        declarator = self.const_of(node)
+        if declarator is None:
             return
-        for mention in self.identifiers.get(name, ()):
+        for mention in self.mentions(declarator):
             parent = mention.parent
             if parent is None or parent.type != "member_expression" or parent.child_by_field_name("object") != mention:
                 continue
@@ -1011,8 +1089,8 @@ class _Reader:
         target = self.unwrap(node)
         if target is not None and target.type == "identifier":
             name = self.source_text(target)
-            initial = self.consts.get(name)
-            initial = self.unwrap(initial) if initial is not None else None
+            declarator = self.binding(target)
+            initial = self.unwrap(declarator.child_by_field_name("value")) if declarator is not None else None
             if initial is not None and initial.type == "new_expression":
                 if self.last_name(initial.child_by_field_name("constructor")) == "Role":
                     return self.role_principal(initial)
@@ -1041,16 +1119,13 @@ class _Reader:
         """A ``const x = new Role(...)`` that nothing else in the file can add a policy to:
         every mention of ``x`` attaches a policy the linter reads. (Its own props are judged
         in ``_role``.)"""
-        name = self.const_name(node)
-        if name is None:
+        declarator = self.const_of(node)
+        if declarator is None:
             return False
-        declarator = self.declarators[name]
         statement = declarator.parent
         if statement is None or (statement.parent is not None and statement.parent.type == "export_statement"):
             return False
-        name_node = declarator.child_by_field_name("name")
-        return all(mention == name_node or self._attaching_mention(mention)
-                   for mention in self.identifiers.get(name, ()))
+        return all(self._attaching_mention(mention) for mention in self.mentions(declarator))
 
     def _attaching_mention(self, mention) -> bool:
         parent = mention.parent
@@ -1111,14 +1186,10 @@ class _Reader:
     def _unread_mentions(self, node, allowed: tuple[str, ...]) -> bool:
         """Whether the ``const`` that ``node`` initialises is mentioned other than by
         ``x.allowed(...)`` calls or as an entry of a list or an argument of an attaching call."""
-        name = self.const_name(node)
-        if name is None:
+        declarator = self.const_of(node)
+        if declarator is None:
             return False
-        declarator = self.declarators[name]
-        name_node = declarator.child_by_field_name("name")
-        for mention in self.identifiers.get(name, ()):
-            if mention == name_node:
-                continue
+        for mention in self.mentions(declarator):
             parent = mention.parent
             if parent is not None and parent.type == "member_expression" and self.last_name(parent) in allowed:
                 continue
@@ -1137,6 +1208,9 @@ class _Reader:
 
     def source(self) -> TypeScriptSource:
         table = PositionTable()
+        # A statement attached to nothing here and naming no action is filled in elsewhere (a
+        # helper, another module): nothing to judge.
+        self.documents = [d for d in self.documents if not (d.orphan and _without_actions(d.value))]
         data = [_place(document.value, (index,), table) for index, document in enumerate(self.documents)]
         keys = {name: PrincipalKey(CONTAINER, self.name, name) for name in self.principals}
         placed = tuple(_Placed(d.kind, d.label, tuple(keys[p] for p in d.principals), d.orphan)
@@ -1155,6 +1229,14 @@ _IAM_SERVICE_NAMES = {"bedrockagent": "bedrock", "cloudwatchlogs": "logs", "efs"
                       "mwaa": "airflow", "sfn": "states"}
 
 
+def _descendants(node) -> Iterator[Any]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.children)
+
+
 def _single(statement: V, start: int, end: int) -> V:
     """A statement as the document CDK renders for it: Version and a list of one."""
     return _mapping({"Version": V(_VERSION), "Statement": _list([statement], start, end)}, start, end)
@@ -1164,6 +1246,14 @@ def _own_account_root(start: int, end: int) -> V:
     """``arn:${AWS::Partition}:iam::${AWS::AccountId}:root``, as CDK synthesizes it."""
     return V({"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::", {"Ref": "AWS::AccountId"}, ":root"]]},
              start, end)
+
+
+def _without_actions(value: V) -> bool:
+    statements = value.value.get("Statement") if isinstance(value.value, dict) else None
+    items = statements.value if statements is not None and not statements.leaf and \
+        isinstance(statements.value, list) else []
+    return any(not s.leaf and isinstance(s.value, dict) and "Action" not in s.value and "NotAction" not in s.value
+               for s in items)
 
 
 def _has_principal(value: V) -> bool:

@@ -7,7 +7,7 @@ from .. import aws_formats
 from ..resources import PARTITIONS, parse_arn
 from ..context import Context
 from ..model import JsonPath, Rule, Scope, Severity, Violation
-from ..policy import DocKind, PolicyDocument
+from ..policy import DocKind, PolicyDocument, is_intrinsic
 from ..wildcard import has_wildcard
 
 # The principal types of an assumed-role session or a user, as an AWS principal names them.
@@ -22,8 +22,8 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
         return  # a Principal there is APL104's finding
     for statement in document.statements:
         principal = statement.principal
-        if not isinstance(principal, dict) or statement.principal_key is None:
-            continue
+        if not isinstance(principal, dict) or is_intrinsic(principal) or statement.principal_key is None:
+            continue  # a whole Principal known at deploy time only (Fn::If, an expression): not judged
         base = statement.path + (statement.principal_key,)
         for kind, values in principal.items():
             for path, value in _values(values, base + (kind,)):
