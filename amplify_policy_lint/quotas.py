@@ -16,16 +16,16 @@ from typing import Any, NamedTuple
 
 class Quota(NamedTuple):
     characters: int
-    what: str  # how a message names the quota
+    what: str  # how a message names the quota, with its article
 
 
-CUSTOMER_MANAGED = Quota(6_144, "customer managed policy")
-ROLE_INLINE = Quota(10_240, "role's inline policies (all together)")
-USER_INLINE = Quota(2_048, "user's inline policies (all together)")
-GROUP_INLINE = Quota(5_120, "group's inline policies (all together)")
-TRUST = Quota(2_048, "role trust policy (raisable in Service Quotas, L-C07B4B0D)")
-S3_BUCKET = Quota(20_480, "S3 bucket policy (20 KB)")
-KMS_KEY = Quota(32_768, "KMS key policy (32 KB)")
+CUSTOMER_MANAGED = Quota(6_144, "a customer managed policy")
+ROLE_INLINE = Quota(10_240, "a role's inline policies (all together)")
+USER_INLINE = Quota(2_048, "a user's inline policies (all together)")
+GROUP_INLINE = Quota(5_120, "a group's inline policies (all together)")
+TRUST = Quota(2_048, "a role trust policy (raisable in Service Quotas, L-C07B4B0D)")
+S3_BUCKET = Quota(20_480, "an S3 bucket policy (20 KB)")
+KMS_KEY = Quota(32_768, "a KMS key policy (32 KB)")
 
 
 def size_without_whitespace(data: Any) -> int:

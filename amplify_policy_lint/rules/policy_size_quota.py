@@ -24,7 +24,7 @@ def quota_for(document: PolicyDocument, context: Context) -> Quota | None:
     configured = context.size_quotas
     if document.kind is DocKind.TRUST:
         trust = configured.get("trust")
-        return quotas.TRUST if trust is None else Quota(trust, "role trust policy (as configured)")
+        return quotas.TRUST if trust is None else Quota(trust, "a role trust policy (as configured)")
     label = document.label
     if document.kind is DocKind.RESOURCE:
         if "AWS::S3::BucketPolicy" in label:
@@ -34,7 +34,7 @@ def quota_for(document: PolicyDocument, context: Context) -> Quota | None:
         return None
     if document.container == "policy":
         policy = configured.get("policy")
-        return quotas.CUSTOMER_MANAGED if policy is None else Quota(policy, "policy file (as configured)")
+        return quotas.CUSTOMER_MANAGED if policy is None else Quota(policy, "a policy file (as configured)")
     if document.container == "cloudformation":
         if "AWS::IAM::ManagedPolicy" in label:
             return quotas.CUSTOMER_MANAGED
@@ -96,7 +96,7 @@ RULE = Rule(
         "(APL502); or split it into several managed policies attached to the same principal.",
     messages={
         "default": "the policy is {size} characters without whitespace, over the {quota}-character "
-                   "quota of a {what}; IAM refuses it: shrink it or split it into several policies",
+                   "quota of {what}, so the deploy is refused: shrink it or split it into several policies",
     },
     check=check,
     access_analyzer=(
