@@ -11,13 +11,18 @@ report a *mismatch*, so an unreadable value must never produce one.
 """
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
 
 from . import wildcard
 from .policy import Statement
+from .records import named_tuple
 from .resources import parse_arn, patterns_overlap
 
-class AppScope(NamedTuple):
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterable
+
+@named_tuple
+class AppScope:
     """The Amplify apps one resource entry can name; each field is an IAM wildcard pattern."""
 
     partition: str = "*"

@@ -18,13 +18,16 @@ from __future__ import annotations
 import functools
 import json
 import os
-from typing import Collection, Iterable, Sequence
 
 from . import PROG
 from .config import ConfigError
 from .globs import posix_relative
 from .model import Finding, JsonPath
 from .records import record
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Collection, Iterable, Sequence
 
 VERSION = 1
 TOKEN_LIMIT = 200

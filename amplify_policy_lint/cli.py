@@ -8,12 +8,13 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from typing import TYPE_CHECKING, Sequence
 
 from . import PROG, __version__
 from .model import Severity
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Sequence
     import argparse
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")

@@ -16,10 +16,13 @@ import functools
 import json
 import os
 import re
-from typing import Any, Iterable
 
 from .model import Finding, Origin
 from .records import replace
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterable
 
 # Files of an assembly that hold no template.
 _OTHER_NAMES = ("manifest.json", "tree.json", "performance-counters.json", "validation-report.json")

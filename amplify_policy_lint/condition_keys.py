@@ -11,7 +11,6 @@ stays quiet on None.
 """
 from __future__ import annotations
 
-from typing import Any
 
 GLOBAL_KEY_TYPES: dict[str, str] = {k.lower(): t for k, t in {
     # Properties of the principal

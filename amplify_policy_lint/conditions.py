@@ -1,7 +1,7 @@
 """The IAM condition-operator grammar and IAM's value formats (dates, numbers, booleans, IPs)."""
 from __future__ import annotations
+from .records import named_tuple
 
-from typing import NamedTuple
 
 
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
@@ -24,7 +24,8 @@ _MIN_YEAR, _MAX_YEAR = -292275054, 292278993
 _MAX_EPOCH = 2**63 - 1
 
 
-class Operator(NamedTuple):
+@named_tuple
+class Operator:
     text: str
     qualifier: str | None  # "ForAnyValue:" / "ForAllValues:"
     base: str  # without qualifier and IfExists, as written

@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Callable, Mapping, NamedTuple
 
 from .model import Rule, Severity
+from .records import named_tuple
 from .rules import INDEX, UNREADABLE, RuleRef, find
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Callable, Mapping
 
 YAML_NAME = ".amplify-policy-lint.yaml"
 # The other spelling of the YAML extension is read too (after the first, in one directory).
@@ -42,7 +46,8 @@ class ConfigError(Exception):
     """A bad option or configuration value: a one-line message, exit code 2."""
 
 
-class Settings(NamedTuple):
+@named_tuple
+class Settings:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     # (The empty mappings below are shared defaults: settings are never changed.)
@@ -114,7 +119,8 @@ def unknown_rule(selector: str) -> str:
 # Finding and reading configuration files
 
 
-class FileConfig(NamedTuple):
+@named_tuple
+class FileConfig:
     """A configuration file, read and checked. ``values`` holds only the keys the file sets,
     already normalised (see ``_NORMALISERS``); paths in it are absolute."""
 

@@ -3,9 +3,12 @@ change rule behaviour."""
 from __future__ import annotations
 
 import functools
-from typing import Mapping
 
 from .catalog import Catalog
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Mapping
 
 
 class Context:

@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Sequence
 
 from .model import FileError
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Sequence
 
 EXTENSIONS = (".json", ".yaml", ".yml", ".tf", ".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")
 # JavaScript compiled from a TypeScript file beside it (tsc without outDir): the same IAM twice.

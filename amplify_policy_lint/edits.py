@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 from .model import Edit, Fix, JsonPath, Safety
 from .policy import PolicyDocument
 from .source import Source
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any
 
 _SPACE = " \t"
 

@@ -17,11 +17,14 @@ scanner that disagrees with ours) falls back to the span of the whole string.
 from __future__ import annotations
 
 import functools
-from typing import Any
 
 from . import limits
 from .model import JsonPath
 from .source import InputViolation, Problem, Source, parse_json, parse_yaml
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any
 
 # Offsets in the outer text of each inner character, plus one past the last one; or None
 # when the string cannot be mapped character by character (then findings cover it whole).

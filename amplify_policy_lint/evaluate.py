@@ -22,11 +22,15 @@ text too.
 from __future__ import annotations
 
 import enum
-from typing import Callable, Iterable, NamedTuple
 
 from . import wildcard
 from .model import JsonPath
 from .policy import Item, PolicyDocument, Statement
+from .records import named_tuple
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Callable, Iterable
 
 
 class Decision(enum.Enum):
@@ -55,7 +59,8 @@ class Tri(enum.Enum):
     MAYBE = "maybe"
 
 
-class Grant(NamedTuple):
+@named_tuple
+class Grant:
     """One statement entry that matches the action.
 
     ``item`` is the matching Action entry, or None when the statement matches through
@@ -80,7 +85,8 @@ class Grant(NamedTuple):
         return self.item is None
 
 
-class Evaluation(NamedTuple):
+@named_tuple
+class Evaluation:
     """``decision`` is the net answer. ``grants`` are the Allow entries that match the action
     and target, also when a Deny overrides them (then the decision is DENIED or UNKNOWN), so
     check the decision before reporting a grant. ``denials`` are the Deny entries that

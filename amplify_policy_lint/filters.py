@@ -10,11 +10,14 @@ naming a rule that did not run (``--select``) or a file outside the run are not 
 """
 from __future__ import annotations
 
-from typing import Collection, Sequence
 
 from .config import Settings
 from .model import Finding, Rule, Scope, Severity, Span, one_line
 from .records import field, record
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Collection, Sequence
 
 UNUSED_SUPPRESSION = Rule(
     id="APL900",

@@ -11,15 +11,20 @@ directory, the original's permissions, ``os.replace``.
 from __future__ import annotations
 
 import os
-from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from .model import Edit, Finding, Fix, Safety
+from .records import named_tuple
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterable, Mapping, Sequence
 
 MAX_PASSES = 5
 _BOM = b"\xef\xbb\xbf"
 
 
-class FixOutcome(NamedTuple):
+@named_tuple
+class FixOutcome:
     """What fixing did: per changed file, its bytes before and after; the fixes applied;
     notes for the user (files left alone, fixes left over)."""
 

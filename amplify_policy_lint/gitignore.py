@@ -19,9 +19,12 @@ keeps its ``.gitignore`` files): the rules are read from the files themselves.
 from __future__ import annotations
 
 import os
-from typing import Iterable
 
 from .globs import PathPattern, PatternError
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterable
 
 
 class _IgnoreFile:

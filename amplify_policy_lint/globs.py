@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 from fnmatch import fnmatchcase
-from typing import Iterable, Sequence
 
 
 class PatternError(ValueError):

@@ -6,7 +6,6 @@ A *token* is what a finding about a grant is placed on: the ``Action`` entry tha
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Sequence
 
 from .evaluate import Decision, Grant, evaluate
 from .context import Context
@@ -14,6 +13,10 @@ from .model import JsonPath, Violation
 from .passrole import PASS_ROLE
 from .resources import reaches
 from .policy import DocKind, PolicyDocument, Principal
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterable, Sequence
 
 
 def absence_documents(principal: Principal, context: Context) -> tuple[PolicyDocument, ...] | None:

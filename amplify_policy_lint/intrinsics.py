@@ -10,9 +10,12 @@ account", which no literal names). Positions stay those of the intrinsic as writ
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
 
 from .policy import is_intrinsic
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Mapping
 
 # Stands for the account the template is deployed to: no real account id looks like it.
 OWN_ACCOUNT = "<own-account>"

@@ -9,7 +9,6 @@ what this module returns; it only asks whether its root is a policy-bearing stru
 from __future__ import annotations
 
 import json
-from typing import Any
 
 _MISSING = object()
 

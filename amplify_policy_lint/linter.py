@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import os
-from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from . import PROG, amplify_layout, cloud_assembly, inputs, limits
 from .config import Settings
@@ -25,17 +24,22 @@ from .locate import Hints, detect_kind, locate, looks_policy_bearing, own_syntax
 from .model import FileError, Finding, Fix, PrincipalKey, Rule, Scope, Severity, Span, Violation, one_line
 from .policy import PolicyDocument, Principal, statement_list
 from .principals import context_files, group_of, principal_groups
-from .records import replace
+from .records import named_tuple, replace
 from .report import Report
 from .rules import LIMIT_RULE_ID, RuleRef, by_id, rule_for_problem
 from .source import InputProblem, InputViolation, Problem, Source, decode, decode_loosely, line_index, parse
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 
 class InternalError(Exception):
     """A bug in the linter (a rule that crashed): reported in one line, exit code 2."""
 
 
-class Plan(NamedTuple):
+@named_tuple
+class Plan:
     """The rules to run, split by scope, with the settings that shape findings."""
 
     settings: Settings
@@ -231,7 +235,8 @@ def group_name(files: Sequence[str], plan: Plan) -> str | None:
     return group_of(files, plan.settings.principals, plan.settings.base_dir)
 
 
-class FileOutcome(NamedTuple):
+@named_tuple
+class FileOutcome:
     report: Report
     located: Located | None = None
 
@@ -253,7 +258,8 @@ def lint_file(name: str, plan: Plan, data: bytes | None = None) -> FileOutcome:
     return FileOutcome(report, located)
 
 
-class _Read(NamedTuple):
+@named_tuple
+class _Read:
     text: str
     source: Source
     problems: list[InputViolation]  # duplicate keys and the like: the file was read all the same

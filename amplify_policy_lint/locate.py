@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import NamedTuple
 
 from . import inputs
 from .inputs import InputKind, Located
+from .records import named_tuple
 from .source import Source
 
 KINDS = ("auto", *(kind.name for kind in inputs.KINDS))
@@ -24,7 +24,8 @@ _FILE_NAMES = frozenset(name for kind in inputs.KINDS for name in kind.file_name
 _NEVER_POLICIES = (".tfvars",)
 
 
-class Hints(NamedTuple):
+@named_tuple
+class Hints:
     """What decides whether a file is policy-bearing besides its content."""
 
     kind: str = "auto"

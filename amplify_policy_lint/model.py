@@ -8,15 +8,16 @@ records.py, which imports nothing of it either.
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Union
 
 from .records import field, record
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Callable, Iterable, Mapping
     from .policy import PolicyDocument
 
 # A JSON path: mapping keys and list indexes from the root of a document or file.
-JsonPath = tuple[Union[str, int], ...]
+JsonPath = tuple[str | int, ...]
 
 
 class Severity(enum.Enum):

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from .config import Settings
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Callable, Iterator, Sequence
     from .report import Report
 
 # Start method for the workers; None: the platform's default. (A test sets "spawn".)

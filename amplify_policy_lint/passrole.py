@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, NamedTuple
 
 from . import wildcard
 from .model import Severity
 from .package_data import read_text
+from .records import named_tuple
 from .resources import parse_arn
 from .policy import Statement
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterable, Mapping
 
 PASS_ROLE = "iam:PassRole"
 
 
-class PassRoleEntry(NamedTuple):
+@named_tuple
+class PassRoleEntry:
     action: str  # canonical case, e.g. "amplify:CreateApp"
     fields: tuple[str, ...]  # request members that carry the role; may be empty
     required: bool  # the API requires a role field

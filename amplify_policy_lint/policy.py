@@ -52,7 +52,6 @@ from __future__ import annotations
 import enum
 import functools
 import re
-from typing import Any, Iterator, Mapping, Sequence
 
 from . import wildcard
 from .conditions import Operator, parse_operator
@@ -60,6 +59,10 @@ from .model import JsonPath, PrincipalKey
 from .records import field, record
 from .resources import names_every_resource
 from .source import Source
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator, Mapping, Sequence
 
 
 class DocKind(enum.Enum):

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Mapping, Sequence
 
 from . import amplify_layout
 from .locate import claimed_by_name
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Mapping, Sequence
 
 
 def group_of(files: Sequence[str], principals: Mapping[str, Sequence[str]],

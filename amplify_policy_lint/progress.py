@@ -3,7 +3,6 @@ only past THRESHOLD files, updated in place and cleared at the end."""
 from __future__ import annotations
 
 import time
-from typing import TextIO
 
 THRESHOLD = 300
 INTERVAL = 0.1  # seconds between redraws

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import keyword
 
-__all__ = ["FrozenInstanceError", "field", "record", "replace"]
+__all__ = ["FrozenInstanceError", "field", "named_tuple", "record", "replace"]
 
 _MISSING = object()
 
@@ -191,3 +191,25 @@ def _refuse_assignment(self, name: str, value: object) -> None:
 
 def _refuse_deletion(self, name: str) -> None:
     raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def named_tuple(cls: type) -> type:
+    """``class X(NamedTuple)`` without importing typing: the same collections.namedtuple
+    subclass (fields from the annotations, defaults from their values, the class's methods
+    and docstring kept)."""
+    from collections import namedtuple
+
+    names, defaults = [], []
+    for name in cls.__dict__.get("__annotations__", {}):
+        names.append(name)
+        if name in cls.__dict__:
+            defaults.append(cls.__dict__[name])
+        elif defaults:
+            raise TypeError(f"{cls.__name__}: field {name!r} without a default follows one with a default")
+    base = namedtuple(cls.__name__, names, defaults=defaults or None, module=cls.__module__)
+    namespace = {key: value for key, value in cls.__dict__.items()
+                 if key not in ("__dict__", "__weakref__") and key not in names}
+    namespace["__slots__"] = ()
+    built = type(cls.__name__, (base,), namespace)
+    built.__qualname__ = cls.__qualname__
+    return built

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Callable, Sequence
 
 from . import PROG
 from .escape import json_text
 from .report import Report
 from .model import Finding, Rule, Severity
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Callable, Sequence
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _RESET = "\033[0m"

@@ -10,11 +10,14 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-from typing import Any, Iterator
 
 from . import limits
 from .model import JsonPath, Violation
 from .policy import is_intrinsic
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator
 
 ENTRY_POINTS = ("identityPolicy", "trustPolicy", "customPolicies")
 

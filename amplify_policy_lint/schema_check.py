@@ -16,7 +16,11 @@ fails when it is stale and checks that it agrees with jsonschema.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any
 
 # Keywords that carry no constraint: annotations, identifiers and our messages (x-*).
 _ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "title", "description", "$comment", "default",

@@ -18,10 +18,13 @@ the finding is on (APL303, APL304) or is added beside it (APL301, APL302).
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Mapping, Sequence
 
 from .policy import PolicyDocument, Statement
 from .records import record
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterable, Mapping, Sequence
 
 PASS_ROLE = "iam:PassRole"
 REMOVE_ALL_BACKENDS = "amplifybackend:RemoveAllBackends"

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Sequence
 
 from . import PROG
 from .records import record
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Sequence
 
 # Files whose text lacks this are not scanned at all.
 MARK = f"{PROG}:"

@@ -7,7 +7,6 @@ intrinsic function is not read).
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
 
 
 def roles_trusting(template: Any, services: Iterable[str]) -> list[str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import bisect
 import functools
 import importlib
-from typing import Any
 
 
 @functools.lru_cache(maxsize=None)

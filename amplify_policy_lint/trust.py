@@ -2,10 +2,13 @@
 about exposure): one reading of "a restricting condition" for every rule that asks."""
 from __future__ import annotations
 
-from typing import Any, Iterable
 
 from .policy import Statement
 from .resources import parse_arn
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterable
 
 # Operators that restrict: equality and matching, never negated, never ...IfExists (which
 # passes when the key is absent), never Null (which tests presence only).

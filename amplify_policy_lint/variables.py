@@ -4,14 +4,15 @@
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 """
 from __future__ import annotations
+from .records import named_tuple
 
-from typing import Iterator, NamedTuple
 
 # Characters written as variables so that IAM does not read them as wildcards or a variable.
 ESCAPES = ("*", "?", "$")
 
 
-class VariableProblem(NamedTuple):
+@named_tuple
+class VariableProblem:
     code: str  # the Access Analyzer issue code
     variable: str  # the text of the variable as written (up to the end of the value without "}")
 

@@ -104,3 +104,35 @@ def test_mistakes_are_refused():
         @record
         class Child(Point):
             z: int = 0
+
+
+def test_named_tuple_is_the_namedtuple_typing_would_build():
+    from typing import NamedTuple
+
+    from amplify_policy_lint.records import named_tuple
+
+    @named_tuple
+    class Ours:
+        """A pair."""
+
+        a: int
+        b: str = "x"
+
+        def both(self) -> str:
+            return f"{self.a}{self.b}"
+
+    class Theirs(NamedTuple):
+        a: int
+        b: str = "x"
+
+    assert Ours(1) == Theirs(1) == (1, "x") and Ours(1, "y").both() == "1y"
+    assert Ours._fields == Theirs._fields and Ours._field_defaults == Theirs._field_defaults
+    assert Ours(2)._replace(b="z") == (2, "z") and repr(Ours(1)) == "Ours(a=1, b='x')"
+    assert Ours.__doc__ == "A pair." and not hasattr(Ours(1), "__dict__")
+    a, b = Ours(3)
+    assert (a, b) == (3, "x")
+    with pytest.raises(TypeError):
+        @named_tuple
+        class Wrong:
+            a: int = 1
+            b: int

@@ -45,10 +45,11 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
-from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import PrincipalKey
-from ..records import record
+from ..records import named_tuple, record
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from ..policy import PolicyDocument
@@ -104,13 +105,15 @@ def module(kind: InputKind) -> ModuleType:
     return importlib.import_module(f"{__name__}.{kind.module}")
 
 
-class PrincipalInfo(NamedTuple):
+@named_tuple
+class PrincipalInfo:
     id: PrincipalKey
     label: str
     complete: bool = True
 
 
-class Located(NamedTuple):
+@named_tuple
+class Located:
     documents: "tuple[PolicyDocument, ...]" = ()
     principals: tuple[PrincipalInfo, ...] = ()
     # Why the file holds no policy, for --verbose.

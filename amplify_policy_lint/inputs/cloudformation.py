@@ -13,7 +13,6 @@ principal: they are checked as documents of their own kind.
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from .. import amplify_layout
 from ..embedded import embed
@@ -22,6 +21,10 @@ from ..policy import DocKind, is_intrinsic
 from ..source import Source
 from . import Located
 from .common import ENDPOINT_POLICY, NO_VALUE, Collector, Pending, alternatives, get, list_items, relative_path, value_at
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any
 
 
 HOLDERS = {"AWS::IAM::Role": "role", "AWS::IAM::User": "user", "AWS::IAM::Group": "group"}

@@ -2,20 +2,25 @@
 strings, CloudFormation's ``Fn::If`` alternatives, and lists of statements."""
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator, NamedTuple
 
 from ..embedded import EmbeddedSource, embed, written
 from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind, PolicyDocument, is_intrinsic, make_document
+from ..records import named_tuple
 from ..source import InputViolation, LineIndex, Source
 from . import Located, PrincipalInfo
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterable, Iterator
 
 NO_VALUE = {"Ref": "AWS::NoValue"}
 # How the label of a VPC endpoint policy starts (the document says so in ``vpc_endpoint``).
 ENDPOINT_POLICY = "VPC endpoint policy"
 
 
-class Pending(NamedTuple):
+@named_tuple
+class Pending:
     """A document found, whose principals may still grow (its fields and list are filled in)."""
 
     fields: dict[str, Any]

@@ -7,11 +7,14 @@ A value that only a plan knows (an interpolation, a reference, a function call) 
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
 
 from ..model import JsonPath
 from ..records import field, record
 from ..source import InputViolation, PositionTable, Problem, Source
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator
 
 UNKNOWN = "Fn::Terraform"
 

@@ -3,12 +3,15 @@ a YAML stream is one). Its principal is the file itself; the configuration's ``p
 may group several files into one."""
 from __future__ import annotations
 
-from typing import Any, Iterable
 
 from ..model import PrincipalKey
 from ..policy import DocKind, make_document, statement_list
 from ..source import Source
 from . import Located, PrincipalInfo
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterable
 
 # Trust policies hold only these actions (DESIGN.md section 4).
 _TRUST_ACTIONS = ("sts:assumerole", "sts:tagsession", "sts:setsourceidentity")

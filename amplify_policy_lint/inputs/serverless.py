@@ -17,7 +17,6 @@ no rule guesses about it), with its position unchanged.
 """
 from __future__ import annotations
 
-from typing import Any
 
 from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind, is_intrinsic
@@ -25,6 +24,10 @@ from ..source import Source
 from . import Located
 from .cloudformation import locate_resources
 from .common import Collector, StatementListSource, get
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any
 
 
 def recognises(data: dict) -> bool:

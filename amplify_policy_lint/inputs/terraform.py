@@ -15,13 +15,16 @@ principal incomplete.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
 
 from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind
 from ..source import Source
 from . import Located
 from .common import ENDPOINT_POLICY, Collector, Pending, get
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator
 
 _PLAN_KEYS = ("planned_values", "resource_changes", "values")
 

@@ -4,7 +4,6 @@ renders it (defaults Version 2012-10-17 and Effect Allow; ``source_policy_docume
 what decides its kind when no use of it is seen."""
 from __future__ import annotations
 
-from typing import Any
 
 from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind, PolicyDocument, make_document
@@ -12,6 +11,10 @@ from ..records import field, record
 from ..source import Source
 from .hcl import Attribute, Block, HclFile, Values, is_unknown, list_elements, reference, string_value, unknown
 from .policy_file import policy_kind
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any
 
 CONTAINER = "terraform"
 POLICY_DOCUMENT = "aws_iam_policy_document"

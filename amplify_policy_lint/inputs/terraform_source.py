@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any
 
 from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind
@@ -33,6 +32,10 @@ from .hcl import (Block, HclFile, TerraformSource, Values, function_call, is_unk
 from .terraform import ATTACHMENTS, HOLDERS, INLINE, MULTI_ATTACHMENT, RESOURCE_POLICIES
 from .terraform_documents import (CONTAINER, DOCUMENT_ATTRIBUTES, MASK, POLICY_DOCUMENT, Doc, PolicyDocumentBlock,
                                   template_values, unknown_statements)
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any
 
 # A .tf file that holds none of these holds no IAM: it is skipped after this search (the
 # registry line in inputs/__init__.py holds them, for the linter's cheap test).

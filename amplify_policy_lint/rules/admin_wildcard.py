@@ -1,12 +1,15 @@
 """APL403: an Allow of every action ("*", "*:*") or an Allow with NotAction, on every resource."""
 from __future__ import annotations
 
-from typing import Iterator
 
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import Condition, DocKind, PolicyDocument, Statement
 from ..resources import names_every_resource
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:

@@ -7,7 +7,6 @@ accepted by IAM and matches nothing, so the grant is silently empty.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
 
 from ..amplify_arns import possible_app_id
 from ..intrinsics import resolve
@@ -15,6 +14,10 @@ from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument
 from ..resources import parse_arn
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator
 
 # Where the app id is in each service's resource part.
 _APP_PREFIX = {"amplify": "apps/", "amplifybackend": "/backend/"}

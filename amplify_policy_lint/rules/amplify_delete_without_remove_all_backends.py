@@ -11,7 +11,6 @@ DeleteApp or DeleteBackendEnvironment act on (``apps/APPID/*`` is a branch, not 
 """
 from __future__ import annotations
 
-from typing import Callable, Iterator
 
 from .. import amplify_arns, suggestions
 from ..amplify_arns import AppScope, ScopeIndex
@@ -24,6 +23,10 @@ from ..edits import add_statement
 from ..context import Context
 from ..model import Fix, Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, Principal
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Callable, Iterator
 
 DELETE_ACTIONS = ("amplify:DeleteApp", "amplify:DeleteBackendEnvironment")
 REMOVE_ALL = "amplifybackend:RemoveAllBackends"

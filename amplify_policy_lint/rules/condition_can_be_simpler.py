@@ -16,13 +16,16 @@ Values only deploy time knows (intrinsic functions) and policy variables are nev
 """
 from __future__ import annotations
 
-from typing import Iterator
 
 from .. import wildcard
 from ..conditions import is_iam_number
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import Condition, PolicyDocument
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 
 def _only_stars(text: str | None) -> bool:

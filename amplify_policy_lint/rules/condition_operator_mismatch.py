@@ -19,12 +19,15 @@ knows are not judged.
 from __future__ import annotations
 
 import binascii
-from typing import Iterator
 
 from ..condition_keys import key_type, multivalued, scalar
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import Condition, DocKind, PolicyDocument
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 # The operator families that fit each key type (Null fits every key). A String operator
 # also fits an ARN key and an ARN operator a String key: IAM compares the texts, and

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
 
 from .. import aws_formats
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import Condition, PolicyDocument
 from ..wildcard import has_wildcard
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator
 
 # Keys whose values are service principals (IAM User Guide, AWS global condition context keys;
 # iam:PassedToService and iam:AWSServiceName in the IAM Service Authorization Reference).

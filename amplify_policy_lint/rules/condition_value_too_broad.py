@@ -1,11 +1,14 @@
 """APL211: a wildcard or policy variable too early in the value of a key that identifies the caller."""
 from __future__ import annotations
 
-from typing import Iterator
 
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 # How many characters must be written out before the first wildcard or variable (Access
 # Analyzer's WILDCARD_USAGE_TOO_PERMISSIVE / VARIABLE_USAGE_TOO_PERMISSIVE).

@@ -12,7 +12,6 @@ statements whose Condition cannot be read.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
 
 from .. import wildcard
 from ..evaluate import Decision, Grant, evaluate
@@ -21,6 +20,10 @@ from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, Statement
 from ..resources import parse_arn
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator
 
 ACTION = "iam:CreateServiceLinkedRole"
 SERVICE_KEY = "iam:awsservicename"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
 
 from .. import wildcard
 from ..intrinsics import OWN_ACCOUNT, resolve
@@ -11,6 +10,10 @@ from ..model import JsonPath, Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, Statement, is_intrinsic
 from ..resources import parse_arn
 from ..trust import restricts
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator
 
 # Conditions that make a cross-account trust safe: the third party's external id (the
 # confused-deputy defence), or the caller's organization or account.

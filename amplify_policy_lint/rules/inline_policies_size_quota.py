@@ -11,12 +11,15 @@ out, so the sum is a lower bound: a finding is certain, silence is not.
 """
 from __future__ import annotations
 
-from typing import Iterator
 
 from .. import quotas
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, Principal
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 _HOLDERS = (("AWS::IAM::Role ", quotas.ROLE_INLINE, "role"), ("AWS::IAM::User ", quotas.USER_INLINE, "user"),
             ("AWS::IAM::Group ", quotas.GROUP_INLINE, "group"), ("the execution role SAM creates", quotas.ROLE_INLINE, "role"))

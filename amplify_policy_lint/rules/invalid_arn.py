@@ -1,12 +1,15 @@
 """APL106: a resource that is not "*" or a well-formed ARN."""
 from __future__ import annotations
 
-from typing import Iterator
 
 from ..resources import check_resource
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, resource_entries
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:

@@ -1,7 +1,6 @@
 """APL105: a Condition IAM rejects, or one that can never be true as written."""
 from __future__ import annotations
 
-from typing import Any, Iterator
 
 from ..conditions import (
     OPERATORS, Operator, is_iam_bool, is_iam_date, is_iam_number, is_ip_or_cidr, parse_operator,
@@ -10,6 +9,10 @@ from ..conditions import (
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import Condition, ConditionBlock, PolicyDocument
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator
 
 # Values IAM rejects when the policy is created (error), and values it accepts but that can
 # never match (warning): IAM parses only dates strictly.

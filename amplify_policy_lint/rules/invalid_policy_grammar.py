@@ -1,7 +1,6 @@
 """APL101: the document breaks the IAM policy grammar."""
 from __future__ import annotations
 
-from typing import Iterator
 
 from .. import schema
 from ..context import Context
@@ -10,6 +9,10 @@ from ..model import Fix, Rule, Safety, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument
 from ..records import replace
 from ..resource_policies import resource_implied
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 
 def entry_point(document: PolicyDocument) -> str:

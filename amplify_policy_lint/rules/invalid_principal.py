@@ -1,7 +1,6 @@
 """APL111: a Principal value IAM or the resource's service does not accept."""
 from __future__ import annotations
 
-from typing import Any, Iterator
 
 from .. import aws_formats
 from ..resources import PARTITIONS, parse_arn
@@ -9,6 +8,10 @@ from ..context import Context
 from ..model import JsonPath, Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, is_intrinsic
 from ..wildcard import has_wildcard
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator
 
 # The principal types of an assumed-role session or a user, as an AWS principal names them.
 _IAM_TYPES = ("root", "user/", "role/", "federated-user/")

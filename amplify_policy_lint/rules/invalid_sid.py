@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
 
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html: "The Sid
 # element supports ASCII uppercase letters (A-Z), lowercase letters (a-z), and numbers (0-9)";

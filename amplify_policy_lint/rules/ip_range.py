@@ -14,12 +14,15 @@ private-only check: one definition for both.
 from __future__ import annotations
 
 import ipaddress
-from typing import Iterator
 
 from ..aws_formats import is_private_network
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 
 def _network(text: str):

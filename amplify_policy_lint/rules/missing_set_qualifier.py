@@ -1,12 +1,15 @@
 """APL207: a multivalued condition key tested without ForAllValues or ForAnyValue."""
 from __future__ import annotations
 
-from typing import Iterator
 
 from ..condition_keys import key_type, multivalued
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:

@@ -1,12 +1,15 @@
 """APL102: Version absent or the legacy 2008-10-17."""
 from __future__ import annotations
 
-from typing import Iterator
 
 from ..edits import version_fix
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:

@@ -16,7 +16,6 @@ PassRole outright or allows it only on listed roles (a Deny with ``NotResource``
 """
 from __future__ import annotations
 
-from typing import Iterator
 
 from .. import suggestions
 from ..evaluate import Tri, action_matches_statement
@@ -25,6 +24,10 @@ from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..passrole import PASS_ROLE, all_roles
 from ..policy import PolicyDocument, Statement
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 
 def _limits_role_by_tag(statement: Statement) -> bool:

@@ -9,7 +9,6 @@ Condition cannot be read (an intrinsic function), and, as for APL303, for admin 
 """
 from __future__ import annotations
 
-from typing import Iterator
 
 from .. import passrole, wildcard
 from ..edits import append_member
@@ -20,6 +19,10 @@ from ..context import Context
 from ..model import Fix, Rule, Safety, Scope, Severity, Violation
 from ..passrole import PASS_ROLE
 from ..policy import PolicyDocument, Statement
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 KEY = "iam:PassedToService"
 

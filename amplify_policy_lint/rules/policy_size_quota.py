@@ -11,13 +11,16 @@ applies (an identity policy there is an inline role policy at most).
 """
 from __future__ import annotations
 
-from typing import Iterator
 
 from .. import quotas
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument
 from ..quotas import Quota
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 
 def quota_for(document: PolicyDocument, context: Context) -> Quota | None:

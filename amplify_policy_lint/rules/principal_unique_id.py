@@ -9,11 +9,14 @@ re-creation. Resource and trust policies only (identity policies have no Princip
 from __future__ import annotations
 
 import re
-from typing import Iterator
 
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 # IAM User Guide, "IAM identifiers", unique id prefixes: AROA a role, AIDA a user.
 _UNIQUE_ID = re.compile(r"(AROA|AIDA)[A-Z0-9]{12,124}")

@@ -2,12 +2,15 @@
 that restricts who can use it."""
 from __future__ import annotations
 
-from typing import Iterator
 
 from ..context import Context
 from ..model import JsonPath, Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, Statement, is_intrinsic
 from ..trust import restricts
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 # Condition keys that, compared with a positive operator against a concrete value, limit a
 # statement to known accounts, organizations, networks or services (lower case: IAM compares

@@ -1,7 +1,6 @@
 """APL113: a resource policy naming another service's actions or resources."""
 from __future__ import annotations
 
-from typing import Iterator
 
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
@@ -9,6 +8,10 @@ from ..policy import PolicyDocument
 from ..resource_policies import policy_service
 from ..resources import parse_arn
 from ..wildcard import has_wildcard
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:

@@ -1,11 +1,14 @@
 """APL210: an Allow for service principals under a key no service principal's request carries."""
 from __future__ import annotations
 
-from typing import Iterator
 
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, Statement, is_intrinsic
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 # Keys about the calling principal's organization and tags (IAM User Guide, "AWS global
 # condition context keys": present only when the principal belongs to an organization or has

@@ -15,12 +15,15 @@ Conditions that cannot be read are taken to restrict.
 """
 from __future__ import annotations
 
-from typing import Iterator
 
 from ..context import Context
 from ..model import JsonPath, Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, Statement
 from ..trust import restricts
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 SOURCE_KEYS = ("aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceOwner")
 # Other keys that say something about the caller or the resource the service acts for (a

@@ -22,13 +22,16 @@ Condition cannot be read are not judged.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
 
 from .. import wildcard
 from ..grants import join
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import Item, PolicyDocument, Statement
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator
 
 KEY = "aws:resourcetag/${tagkey}"
 REQUEST_KEY = "aws:requesttag/${tagkey}"

@@ -1,12 +1,15 @@
 """APL209: a role trust policy whose actions do not fit the principal or the condition keys."""
 from __future__ import annotations
 
-from typing import Any, Iterator
 
 from ..evaluate import Tri, action_matches_statement
 from ..context import Context
 from ..model import JsonPath, Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument, Statement, is_intrinsic
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator
 
 SAML_ACTION = "sts:AssumeRoleWithSAML"
 WEB_IDENTITY_ACTION = "sts:AssumeRoleWithWebIdentity"

@@ -17,12 +17,15 @@ they are never taken for a template reference. Serverless Framework and Terrafor
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
 
 from ..embedded import EmbeddedSource
 from ..context import Context
 from ..model import JsonPath, Rule, Scope, Severity, Violation
 from ..policy import DYNAMIC_REFERENCE_MASK, PolicyDocument, is_intrinsic, statement_list
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator
 
 # ${AWS::Region}, ${BucketName}, ${Bucket.Arn}: CloudFormation's names (logical ids and
 # parameters are alphanumeric). ${!Literal} is Fn::Sub's escape, text in any case.

@@ -1,7 +1,6 @@
 """APL204: a condition key that is not global and not defined by the statement's services."""
 from __future__ import annotations
 
-from typing import Any, Iterator
 
 from ..catalog import GLOBAL_CONDITION_KEYS, ActionStatus
 from ..conditions import well_formed_key
@@ -9,6 +8,10 @@ from ..grants import join
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, Statement
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:

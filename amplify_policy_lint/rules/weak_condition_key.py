@@ -16,11 +16,14 @@ Statements whose Condition cannot be read are not judged.
 """
 from __future__ import annotations
 
-from typing import Iterator
 
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import Condition, PolicyDocument, Statement
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 _CALLER_CONTROLLED = ("aws:referer", "aws:useragent")
 _VPC_KEYS = ("aws:sourcevpc", "aws:sourcevpce", "aws:sourcevpcarn")

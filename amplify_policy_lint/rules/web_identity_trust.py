@@ -18,13 +18,16 @@ be read, and provider names only deploy time knows, are not judged.
 """
 from __future__ import annotations
 
-from typing import Iterator
 
 from .. import wildcard
 from ..evaluate import Tri, action_matches_statement
 from ..context import Context
 from ..model import JsonPath, Rule, Scope, Severity, Violation
 from ..policy import Condition, DocKind, PolicyDocument, Statement
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 ACTION = "sts:AssumeRoleWithWebIdentity"
 GITHUB = "token.actions.githubusercontent.com"

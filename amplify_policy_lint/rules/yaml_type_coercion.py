@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
 
 from ..edits import quote_scalar
 from ..context import Context
 from ..model import Fix, Rule, Safety, Scope, Severity, Violation
 from ..policy import PolicyDocument
 from ..source import iter_nodes
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 _BOOL_WORDS = {"yes", "no", "on", "off"}
 _DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")

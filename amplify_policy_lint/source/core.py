@@ -9,11 +9,16 @@ goes; the JSON reader's compact table answers the same three questions.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol
 
 from .. import limits
 from ..model import JsonPath, Span
 from .text import LineIndex, line_index
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Callable, Iterator, Protocol
+else:
+    Protocol = object  # the interface below is structural: nothing inherits from it
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from .yaml_reader import YamlScalar

@@ -10,13 +10,17 @@ from __future__ import annotations
 import json
 import re
 from array import array
-from typing import Any, NamedTuple
 
 from .. import limits
 from ..model import JsonPath
 from .core import PositionTable, Source
 from .problems import InputProblem, InputViolation, Problem, duplicate_key
 from .text import line_index
+from ..records import named_tuple
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any
 
 
 class _Duplicate(Exception):
@@ -205,7 +209,8 @@ class _JsonPositions:
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]]|[^\s,:{}\[\]"]+')
 
 
-class _JsonResult(NamedTuple):
+@named_tuple
+class _JsonResult:
     data: Any
     table: PositionTable
 

@@ -6,7 +6,7 @@ input rules (APL001-APL004 in ``rules/``) turn them into findings. No rule id ap
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple
+from ..records import named_tuple
 
 
 class Problem(enum.Enum):
@@ -26,7 +26,8 @@ class InputProblem(Exception):
         self.offset = offset
 
 
-class InputViolation(NamedTuple):
+@named_tuple
+class InputViolation:
     """An input problem placed by character offsets into the text (end exclusive)."""
 
     kind: Problem

@@ -6,13 +6,17 @@ constructed; anchors, aliases and merge keys are bounded (limits.py).
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
 
 from .. import limits
 from ..model import JsonPath
 from .core import PositionTable, Source
 from .problems import InputProblem, InputViolation, Problem, duplicate_key
 from .text import line_index
+from ..records import named_tuple
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any
 
 
 CFN_SHORT_TAGS = {
@@ -28,7 +32,8 @@ CFN_SHORT_TAGS = {
 _YAML_STD = "tag:yaml.org,2002:"
 
 
-class YamlScalar(NamedTuple):
+@named_tuple
+class YamlScalar:
     """How a YAML scalar was written: its resolved tag, and whether it was a plain scalar."""
 
     tag: str
