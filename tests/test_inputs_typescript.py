@@ -354,3 +354,17 @@ def test_what_the_file_does_not_show_is_not_judged(tmp_path):
         }
         """}
     assert findings(tmp_path, files) == []
+
+
+def test_api_gateway_resource_policies_are_left_alone(tmp_path):
+    files = {"api.ts": """\
+        const api = new apigw.RestApi(this, 'Api', {
+          policy: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({
+            principals: [new iam.AnyPrincipal()], actions: ['execute-api:Invoke'], resources: ['execute-api:/*'] })] }),
+        });
+        api.addToResourcePolicy(new iam.PolicyStatement({
+          principals: [new iam.AccountPrincipal('111122223333')], actions: ['execute-api:Invoke'],
+          resources: ['execute-api:/prod/GET/items'],
+          conditions: { StringEquals: { 'aws:SourceVpce': 'vpce-0123456789abcdef0' } } }));
+        """}
+    assert findings(tmp_path, files) == []

@@ -61,6 +61,8 @@ _DOCUMENT_KEYS = {"policyDocument": DocKind.IDENTITY, "PolicyDocument": DocKind.
 _WRAPPERS = ("parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression",
              "type_assertion")
 _DEPTH = 24
+# API Gateway REST APIs, whose ``policy`` prop is API Gateway's own dialect of a resource policy.
+_REST_APIS = ("RestApi", "LambdaRestApi", "SpecRestApi", "StepFunctionsRestApi")
 # Nodes that open a scope for the names declared in them (block-scoped const/let; parameters).
 _SCOPES = frozenset(("program", "statement_block", "class_body", "switch_body", "for_statement", "for_in_statement",
                      "function_declaration", "function_expression", "function", "arrow_function",
@@ -182,6 +184,7 @@ class _Placed(NamedTuple):
     label: str
     principals: tuple[PrincipalKey, ...]
     orphan: bool = False  # attached to nothing this file shows
+    skip: bool = False  # not an IAM policy after all (API Gateway's resource policy)
 
 
 class TypeScriptSource(Source):
@@ -208,6 +211,7 @@ class _Document:
     label: str
     principals: list[str] = field(default_factory=list)
     orphan: bool = False  # attached to nothing this file shows
+    skip: bool = False  # not an IAM policy after all (API Gateway's resource policy)
 
 
 @record(frozen=False, slots=False)
@@ -526,6 +530,12 @@ class _Reader:
             self._policy(node, name, props)
         elif name in ("CallAwsService", "CallAwsServiceCrossRegion"):
             self._call_aws_service(node, props)
+        elif name in _REST_APIS and props is not None and "policy" in self.members(props):
+            # API Gateway's resource policy, in its own dialect (execute-api:/stage/GET/path):
+            # left alone, as the template reader leaves AWS::ApiGateway::RestApi Policy.
+            index = self._document_of(self.members(props)["policy"][1])
+            if index is not None:
+                self.documents[index].skip = True
 
     def _role(self, node, props) -> None:
         principal_id = self.role_principal(node)
@@ -923,6 +933,8 @@ class _Reader:
                     members[target] = self._effect(value).keyed(self.range(key))
                 elif name in ("principals", "notPrincipals"):
                     members[target] = self._principals(value).keyed(self.range(key))
+                elif name in ("resources", "notResources"):
+                    members[target] = _api_paths_unknown(self.value(value)).keyed(self.range(key))
                 else:
                     members[target] = self.value(value).keyed(self.range(key))
         members.setdefault("Effect", V("Allow"))
@@ -1210,7 +1222,7 @@ class _Reader:
         table = PositionTable()
         # A statement attached to nothing here and naming no action is filled in elsewhere (a
         # helper, another module): nothing to judge.
-        self.documents = [d for d in self.documents if not (d.orphan and _without_actions(d.value))]
+        self.documents = [d for d in self.documents if not d.skip and not (d.orphan and _without_actions(d.value))]
         data = [_place(document.value, (index,), table) for index, document in enumerate(self.documents)]
         keys = {name: PrincipalKey(CONTAINER, self.name, name) for name in self.principals}
         placed = tuple(_Placed(d.kind, d.label, tuple(keys[p] for p in d.principals), d.orphan)
@@ -1246,6 +1258,16 @@ def _own_account_root(start: int, end: int) -> V:
     """``arn:${AWS::Partition}:iam::${AWS::AccountId}:root``, as CDK synthesizes it."""
     return V({"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::", {"Ref": "AWS::AccountId"}, ":root"]]},
              start, end)
+
+
+def _api_paths_unknown(value: V) -> V:
+    """API Gateway's ``execute-api:/stage/METHOD/path`` shorthand is made an ARN by API
+    Gateway when the policy is set: unknown here, as an intrinsic is."""
+    if value.leaf and isinstance(value.value, str) and value.value.startswith("execute-api:/"):
+        return V({UNKNOWN: value.value}, value.start, value.end, value.key)
+    if not value.leaf and isinstance(value.value, list):
+        return V([_api_paths_unknown(item) for item in value.value], value.start, value.end, value.key, False)
+    return value
 
 
 def _without_actions(value: V) -> bool:
