@@ -368,3 +368,12 @@ def test_api_gateway_resource_policies_are_left_alone(tmp_path):
           conditions: { StringEquals: { 'aws:SourceVpce': 'vpce-0123456789abcdef0' } } }));
         """}
     assert findings(tmp_path, files) == []
+
+
+def test_per_file_ignores_name_typescript_paths(tmp_path):
+    (tmp_path / "amplify").mkdir()
+    (tmp_path / "amplify" / "backend.ts").write_text(
+        "backend.fn.resources.lambda.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObjekt'], resources: ['*'] }));\n")
+    (tmp_path / ".amplify-policy-lint.yaml").write_text('per-file-ignores:\n  "amplify/*.ts": [APL202]\n')
+    result = run_cli("amplify/backend.ts", cwd=tmp_path)
+    assert result.code == 0 and "1 suppressed (1 per-file-ignores)" in result.err + result.out
