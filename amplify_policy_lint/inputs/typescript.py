@@ -33,14 +33,17 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, Iterator, NamedTuple
 
 from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind, make_document, statement_list
-from ..records import field, record
+from ..records import field, named_tuple, record
 from ..source import PositionTable, Source
 from . import Located, PrincipalInfo
 from .policy_file import policy_kind
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator
 
 # An expression whose value is known only when the app is synthesized or deployed: a
 # one-key mapping like a CloudFormation intrinsic, so every rule treats it as one.
@@ -177,7 +180,8 @@ def _place(value: V, path: JsonPath, table: PositionTable) -> Any:
     return [_place(v, path + (i,), table) for i, v in enumerate(value.value)]
 
 
-class _Placed(NamedTuple):
+@named_tuple
+class _Placed:
     """A document found in the text, apart from the data (the source's ``data[index]``)."""
 
     kind: DocKind | None  # None: judged from its content (Principal present or not)

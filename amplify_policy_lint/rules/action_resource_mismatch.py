@@ -1,7 +1,6 @@
 """APL205: an action that none of the statement's resources can be the target of."""
 from __future__ import annotations
 
-from typing import Any, Iterator
 
 from .. import wildcard
 from ..catalog import ActionInfo, ActionStatus
@@ -10,6 +9,10 @@ from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import Item, PolicyDocument, Statement
 from ..resources import arn_service, check_resource
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator
 
 # How many action names a message lists before it says "and N more".
 _LISTED = 3

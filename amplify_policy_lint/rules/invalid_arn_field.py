@@ -1,11 +1,14 @@
 """APL208: an ARN whose service, region, account or resource part no resource of its service has."""
 from __future__ import annotations
 
-from typing import Iterator
 
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:

@@ -1,7 +1,6 @@
 """APL110: a policy variable IAM cannot read, or one where IAM allows none."""
 from __future__ import annotations
 
-from typing import Any, Iterator
 
 from ..catalog import well_formed_action
 from ..context import Context
@@ -9,6 +8,10 @@ from ..model import JsonPath, Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, is_intrinsic
 from ..source import iter_nodes
 from ..variables import problems
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator
 
 # Where IAM expands variables: Resource, NotResource and condition values.
 _EXPANDED = ("Resource", "NotResource", "Condition")

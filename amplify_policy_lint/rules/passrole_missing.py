@@ -12,7 +12,6 @@ linter cannot see (unless ``--assume-complete``).
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator
 
 from .. import amplify_arns, passrole, suggestions, wildcard
 from ..evaluate import Decision, Evaluation, Grant, evaluate
@@ -28,6 +27,10 @@ from ..policy import PolicyDocument, Principal
 from ..template_roles import roles_trusting
 from ..resources import reaches
 from ..suggestions import Suggestion
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterable, Iterator
 
 # How many of a token's actions a message names before "and N more".
 _NAMED = 2

@@ -15,7 +15,6 @@ better than a slow commit).
 """
 from __future__ import annotations
 
-from typing import Iterator, Sequence
 
 from .. import wildcard
 from ..edits import remove_list_item
@@ -23,6 +22,10 @@ from ..context import Context
 from ..model import Fix, Rule, Safety, Scope, Severity, Violation
 from ..policy import Item, PolicyDocument
 from ..resources import parse_arn
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator, Sequence
 
 # Pattern comparisons per list before the rule gives up on it.
 _BUDGET = 20_000

@@ -14,12 +14,15 @@ plain names and pattern heads), up to a budget of comparisons per document.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator, Sequence
 
 from .. import wildcard
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, Statement
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Iterator, Sequence
 
 _BUDGET = 20_000
 

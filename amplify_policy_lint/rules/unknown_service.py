@@ -1,13 +1,16 @@
 """APL201: an action whose service prefix is not in the action catalog."""
 from __future__ import annotations
 
-from typing import Iterator
 
 from ..catalog import ActionStatus
 from ..grants import join
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, action_entries
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Iterator
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
