@@ -376,6 +376,7 @@ class ResourceMatcher:
         self._arn_templates: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
         self._arn_extensions: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
         self._service_templates: dict[str, tuple[_ArnTemplate, ...]] = {}
+        self._own_formats: dict[str, tuple[_ArnTemplate, ...]] = {}
         self._aligned_by: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
         self._patterns: dict[str, tuple[str, ...] | None] = {}
         self._field_problems: dict[str, tuple[FieldProblem, ...]] = {}
@@ -482,10 +483,19 @@ class ResourceMatcher:
         """The ARN formats of ``service`` (in its own namespace) whose resource part can match
         the lower-case ``resource_part`` (variables as "*"); None when the catalog lists no
         format for the service."""
-        own = tuple(t for t in self._all_templates(service) if t.fields and t.arn_service in (service, None))
+        own = self._own_formats.get(service)
+        if own is None:
+            own = self._own_formats[service] = tuple(
+                t for t in self._all_templates(service) if t.fields and t.arn_service in (service, None))
         if not own:
             return None
-        return tuple(t for t in own if _walk(resource_part, t.resource_tokens, LOOSE, colon_in_last=True))
+        # Most formats of a service start with another literal type name (instance/ against
+        # volume/...): the literal heads settle those without a walk, as the walk's first step
+        # would (a service has dozens of formats, each entry is asked about every one).
+        head = wildcard.literal_head(resource_part)
+        return tuple(t for t in own
+                     if (head.startswith(t.resource_head) or t.resource_head.startswith(head))
+                     and _walk(resource_part, t.resource_tokens, LOOSE, colon_in_last=True))
 
     def _all_templates(self, prefix: str) -> tuple[_ArnTemplate, ...]:
         """Every ARN format of the service."""
@@ -627,7 +637,8 @@ class _ArnTemplate:
     the pattern comes from the file being linted). The walk visits each pair of positions at
     most once, so it costs O(len(pattern) * len(format)) at worst."""
 
-    __slots__ = ("source", "tokens", "fields", "resource_tokens", "ends_with_placeholder", "arn_service")
+    __slots__ = ("source", "tokens", "fields", "resource_tokens", "resource_head", "ends_with_placeholder",
+                 "arn_service")
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -645,6 +656,11 @@ class _ArnTemplate:
                 else None if "${" in f or "*" in f else f
                 for index, f in enumerate(parts[:5]))
             self.resource_tokens = _tokens(parts[5], colons=5)
+        # The literal characters the resource part starts with, before its first placeholder.
+        literal = 0
+        while literal < len(self.resource_tokens) and self.resource_tokens[literal].__class__ is str:
+            literal += 1
+        self.resource_head = "".join(self.resource_tokens[:literal])
         self.ends_with_placeholder = bool(self.tokens) and self.tokens[-1] is _PLACEHOLDER
 
     def overlaps(self, pattern: str, mode: int = LOOSE) -> bool:
