@@ -153,6 +153,7 @@ class Catalog:
         self._unassociated_prefixes: dict[str, tuple[str, ...]] | None = None
         self._checked: dict[str, ActionStatus] = {}
         self._suggested: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._action_resources: dict[tuple[str, bool, tuple[Any, ...]], ActionResource] = {}
 
     # -- services --------------------------------------------------------------------
 
@@ -189,7 +190,7 @@ class Catalog:
             # descriptions) for the hundreds of services a large run names took more memory
             # than building every entry takes time.
             self._actions[prefix] = MappingProxyType({
-                lower: _action_info(prefix, lower, entry) for lower, entry in raw.items()
+                lower: _action_info(prefix, lower, entry, self._action_resources) for lower, entry in raw.items()
             })
         return self._actions[prefix]
 
@@ -470,21 +471,33 @@ def _global_key_index() -> _KeyIndex:
                      GLOBAL_CONDITION_KEYS + UNDOCUMENTED_GLOBAL_CONDITION_KEYS + CROSS_SERVICE_CONDITION_KEYS)
 
 
-def _action_info(prefix: str, lower: str, entry: Mapping[str, Any]) -> ActionInfo:
+def _action_info(prefix: str, lower: str, entry: Mapping[str, Any],
+                 resources: dict[tuple[str, bool, tuple[Any, ...]], ActionResource]) -> ActionInfo:
     # Resource type names and condition keys repeat across thousands of actions: interned,
     # a catalog with every service read holds one copy of each.
     intern = sys.intern
+    keys = entry.get("conditionKeys")
     return ActionInfo(
-        service=prefix,
-        name=str(entry.get("name", lower)),
-        access_level=intern(str(entry.get("accessLevel", ""))),
-        resource_types=tuple(
-            ActionResource(intern(str(r.get("name", ""))), bool(r.get("required")),
-                           tuple(intern(str(k)) for k in r.get("conditionKeys", ())))
-            for r in entry.get("resourceTypes", ())
-        ),
-        condition_keys=tuple(intern(str(k)) for k in entry.get("conditionKeys", ())),
+        prefix,
+        str(entry.get("name", lower)),
+        intern(str(entry.get("accessLevel", ""))),
+        tuple([_action_resource(r, resources) for r in entry.get("resourceTypes", ())]),
+        tuple([intern(str(k)) for k in keys]) if keys else (),
     )
+
+
+def _action_resource(entry: Mapping[str, Any],
+                     resources: dict[tuple[str, bool, tuple[Any, ...]], ActionResource]) -> ActionResource:
+    # Most actions of a service list the same few (type, required, keys) entries: each is
+    # built once and shared. Every action of some 400 services is built when a large run
+    # names them, and this was a third of that cost (callgrind).
+    keys = entry.get("conditionKeys")
+    key = (str(entry.get("name", "")), bool(entry.get("required")), tuple(keys) if keys else ())
+    found = resources.get(key)
+    if found is None:
+        found = resources[key] = ActionResource(sys.intern(key[0]), key[1],
+                                                tuple([sys.intern(str(k)) for k in key[2]]))
+    return found
 
 
 def find_data_dir() -> str:
