@@ -16,17 +16,22 @@ import re
 import sys
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Mapping, NamedTuple
 
 from . import wildcard
+from .records import named_tuple
 from .resources import ResourceMatcher
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Mapping
 
 
 class CatalogError(Exception):
     """The catalog data cannot be found or read."""
 
 
-class ActionResource(NamedTuple):
+@named_tuple
+class ActionResource:
     """A resource type an action works on, as listed for the action."""
 
     name: str
@@ -34,7 +39,8 @@ class ActionResource(NamedTuple):
     condition_keys: tuple[str, ...]
 
 
-class ActionInfo(NamedTuple):
+@named_tuple
+class ActionInfo:
     service: str  # the service prefix, lower case as IAM lists it
     name: str  # canonical case, e.g. "DeleteApp"
     access_level: str  # "Read", "Write", "List", "Tagging" or "Permissions management"
@@ -46,13 +52,15 @@ class ActionInfo(NamedTuple):
         return f"{self.service}:{self.name}"
 
 
-class ResourceType(NamedTuple):
+@named_tuple
+class ResourceType:
     name: str
     arn_pattern: str  # e.g. "arn:${Partition}:amplify:${Region}:${Account}:apps/${AppId}"
     condition_keys: tuple[str, ...]
 
 
-class ConditionKey(NamedTuple):
+@named_tuple
+class ConditionKey:
     key: str  # canonical case; may be a template such as "aws:RequestTag/${TagKey}"
     type: str  # "String", "ARN", "ArrayOfString", ...
 

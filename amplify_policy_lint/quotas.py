@@ -10,11 +10,12 @@ quotas are the sum over all of a user's, group's or role's inline policies, so o
 it is over it whatever the others hold.
 """
 from __future__ import annotations
+from .records import named_tuple
 
-from typing import Any, NamedTuple
 
 
-class Quota(NamedTuple):
+@named_tuple
+class Quota:
     characters: int
     what: str  # how a message names the quota, with its article
 

@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import limits, wildcard
-from .records import record
+from .records import named_tuple, record
 from .wildcard import has_wildcard
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any
     from .catalog import ActionInfo, Catalog, ResourceType
     from .policy import Statement
 
@@ -117,7 +118,8 @@ IAM_RESOURCE_PREFIXES = (
 _VARIABLE = re.compile(r"\$\{[^{}]*\}")
 
 
-class ArnProblem(NamedTuple):
+@named_tuple
+class ArnProblem:
     message: str
     rejected: bool  # True: IAM refuses the policy; False: accepted but matches nothing
 
@@ -178,7 +180,8 @@ _REGION_SHAPE = re.compile(r"[a-z]{2,4}(?:-[a-z]+)?-(?:north|south|east|west|cen
 _ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 
-class FieldProblem(NamedTuple):
+@named_tuple
+class FieldProblem:
     code: str  # the Access Analyzer issue code
     message: str  # what is wrong, after "resource '...' "
 

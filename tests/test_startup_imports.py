@@ -14,7 +14,7 @@ import sys
 import pytest
 
 # Never on the one-small-file path: each only for inputs or options that need it.
-NEVER = ("dataclasses", "inspect", "argparse", "gettext", "jsonschema", "yaml", "tree_sitter", "tree_sitter_typescript",
+NEVER = ("dataclasses", "inspect", "argparse", "gettext", "typing", "jsonschema", "yaml", "tree_sitter", "tree_sitter_typescript",
          "tree_sitter_hcl", "difflib", "hypothesis", "tomllib", "tomli")
 
 _PROBE = r"""
