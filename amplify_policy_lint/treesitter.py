@@ -9,6 +9,10 @@ import bisect
 import functools
 import importlib
 
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Callable
+
 
 @functools.lru_cache(maxsize=None)
 def parser(module: str, function: str = "language") -> Any:
@@ -18,6 +22,24 @@ def parser(module: str, function: str = "language") -> Any:
 
     grammar = getattr(importlib.import_module(module), function)()
     return tree_sitter.Parser(tree_sitter.Language(grammar))
+
+
+def comment_starts(root: Any, text: str, accept: Callable[[str, int], bool]) -> list[int]:
+    """Where each comment under ``root`` starts (code points into ``text``) that
+    ``accept(text, start)`` takes, in order. The grammar finds the comments, so a comment
+    marker inside a string or a heredoc is never taken for one."""
+    code_points = CodePoints(text)
+    found = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "comment":
+            start = code_points(node.start_byte)
+            if accept(text, start):
+                found.append(start)
+            continue
+        stack.extend(node.children)
+    return sorted(found)
 
 
 class CodePoints:

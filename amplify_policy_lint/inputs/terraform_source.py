@@ -67,21 +67,10 @@ def directive_comments(text: str) -> list[int]:
     """Offsets of each HCL line comment (``#`` or ``//``, found by tree-sitter-hcl, so never
     inside a string or heredoc) that looks like a suppression directive."""
     from ..suppress import looks_like_directive
-    from ..treesitter import CodePoints, parser
+    from ..treesitter import comment_starts, parser
 
-    data = text.encode("utf-8")
-    code_points = CodePoints(text)
-    found = []
-    stack = [parser("tree_sitter_hcl").parse(data).root_node]
-    while stack:
-        node = stack.pop()
-        if node.type == "comment":
-            start = code_points(node.start_byte)
-            if looks_like_directive(text, start):
-                found.append(start)
-            continue
-        stack.extend(node.children)
-    return sorted(found)
+    root = parser("tree_sitter_hcl").parse(text.encode("utf-8")).root_node
+    return comment_starts(root, text, looks_like_directive)
 
 
 class Module:

@@ -114,19 +114,9 @@ def directive_comments(text: str) -> list[int]:
     """Offsets of each ``//`` comment (found by tree-sitter, so never inside a string or a
     template literal) that looks like a suppression directive."""
     from ..suppress import looks_like_directive
-    from ..treesitter import CodePoints
+    from ..treesitter import comment_starts
 
-    code_points = CodePoints(text)
-    found = []
-    stack = [_tree(text).root_node]
-    while stack:
-        node = stack.pop()
-        if node.type == "comment":
-            start = code_points(node.start_byte)
-            if looks_like_directive(text, start):
-                found.append(start)
-        stack.extend(node.children)
-    return sorted(found)
+    return comment_starts(_tree(text).root_node, text, looks_like_directive)
 
 
 @functools.lru_cache(maxsize=1)
