@@ -5,13 +5,13 @@ from __future__ import annotations
 from .. import aws_formats
 from ..resources import PARTITIONS, parse_arn
 from ..context import Context
-from ..model import JsonPath, Rule, Scope, Severity, Violation
-from ..policy import DocKind, PolicyDocument, is_intrinsic
+from ..model import Rule, Scope, Severity, Violation
+from ..policy import DocKind, PolicyDocument
 from ..wildcard import has_wildcard
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from typing import Any, Iterator
+    from typing import Iterator
 
 # The principal types of an assumed-role session or a user, as an AWS principal names them.
 _IAM_TYPES = ("root", "user/", "role/", "federated-user/")
@@ -25,29 +25,19 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
         return  # a Principal there is APL104's finding
     for statement in document.statements:
         principal = statement.principal
-        if not isinstance(principal, dict) or is_intrinsic(principal) or statement.principal_key is None:
-            continue  # a whole Principal known at deploy time only (Fn::If, an expression): not judged
-        base = statement.path + (statement.principal_key,)
-        for kind, values in principal.items():
-            for path, value in _values(values, base + (kind,)):
+        if not isinstance(principal, dict):
+            continue
+        # principal_entries leaves out what only deploy time knows (a whole Principal that is
+        # an Fn::If, an intrinsic entry, a ${...} that is APL110's or a template's own syntax).
+        for kind in principal:
+            for value, path in statement.principal_entries(kind):
                 found = _problem(kind, value, document.kind)
                 if found is not None:
                     variant, args = found
                     yield Violation(path, {"value": value, "kind": kind, **args}, variant=variant)
 
 
-def _values(values: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
-    if isinstance(values, str):
-        yield path, values
-    elif isinstance(values, list):
-        for index, value in enumerate(values):
-            if isinstance(value, str):
-                yield path + (index,), value
-
-
 def _problem(kind: str, value: str, doc_kind: DocKind) -> tuple[str, dict] | None:
-    if "${" in value:
-        return None  # APL110's (a variable), or a template's own syntax
     if value != "*" and has_wildcard(value):
         return "wildcard", {}
     if kind == "Service":
