@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from .. import aws_formats
+from ..condition_keys import key_type
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import Condition, PolicyDocument
@@ -90,10 +91,7 @@ def _takes_kms_key_arn(key: Any, context: Context) -> bool:
     prefix, _, name = lower.partition(":")
     if "kms" not in name or "key" not in name.replace("kms", "", 1) or prefix == "aws":
         return False
-    catalog = context.catalog
-    types = {definition.type for service in catalog.condition_key_definers(key)
-             if (definition := catalog.condition_key(service, key)) is not None}
-    return bool(types) and types <= {"ARN", "ArrayOfARN"}
+    return key_type(context.catalog, key) in ("ARN", "ArrayOfARN")
 
 
 def _may_be_kms_key_arn(text: str) -> bool:
