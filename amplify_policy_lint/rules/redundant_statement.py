@@ -103,11 +103,12 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     for group in grouped.values():
         if len(group) < 2:
             continue
-        members = [(index, statement, _Entries(texts[0], False), _Entries(texts[1], False))
+        members = [(index, statement, _Entries(texts[0], False), _Entries(texts[1], False),
+                    _canonical(statement.condition))
                    for index, statement, texts in group]
         actions_index = _Index(m[2] for m in members)
         resources_index = _Index(m[3] for m in members)
-        for position, (index, statement, actions, resources) in enumerate(members):
+        for position, (index, statement, actions, resources, condition) in enumerate(members):
             candidates = actions_index.covering(actions.texts[0])
             if resources.texts:
                 candidates &= resources_index.covering(resources.texts[0])
@@ -116,14 +117,13 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
                 budget -= 1
                 if budget < 0:
                     return
-                other_index, other_statement, other_actions, other_resources = members[other]
-                condition = other_statement.condition
-                if condition not in (None, {}) and _canonical(condition) != _canonical(statement.condition):
+                other_index, other_statement, other_actions, other_resources, other_condition = members[other]
+                same_condition = other_condition == condition
+                if other_statement.condition not in (None, {}) and not same_condition:
                     continue
                 if not (other_resources.cover(resources) and other_actions.cover(actions)):
                     continue
-                mutual = (_canonical(condition) == _canonical(statement.condition)
-                          and resources.cover(other_resources) and actions.cover(other_actions))
+                mutual = same_condition and resources.cover(other_resources) and actions.cover(other_actions)
                 if mutual and other_index > index:
                     continue  # equal statements: the later one is reported
                 sid = other_statement.sid
