@@ -146,7 +146,6 @@ class _Walker:
             from .gitignore import IgnoreRules
 
             self.ignores = IgnoreRules.above(root)
-        self.absolute_root = os.path.abspath(root)
 
     def walk(self) -> list[str]:
         found = []
