@@ -168,7 +168,7 @@ class _Walker:
                 if not name.lower().endswith(EXTENSIONS) or _not_source(name, present):
                     continue
                 full = os.path.join(directory, name)
-                if os.path.islink(full) or not os.path.isfile(full):
+                if not _regular(full):
                     # A FIFO would block the read forever; a socket, a device; a link may
                     # lead outside the tree.
                     continue
@@ -223,6 +223,14 @@ class _Walker:
             if names[-len(tail):] == tuple(os.path.normcase(part) for part in tail):
                 return why
         return None
+
+
+def _regular(path: str) -> bool:
+    """A regular file that is not a symbolic link (one lstat)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _not_source(name: str, present: set[str]) -> bool:
