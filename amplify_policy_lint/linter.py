@@ -467,11 +467,6 @@ def statement_elements(document: PolicyDocument) -> frozenset[str] | None:
     return frozenset(elements)
 
 
-def _principal_findings(located: Sequence[tuple[str, Located]], plan: Plan,
-                        group: str | None) -> Iterator[Finding]:
-    return (finding for finding, _ in _placed_principal_findings(located, plan, group))
-
-
 def _placed_principal_findings(located: Sequence[tuple[str, Located]], plan: Plan,
                                group: str | None) -> Iterator[tuple[Finding, PolicyDocument]]:
     """Each principal finding with the document it is placed in."""
