@@ -105,13 +105,6 @@ def safe_line(line: str) -> str:
     return line
 
 
-def safe_lines(text: str) -> str:
-    """``safe_line`` applied to every line of ``text`` (already escaped: only ``\\n`` ends a line)."""
-    if "::" not in text:
-        return text
-    return "\n".join(safe_line(line) for line in text.split("\n"))
-
-
 def no_surrogates(text: str) -> str:
     """``text`` without lone surrogates (see the module's notes for how they are written)."""
     if text.isascii():
