@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from .model import Edit, Finding, Fix, Safety
+from .model import Edit, FileError, Finding, Fix, Safety
 from .records import named_tuple
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
@@ -235,7 +235,7 @@ def fix_files(report, paths: Sequence[str], settings, unsafe: bool, write: bool)
         try:
             write_atomically(name, data)
         except OSError as exc:
-            report.errors.append(_file_error(name, f"cannot write the fixed file: {exc.strerror or exc}"))
+            report.errors.append(FileError(name, f"cannot write the fixed file: {exc.strerror or exc}"))
             continue
         written.append(name)
     if outcome.changes:
@@ -249,12 +249,6 @@ def fix_files(report, paths: Sequence[str], settings, unsafe: bool, write: bool)
         report.findings = sorted(kept + fresh.findings, key=lambda f: f.sort_key)
         report.errors.extend(fresh.errors)
     return report, 0
-
-
-def _file_error(name: str, message: str):
-    from .model import FileError
-
-    return FileError(name, message)
 
 
 # ---------------------------------------------------------------------------------------------
