@@ -12,7 +12,7 @@ import json
 import os
 
 from . import PROG
-from .escape import json_text
+from .escape import for_log, for_terminal, json_text, safe_line
 from .report import Report
 from .model import Finding, Rule, Severity
 
@@ -32,8 +32,6 @@ def text(report: Report, colour: bool = False, verbose: bool = False) -> str:
     """``path:line:col: ID severity message [name]``, one line per finding; with ``verbose``,
     a finding's detail (such as a statement to paste) follows it, indented. Everything that
     came from a file or its name is escaped for the terminal (see escape.py)."""
-    from .escape import for_terminal, safe_line
-
     lines = []
     for f in report.findings:
         severity = f.severity.value
@@ -51,8 +49,6 @@ def text_path(file: str) -> str:
     """A file name as the text format and stderr show it: escaped for the terminal, and
     written ``./NAME`` when the name itself would start the line with white space or a
     colon (a file named ``::error::x.json`` must not make a workflow command)."""
-    from .escape import for_terminal
-
     shown = for_terminal(file)
     if shown[:1] in (":", "#") or shown[:1].isspace():
         return "./" + shown
@@ -286,8 +282,6 @@ _GITHUB_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity
 
 
 def _github_data(text: str) -> str:
-    from .escape import for_log
-
     return for_log(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
