@@ -23,7 +23,7 @@ from ..resources import parse_arn
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from typing import Any, Iterator
+    from typing import Iterator
 
 ACTION = "iam:CreateServiceLinkedRole"
 SERVICE_KEY = "iam:awsservicename"
@@ -78,7 +78,7 @@ def names_services(statement: Statement) -> bool | str | None:
     return "open" if open_name else False
 
 
-def slr_grants(document: PolicyDocument, catalog: Any) -> list[Grant]:
+def slr_grants(document: PolicyDocument) -> list[Grant]:
     if document.kind is not DocKind.IDENTITY:
         return []
     evaluation = evaluate([document], ACTION)
@@ -88,7 +88,7 @@ def slr_grants(document: PolicyDocument, catalog: Any) -> list[Grant]:
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
-    for grant in slr_grants(document, context.catalog):
+    for grant in slr_grants(document):
         resource = _open_resource(grant.statement)
         named = names_services(grant.statement)
         if resource is None or named is True or named is None:
