@@ -24,6 +24,7 @@ from ..condition_keys import key_type, multivalued, scalar
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import Condition, DocKind, PolicyDocument
+from ..wildcard import has_wildcard
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -90,7 +91,7 @@ def _value_findings(condition: Condition) -> Iterator[Violation]:
     if operator.base in ("StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"):
         for value in condition.values:
             text = value.text
-            if text is None or "${" in text or not ("*" in text or "?" in text):
+            if text is None or "${" in text or not has_wildcard(text):
                 continue
             like = "StringNotLike" if "Not" in operator.base else "StringLike"
             yield Violation(value.path, {"operator": operator.text, "value": text, "like": like},
