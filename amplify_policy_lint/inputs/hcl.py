@@ -7,6 +7,7 @@ A value that only a plan knows (an interpolation, a reference, a function call) 
 """
 from __future__ import annotations
 
+import functools
 
 from ..model import JsonPath
 from ..records import field, record
@@ -82,16 +83,25 @@ class Block:
         return ".".join(self.labels)
 
 
+@functools.lru_cache(maxsize=1)
+def syntax_tree(text: str) -> Any:
+    """The tree-sitter-hcl tree of ``text``, kept for ``HclFile`` after the directive scan
+    (``terraform_source.directive_comments``) asked for it: one parse per file."""
+    from ..treesitter import parser
+
+    return parser("tree_sitter_hcl").parse(text.encode("utf-8"))
+
+
 class HclFile:
     """One parsed ``.tf`` file: its top-level blocks and offsets in code points."""
 
     def __init__(self, name: str, text: str) -> None:
-        from ..treesitter import CodePoints, parser
+        from ..treesitter import CodePoints
 
         self.name = name
         self.text = text
         self.data = text.encode("utf-8")
-        self.tree = parser("tree_sitter_hcl").parse(self.data)
+        self.tree = syntax_tree(text)
         self.code_points = CodePoints(text)
         self.source = TerraformSource(name, text)
         self.problems: list[InputViolation] = []

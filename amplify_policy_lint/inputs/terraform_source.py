@@ -28,7 +28,7 @@ from ..source import InputViolation, Source, parse_json
 from . import BY_NAME, Located, PrincipalInfo
 from .common import ENDPOINT_POLICY
 from .hcl import (Block, HclFile, TerraformSource, Values, function_call, is_unknown, list_elements, reference,
-                  string_value, unknown, unwrap, unescape)
+                  string_value, syntax_tree, unknown, unwrap, unescape)
 from .terraform import ATTACHMENTS, HOLDERS, INLINE, MULTI_ATTACHMENT, RESOURCE_POLICIES
 from .terraform_documents import (CONTAINER, DOCUMENT_ATTRIBUTES, MASK, POLICY_DOCUMENT, Doc, PolicyDocumentBlock,
                                   template_values, unknown_statements)
@@ -67,10 +67,9 @@ def directive_comments(text: str) -> list[int]:
     """Offsets of each HCL line comment (``#`` or ``//``, found by tree-sitter-hcl, so never
     inside a string or heredoc) that looks like a suppression directive."""
     from ..suppress import looks_like_directive
-    from ..treesitter import comment_starts, parser
+    from ..treesitter import comment_starts
 
-    root = parser("tree_sitter_hcl").parse(text.encode("utf-8")).root_node
-    return comment_starts(root, text, looks_like_directive)
+    return comment_starts(syntax_tree(text).root_node, text, looks_like_directive)
 
 
 class Module:
@@ -542,17 +541,20 @@ def module_of(name: str, text: str) -> Module:
     known = cached[1].file(name) if cached is not None and cached[0] == key else None
     if known is not None and known.text == text:
         return cached[1]
+    # Read before its siblings: the directive scan's parse of it (hcl.syntax_tree) is still cached.
+    own = HclFile(os.path.join(directory, os.path.basename(name)), text)
     files = []
     for entry in names:
         sibling = os.path.join(directory, entry)
         if os.path.normpath(sibling) == norm:
-            content = text
-        else:
-            try:
-                with open(sibling, "rb") as handle:
-                    content = handle.read().decode("utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue  # reported when that file itself is linted
+            if recognise(text):
+                files.append(own)
+            continue
+        try:
+            with open(sibling, "rb") as handle:
+                content = handle.read().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # reported when that file itself is linted
         if recognise(content):
             files.append(HclFile(sibling, content))
     module = Module(_directory(name), files)
