@@ -80,6 +80,8 @@ def looks_policy_bearing(name: str, text: str, hints: Hints) -> bool:
     if base.endswith(_NEVER_POLICIES):
         return False
     for kind in inputs.KINDS:
+        if kind.extensions:  # its markers are for its own syntax (above): no JSON or YAML is that kind
+            continue
         if _marked(text, kind.markers):
             return True
         names, words = kind.named_markers
