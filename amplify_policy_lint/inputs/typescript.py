@@ -1265,19 +1265,20 @@ def _api_paths_unknown(value: V) -> V:
 
 
 def _without_actions(value: V) -> bool:
-    statements = value.value.get("Statement") if isinstance(value.value, dict) else None
-    items = statements.value if statements is not None and not statements.leaf and \
-        isinstance(statements.value, list) else []
-    return any(not s.leaf and isinstance(s.value, dict) and "Action" not in s.value and "NotAction" not in s.value
-               for s in items)
+    return any("Action" not in s and "NotAction" not in s for s in _statement_members(value))
 
 
 def _has_principal(value: V) -> bool:
+    return any("Principal" in s or "NotPrincipal" in s for s in _statement_members(value))
+
+
+def _statement_members(value: V) -> Iterator[dict]:
+    """The members of each statement written as an object in the ``Statement`` list of a document."""
     statements = value.value.get("Statement") if isinstance(value.value, dict) else None
-    items = statements.value if statements is not None and not statements.leaf and \
-        isinstance(statements.value, list) else []
-    return any(not s.leaf and isinstance(s.value, dict) and ("Principal" in s.value or "NotPrincipal" in s.value)
-               for s in items)
+    if statements is not None and not statements.leaf and isinstance(statements.value, list):
+        for s in statements.value:
+            if not s.leaf and isinstance(s.value, dict):
+                yield s.value
 
 
 def _receiver_text(text: str) -> str:
