@@ -73,22 +73,8 @@ def origins(template: str) -> dict[str, Origin]:
     """
     directory = os.path.dirname(template) or "."
     try:
-        manifest = _read_json(os.path.join(directory, "manifest.json"))
-        artifacts = manifest.get("artifacts") if isinstance(manifest, dict) else None
-        by_path: dict[str, Origin] = {}
-        by_logical: dict[str, Origin] = {}
-        for artifact in (artifacts or {}).values():
-            if not isinstance(artifact, dict) or artifact.get("type") != "aws:cloudformation:stack":
-                continue
-            own = (artifact.get("properties") or {}).get("templateFile") == os.path.basename(template)
-            for path, entries in _metadata(directory, artifact).items():
-                found = _origin(entries, directory) if isinstance(entries, list) else None
-                if found is not None:
-                    logical, origin = found
-                    by_path.setdefault(str(path).strip("/"), origin)
-                    if own and logical is not None:
-                        by_logical.setdefault(logical, origin)
-        result = dict(by_logical)
+        by_path, by_template = _stack_origins(directory)
+        result = dict(by_template.get(os.path.basename(template), {}))
         resources = _read_json(template).get("Resources")
         for logical, resource in (resources.items() if isinstance(resources, dict) else ()):
             path = (resource.get("Metadata") or {}).get("aws:cdk:path") if isinstance(resource, dict) else None
@@ -97,6 +83,29 @@ def origins(template: str) -> dict[str, Origin]:
         return result
     except (OSError, ValueError, AttributeError, TypeError):
         return {}  # an assembly that cannot be read maps nothing: the findings stand as they are
+
+
+@functools.lru_cache(maxsize=8)
+def _stack_origins(directory: str) -> tuple[dict[str, Origin], dict[str, dict[str, Origin]]]:
+    """(construct path -> origin, template file -> logical id -> origin) from the stacks'
+    metadata of an assembly: its manifest and metadata files read once for all its templates."""
+    manifest = _read_json(os.path.join(directory, "manifest.json"))
+    artifacts = manifest.get("artifacts") if isinstance(manifest, dict) else None
+    by_path: dict[str, Origin] = {}
+    by_template: dict[str, dict[str, Origin]] = {}
+    for artifact in (artifacts or {}).values():
+        if not isinstance(artifact, dict) or artifact.get("type") != "aws:cloudformation:stack":
+            continue
+        template_file = (artifact.get("properties") or {}).get("templateFile")
+        by_logical = by_template.setdefault(template_file, {}) if isinstance(template_file, str) else {}
+        for path, entries in _metadata(directory, artifact).items():
+            found = _origin(entries, directory) if isinstance(entries, list) else None
+            if found is not None:
+                logical, origin = found
+                by_path.setdefault(str(path).strip("/"), origin)
+                if logical is not None:
+                    by_logical.setdefault(logical, origin)
+    return by_path, by_template
 
 
 def _metadata(directory: str, artifact: dict) -> dict:
