@@ -12,7 +12,7 @@ from ..wildcard import has_wildcard
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from typing import Any, Iterator
+    from typing import Iterator
 
 # Keys whose values are service principals (IAM User Guide, AWS global condition context keys;
 # iam:PassedToService and iam:AWSServiceName in the IAM Service Authorization Reference).
@@ -66,7 +66,7 @@ def _problem(key: str, text: str, condition: Condition, context: Context) -> tup
     elif key in _REGION_KEYS:
         if literal and not aws_formats.is_region(text):
             return "region", {"hint": _region_hint(text)}
-    elif _takes_kms_key_arn(condition.key, context) and not _may_be_kms_key_arn(text):
+    elif _takes_kms_key_arn(key, context) and not _may_be_kms_key_arn(text):
         return "kms", {}
     return None
 
@@ -84,11 +84,11 @@ def _private_only(condition: Condition) -> Iterator[Violation]:
                     variant=variant, part="key")
 
 
-def _takes_kms_key_arn(key: Any, context: Context) -> bool:
-    """A service key of ARN type that names a KMS key (s3:x-amz-server-side-encryption-aws-kms-key-id,
-    secretsmanager:KmsKeyArn, ...), as the catalog defines it."""
-    lower = key.lower()
-    prefix, _, name = lower.partition(":")
+def _takes_kms_key_arn(key: str, context: Context) -> bool:
+    """A service key (in lower case) of ARN type that names a KMS key
+    (s3:x-amz-server-side-encryption-aws-kms-key-id, secretsmanager:kmskeyarn, ...), as the
+    catalog defines it."""
+    prefix, _, name = key.partition(":")
     if "kms" not in name or "key" not in name.replace("kms", "", 1) or prefix == "aws":
         return False
     return key_type(context.catalog, key) in ("ARN", "ArrayOfARN")
