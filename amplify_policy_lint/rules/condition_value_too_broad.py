@@ -21,8 +21,8 @@ _USERID = "aws:userid"
 _LIKE = ("StringLike",)
 
 
-def _identifies_caller(key: str) -> bool:
-    lower = key.lower()
+def _identifies_caller(lower: str) -> bool:
+    """Whether a condition key (in lower case) says who the caller is."""
     if lower == _USERID:
         return True
     prefix, _, name = lower.partition(":")
@@ -35,7 +35,8 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
             continue
         for condition in statement.conditions:
             operator = condition.operator
-            if not isinstance(condition.key, str) or not _identifies_caller(condition.key):
+            key = condition.key_lower
+            if key is None or not _identifies_caller(key):
                 continue
             if operator.family != "String" or operator.base.startswith("StringNot") or operator.if_exists:
                 continue
