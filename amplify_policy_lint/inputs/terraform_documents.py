@@ -109,16 +109,13 @@ def unknown_statements(data: Any) -> bool:
 
 
 def has_interpolation(text: str) -> bool:
-    index = text.find("${")
-    while index >= 0:
-        if index == 0 or text[index - 1] != "$":
-            return True
-        index = text.find("${", index + 2)
-    index = text.find("%{")
-    while index >= 0:
-        if index == 0 or text[index - 1] != "%":
-            return True
-        index = text.find("%{", index + 2)
+    """Whether ``text`` holds ``${`` or ``%{`` not escaped as ``$${`` or ``%%{``."""
+    for opener in ("${", "%{"):
+        index = text.find(opener)
+        while index >= 0:
+            if index == 0 or text[index - 1] != opener[0]:
+                return True
+            index = text.find(opener, index + 2)
     return False
 
 
