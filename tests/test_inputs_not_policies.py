@@ -53,3 +53,15 @@ def test_verbose_says_why(tmp_path):
     result = run_cli("--verbose", str(NOT_POLICIES / "openapi.yaml"))
     assert result.code == 0 and result.out == ""
     assert "no policy document, template or plan recognised" in result.err
+
+
+@pytest.mark.parametrize("name", ["values.yml", "chart.json"])
+def test_source_code_markers_do_not_make_a_data_file_policy_bearing(tmp_path, name):
+    """TypeScript and Terraform markers (`policy`, `aws_iam_`, `addToPolicy`) mean nothing in
+    a JSON or YAML file: a broken one that holds them is skipped, not reported as APL001."""
+    text = "policy: [\n  aws_iam_role: addToPolicy\n" if name.endswith(".yml") else '{"policy": [1,, "aws_iam_"]}'
+    assert not looks_policy_bearing(name, text, Hints())
+    path = tmp_path / name
+    path.write_text(text)
+    result = run_cli(str(path))
+    assert (result.code, result.out) == (0, "")
