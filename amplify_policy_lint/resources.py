@@ -498,7 +498,7 @@ class ResourceMatcher:
         head = wildcard.literal_head(resource_part)
         return tuple(t for t in own
                      if (head.startswith(t.resource_head) or t.resource_head.startswith(head))
-                     and _walk(resource_part, t.resource_tokens, LOOSE, colon_in_last=True))
+                     and _resource_part_fits(resource_part, t, LOOSE))
 
     def _all_templates(self, prefix: str) -> tuple[_ArnTemplate, ...]:
         """Every ARN format of the service."""
@@ -641,7 +641,7 @@ class _ArnTemplate:
     most once, so it costs O(len(pattern) * len(format)) at worst."""
 
     __slots__ = ("source", "tokens", "fields", "resource_tokens", "resource_head", "ends_with_placeholder",
-                 "arn_service")
+                 "arn_service", "_plain_forms")
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -665,6 +665,17 @@ class _ArnTemplate:
             literal += 1
         self.resource_head = "".join(self.resource_tokens[:literal])
         self.ends_with_placeholder = bool(self.tokens) and self.tokens[-1] is _PLACEHOLDER
+        self._plain_forms: dict[int, Any] = {}
+
+    def plain_form(self, mode: int) -> tuple[Any, ...] | None:
+        """The resource part cut at the separators its placeholders cannot hold in ``mode``
+        (":" in LOOSE, ":" and "/" in SLASH_FREE), for :func:`_plain_walk`: each piece as a
+        wildcard pattern (a placeholder as "*"), each piece's literal head and whether it has
+        a placeholder, the separators in order, and whether the last token is a placeholder
+        (the one that may hold ":"). None when a literal "?" makes the pieces no patterns."""
+        if mode not in self._plain_forms:
+            self._plain_forms[mode] = _plain_form(self.resource_tokens, ":" if mode == LOOSE else ":/")
+        return self._plain_forms[mode]
 
     def overlaps(self, pattern: str, mode: int = LOOSE) -> bool:
         """Whether some ARN matches both the format and the IAM wildcard ``pattern``.
@@ -704,6 +715,87 @@ def _tokens(text: str, colons: int) -> tuple[Any, ...]:
             colons += char == ":"
             tokens.append(char)
     return tuple(tokens)
+
+
+def _plain_form(tokens: tuple[Any, ...], separators: str) -> tuple[Any, ...] | None:
+    pieces: list[str] = []
+    written: list[str] = []
+    current: list[str] = []
+    for token in tokens:
+        if token is _PLACEHOLDER:
+            current.append("*")
+        elif token.__class__ is not str or token == "*" or token == "?":
+            return None
+        elif token in separators:
+            pieces.append("".join(current))
+            written.append(token)
+            current = []
+        else:
+            current.append(token)
+    pieces.append("".join(current))
+    return (tuple(wildcard.Pattern(piece, ignore_case=False) for piece in pieces),
+            tuple((piece.split("*", 1)[0], "*" in piece) for piece in pieces),
+            "".join(written), bool(tokens) and tokens[-1] is _PLACEHOLDER)
+
+
+_SEPARATORS = re.compile(r"([:/])")
+
+
+def _resource_part_fits(pattern: str, template: _ArnTemplate, mode: int) -> bool:
+    """``_walk(pattern, template.resource_tokens, mode, colon_in_last=True)``, by
+    :func:`_plain_walk` when it can answer."""
+    answer = _plain_walk(pattern, template, mode) if mode != SEGMENTS else None
+    if answer is None:
+        return _walk(pattern, template.resource_tokens, mode, True)
+    return answer
+
+
+def _plain_walk(pattern: str, template: _ArnTemplate, mode: int) -> bool | None:
+    """What :func:`_walk` answers for a resource part against the format's (LOOSE or
+    SLASH_FREE, the last placeholder holding ":"), without the walk, for the patterns almost
+    every policy writes: no "?" and no "*" but a last one (``bucket/some/prefix/*``). None
+    for any other pattern, or a format with a literal "?".
+
+    A placeholder holds no separator (":", and "/" in SLASH_FREE) but the last one a ":",
+    so the separators of a text the format matches are the format's own, in order, plus
+    colons in its last placeholder; between two separators a placeholder holds any text,
+    so each piece of the pattern is matched against the format's piece as a wildcard
+    pattern (linear, wildcard.Pattern). A pattern ending in "*" needs only a text of the
+    format that starts with it: its pieces before the last match in full, and the last one
+    is the start of some text of the format's piece (a start of its literal head, or, when
+    the piece has a placeholder, starting with that head).
+    """
+    star = pattern.find("*")
+    if (star >= 0 and star != len(pattern) - 1) or "?" in pattern:
+        return None
+    form = template.plain_form(mode)
+    if form is None:
+        return None
+    globs, heads, separators, last_holds_colon = form
+    text = pattern[:star] if star >= 0 else pattern
+    if mode == LOOSE:
+        pieces = text.split(":")
+        written = ":" * (len(pieces) - 1)
+    else:
+        parts = _SEPARATORS.split(text)
+        pieces = parts[0::2]
+        written = "".join(parts[1::2])
+    count, given = len(globs), len(pieces)
+    if given > count:
+        # The further pieces are in the last placeholder, which holds colons but no "/".
+        if not last_holds_colon or written[:count - 1] != separators or written[count - 1:].strip(":"):
+            return False
+        return all(glob.matches(piece) for glob, piece in zip(globs, pieces))
+    if written != separators[:given - 1]:
+        return False
+    last = given - 1
+    if not all(globs[index].matches(pieces[index]) for index in range(last)):
+        return False
+    if star < 0:
+        return given == count and globs[last].matches(pieces[last])
+    head, open_ended = heads[last]
+    piece = pieces[last]
+    return head.startswith(piece) or (open_ended and piece.startswith(head))
 
 
 @lru_cache(maxsize=65536)
@@ -752,7 +844,7 @@ def _aligned_cached(parts: tuple[str, ...], template: _ArnTemplate, mode: int) -
                 return False
         elif not wildcard.match(written, expected):
             return False
-    return _walk(parts[5], template.resource_tokens, mode, colon_in_last=True)
+    return _resource_part_fits(parts[5], template, mode)
 
 
 # Remembered: the same resource part is walked against the same format for every entry that

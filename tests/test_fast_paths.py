@@ -277,3 +277,74 @@ def test_the_walk_shortcut_agrees_on_patterns_that_spell_out_the_format(source, 
     template = resources._ArnTemplate(source.lower())
     assert resources._walk(pattern, template.tokens, mode, colon_in_last) == _reference_walk(
         pattern, template.tokens, mode, colon_in_last)
+
+
+# --- the plain resource part without the walk (resources._plain_walk) ------------------------
+
+# Formats beside the catalog's with the shapes the shortcut must get right: colons in the
+# resource part, a literal end, neighbouring placeholders, a "*" for any text, a literal "?"
+# (no shortcut), an empty resource part.
+_ODD_FORMATS = ["arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}",
+                "arn:${Partition}:x:${Region}:${Account}:a/${A}${B}/end", "arn:${Partition}:x:::${A}:${B}/c",
+                "arn:${Partition}:x:::task:*", "arn:${Partition}:x:::q?/${Q}", "arn:${Partition}:x:::",
+                "arn:${Partition}:x:::${A}/b/${C}:d", "arn:${Partition}:x:::/${A}/${B}/*"]
+
+
+def _plain_candidates(resource_part):
+    """Patterns a policy could write for a format's resource part: the format filled in with
+    names (with "/" and ":" in them too), cut anywhere, with and without a closing "*", in
+    other case; and a few with "?" or an inner "*" (the walk's)."""
+    filled = [re.sub(r"\$\{[^}]*\}", lambda m: name, resource_part).replace("*", name)
+              for name in ("n", "a/b", "A:b")]
+    found = set()
+    for text in filled:
+        for cut in {1, len(text) // 2, len(text) - 1, len(text)}:
+            head = text[:max(cut, 0)]
+            found.update((head, head + "*", head + "/*", head + ":x"))
+        found.update((text + "?", text.replace("/", "*/", 1)))
+    return [p.lower() for p in found]
+
+
+def _catalog_formats():
+    from amplify_policy_lint.catalog import default_catalog
+
+    catalog = default_catalog()
+    matcher = catalog.resources
+    sources = {t.source for prefix in catalog.service_prefixes() for t in matcher._all_templates(prefix)}
+    return sorted(sources) + _ODD_FORMATS
+
+
+def test_the_plain_resource_part_shortcut_answers_as_the_walk_for_every_catalog_format():
+    answered = compared = 0
+    for source in _catalog_formats():
+        template = resources._ArnTemplate(source)
+        for pattern in _plain_candidates(source.lower().split(":", 5)[5]):
+            for mode in (resources.LOOSE, resources.SLASH_FREE):
+                quick = resources._plain_walk(pattern, template, mode)
+                expected = _reference_walk(pattern, template.resource_tokens, mode, True)
+                assert quick in (None, expected), (source, pattern, mode)
+                assert resources._resource_part_fits(pattern, template, mode) == expected, (source, pattern, mode)
+                answered += quick is not None
+                compared += 1
+    # The shortcut is taken for most of them (a test of the fallback alone proves nothing).
+    assert answered > compared // 2
+
+
+@settings(max_examples=300)
+@given(source=st.sampled_from(ARN_FORMATS + _ODD_FORMATS), pattern=st.text(alphabet="abgrlo:/-*?$", max_size=30),
+       mode=st.sampled_from([resources.LOOSE, resources.SLASH_FREE]))
+def test_the_plain_resource_part_shortcut_agrees_with_the_walk(source, pattern, mode):
+    template = resources._ArnTemplate(source.lower())
+    expected = _reference_walk(pattern, template.resource_tokens, mode, True)
+    assert resources._plain_walk(pattern, template, mode) in (None, expected)
+    assert resources._resource_part_fits(pattern, template, mode) == expected
+
+
+def test_the_plain_resource_part_shortcut_leaves_wildcards_inside_to_the_walk():
+    template = resources._ArnTemplate("arn:${partition}:s3:::${bucketname}/${objectname}")
+    assert resources._plain_walk("b*/k", template, resources.LOOSE) is None
+    assert resources._plain_walk("b/k?", template, resources.LOOSE) is None
+    assert resources._plain_walk("b/k*", template, resources.LOOSE) is True
+    assert resources._plain_walk("b/k:l*", template, resources.SLASH_FREE) is True  # the last placeholder holds ":"
+    assert resources._plain_walk("b:k*", template, resources.SLASH_FREE) is False  # the first one holds none
+    assert resources._plain_walk("b/k/l*", template, resources.SLASH_FREE) is False
