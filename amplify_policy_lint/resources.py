@@ -124,10 +124,26 @@ class ArnProblem:
     rejected: bool  # True: IAM refuses the policy; False: accepted but matches nothing
 
 
-@lru_cache(maxsize=4096)
+_plain_arn = None  # compiled on first use (see check_resource)
+
+
 def check_resource(resource: str) -> ArnProblem | None:
-    """The problem IAM has with ``resource`` (a Resource/NotResource entry), if any.
-    (Remembered: APL106 and APL205 ask about the same entries, and policies repeat them.)"""
+    """The problem IAM has with ``resource`` (a Resource/NotResource entry), if any."""
+    # The entries almost every policy writes pass every test below, and a policy may list
+    # hundreds of thousands, all different: an ARN of a known partition with six fields and
+    # no variable, of a service other than IAM, and no S3 ARN with a region but no account.
+    global _plain_arn
+    if _plain_arn is None:
+        _plain_arn = re.compile("arn:(?:%s):(?:s3::[^:]*|s3:[^:]+:[^:]+|(?!(?:iam|s3):)[^:]+:[^:]*:[^:]*):"
+                                % "|".join(map(re.escape, PARTITIONS)))
+    if "${" not in resource and _plain_arn.match(resource) is not None:
+        return None
+    return _check_resource(resource)
+
+
+@lru_cache(maxsize=4096)
+def _check_resource(resource: str) -> ArnProblem | None:
+    # Remembered: APL106 and APL205 ask about the same entries, and policies repeat them.
     if resource == "*":
         return None
     text = _VARIABLE.sub("x", resource)  # ${aws:username} holds a colon of its own
@@ -203,11 +219,11 @@ def arn_field_problems(resource: str, matcher: "ResourceMatcher") -> tuple[Field
     if len(resource) > limits.MAX_ARN_CHARS or check_resource(resource) is not None:
         return ()
     # A variable (or a CloudFormation ${AWS::AccountId} left outside Fn::Sub) may be any text.
-    arn = parse_arn(wildcard.variables_as_stars(resource))
-    if arn is None:
+    parts = (wildcard.variables_as_stars(resource) if "${" in resource else resource).split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
         return ()
-    service = arn.service
-    if not service or has_wildcard(service):
+    _, _, service, region, account, written = parts
+    if not service or "*" in service or "?" in service:
         return ()
     lower = service.lower()
     catalog = matcher.catalog
@@ -220,20 +236,28 @@ def arn_field_problems(resource: str, matcher: "ResourceMatcher") -> tuple[Field
     if service != lower:
         found.append(FieldProblem("INVALID_ARN_SERVICE_CASE",
                                   f"writes the service as {service!r}; ARNs name it in lower case, {lower!r}"))
-    resource_part = arn.resource.lower()
+    resource_part = written.lower()
     formats = matcher.formats_fitting(lower, resource_part)
-    if formats is None or wildcard.compile(resource_part).matches_everything:
+    if formats is None or wildcard.matches_everything(resource_part):
         return tuple(found)
     if not formats:
-        misspelt = _misspelt_type(arn.resource, matcher.formats_fitting(lower, "*") or ())
+        misspelt = _misspelt_type(written, matcher.formats_fitting(lower, "*") or ())
         if misspelt is not None:
             found.append(FieldProblem("INVALID_ARN_RESOURCE",
                                       f"names resource type {misspelt[0]!r}, which {lower} does not have; "
                                       f"did you mean {misspelt[1]!r}?"))
         return tuple(found)
-    found.extend(_region_problems(arn.region, [t.fields[3] for t in formats], lower))
-    found.extend(_account_problems(arn.account, [t.fields[4] for t in formats], lower, arn.resource))
-    return tuple(found)
+    # What the region and account get is the same for every entry of the same service, region,
+    # account and fitting formats (and, without an account, whether AWS may own the resource):
+    # a long list of one kind of ARN asks it once.
+    owned = not account and _aws_owned(written)
+    key = (lower, region, account, formats, owned)
+    fields = matcher._field_answers.get(key)
+    if fields is None:
+        fields = matcher._field_answers[key] = tuple(
+            _region_problems(region, [t.fields[3] for t in formats], lower)
+            + _account_problems(account, [t.fields[4] for t in formats], lower, owned))
+    return tuple(found) + fields if found else fields
 
 
 _TYPE_HEAD = re.compile(r"[^/:$*?]*")
@@ -289,13 +313,13 @@ def _region_problems(region: str, expected: list, service: str) -> list[FieldPro
     return []
 
 
-def _account_problems(account: str, expected: list, service: str, resource: str) -> list[FieldProblem]:
+def _account_problems(account: str, expected: list, service: str, owned: bool) -> list[FieldProblem]:
     if not _judged(account) or account == _AWS_OWNED_ACCOUNT:
         return []
     if account and all(e == "" for e in expected):
         return [FieldProblem("ARN_ACCOUNT_NOT_ALLOWED", f"has account {account!r}, but {service} ARNs of this "
                                                         "type have none: leave the field empty")]
-    if not account and all(e is None for e in expected) and not _aws_owned(resource):
+    if not account and all(e is None for e in expected) and not owned:
         return [FieldProblem("MISSING_ARN_ACCOUNT", f"has no account, but {service} ARNs of this type have one: "
                                                     "write the 12-digit id, or * for any")]
     if account and any(e is None for e in expected) and _ACCOUNT_ID.fullmatch(account) is None:
@@ -359,11 +383,12 @@ def reaches(statement: "Statement", action: str, catalog: "Catalog", unknown: bo
 
 def names_every_resource(value: str) -> bool:
     """'*', or an ARN pattern whose every field after the partition is '*' ('arn:aws:*:*:*:*')."""
-    if wildcard.compile(value).matches_everything:
+    if wildcard.matches_everything(value):
         return True
+    if not value.startswith("arn:"):
+        return False
     fields = value.split(":")
-    return (len(fields) >= 3 and fields[0] == "arn"
-            and all(field and wildcard.compile(field).matches_everything for field in fields[2:]))
+    return len(fields) >= 3 and all(wildcard.matches_everything(field) for field in fields[2:])
 
 
 # -- entries against the catalog's ARN formats ---------------------------------------------
@@ -379,10 +404,11 @@ class ResourceMatcher:
         self._arn_templates: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
         self._arn_extensions: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
         self._service_templates: dict[str, tuple[_ArnTemplate, ...]] = {}
-        self._own_formats: dict[str, tuple[_ArnTemplate, ...]] = {}
         self._aligned_by: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
         self._patterns: dict[str, tuple[str, ...] | None] = {}
         self._field_problems: dict[str, tuple[FieldProblem, ...]] = {}
+        self._field_answers: dict[tuple[Any, ...], tuple[FieldProblem, ...]] = {}
+        self._heads: dict[str, tuple[tuple[_ArnTemplate, ...], dict[str, tuple[_ArnTemplate, ...]]] | None] = {}
         self._namespaces: frozenset[str] | None = None
 
     def fits(self, info: "ActionInfo", resource: str) -> bool | None:
@@ -486,19 +512,28 @@ class ResourceMatcher:
         """The ARN formats of ``service`` (in its own namespace) whose resource part can match
         the lower-case ``resource_part`` (variables as "*"); None when the catalog lists no
         format for the service."""
-        own = self._own_formats.get(service)
-        if own is None:
-            own = self._own_formats[service] = tuple(
-                t for t in self._all_templates(service) if t.fields and t.arn_service in (service, None))
-        if not own:
+        if service not in self._heads:
+            own = tuple(t for t in self._all_templates(service) if t.fields and t.arn_service in (service, None))
+            # Formats without a literal head may fit any entry, the others only one whose
+            # literal head starts with the same character: each kept in the catalog's order.
+            firsts = {t.resource_head[:1] for t in own}
+            self._heads[service] = (own, {first: tuple(t for t in own if t.resource_head[:1] in ("", first))
+                                          for first in firsts}) if own else None
+        heads = self._heads[service]
+        if heads is None:
             return None
+        own, by_first = heads
         # Most formats of a service start with another literal type name (instance/ against
         # volume/...): the literal heads settle those without a walk, as the walk's first step
         # would (a service has dozens of formats, each entry is asked about every one).
         head = wildcard.literal_head(resource_part)
+        if head:
+            own = by_first.get(head[0], by_first.get("", ()))
+        plain = _plain_pieces(resource_part, LOOSE)
         return tuple(t for t in own
                      if (head.startswith(t.resource_head) or t.resource_head.startswith(head))
-                     and _resource_part_fits(resource_part, t, LOOSE))
+                     and (_walk(resource_part, t.resource_tokens, LOOSE, True) if plain is None
+                          or (answer := _plain_answer(plain, t.plain_form(LOOSE))) is None else answer))
 
     def _all_templates(self, prefix: str) -> tuple[_ArnTemplate, ...]:
         """Every ARN format of the service."""
@@ -576,7 +611,7 @@ class ResourceMatcher:
             values = [v for v in values if v is not None]
             if not values:
                 return False
-        if any(wildcard.compile(v).matches_everything for v in values):
+        if any(wildcard.matches_everything(v) for v in values):
             return True
         patterns = self._action_patterns(action.lower())
         if patterns is None:
@@ -765,21 +800,29 @@ def _plain_walk(pattern: str, template: _ArnTemplate, mode: int) -> bool | None:
     is the start of some text of the format's piece (a start of its literal head, or, when
     the piece has a placeholder, starting with that head).
     """
+    plain = _plain_pieces(pattern, mode)
+    return None if plain is None else _plain_answer(plain, template.plain_form(mode))
+
+
+def _plain_pieces(pattern: str, mode: int) -> tuple[list[str], str, bool] | None:
+    """A plain pattern cut at the separators of ``mode``: its pieces, its separators, and
+    whether it ends in "*"; None for a pattern with a "?" or another "*"."""
     star = pattern.find("*")
     if (star >= 0 and star != len(pattern) - 1) or "?" in pattern:
         return None
-    form = template.plain_form(mode)
-    if form is None:
-        return None
-    globs, heads, separators, last_holds_colon = form
     text = pattern[:star] if star >= 0 else pattern
     if mode == LOOSE:
         pieces = text.split(":")
-        written = ":" * (len(pieces) - 1)
-    else:
-        parts = _SEPARATORS.split(text)
-        pieces = parts[0::2]
-        written = "".join(parts[1::2])
+        return pieces, ":" * (len(pieces) - 1), star >= 0
+    parts = _SEPARATORS.split(text)
+    return parts[0::2], "".join(parts[1::2]), star >= 0
+
+
+def _plain_answer(plain: tuple[list[str], str, bool], form: tuple[Any, ...] | None) -> bool | None:
+    if form is None:
+        return None
+    pieces, written, open_end = plain
+    globs, heads, separators, last_holds_colon = form
     count, given = len(globs), len(pieces)
     if given > count:
         # The further pieces are in the last placeholder, which holds colons but no "/".
@@ -791,7 +834,7 @@ def _plain_walk(pattern: str, template: _ArnTemplate, mode: int) -> bool | None:
     last = given - 1
     if not all(globs[index].matches(pieces[index]) for index in range(last)):
         return False
-    if star < 0:
+    if not open_end:
         return given == count and globs[last].matches(pieces[last])
     head, open_ended = heads[last]
     piece = pieces[last]

@@ -23,6 +23,11 @@ def has_wildcard(text: str) -> bool:
     return "*" in text or "?" in text
 
 
+def matches_everything(text: str) -> bool:
+    """``compile(text).matches_everything`` without compiling: ``*``, ``**``, ..."""
+    return bool(text) and not text.strip("*")
+
+
 def variables_as_stars(text: str) -> str:
     """``text`` with each ``${...}`` placeholder (a policy variable, or a variable of an ARN
     format such as ``${Region}``) replaced by ``*``."""
@@ -48,17 +53,16 @@ _GENERAL, _EXACT, _PREFIX, _EVERYTHING = range(4)
 class Pattern:
     """A compiled pattern; build it with :func:`compile` (cached) rather than directly."""
 
-    __slots__ = ("source", "ignore_case", "_chunks", "_starred", "_min_length", "_shape", "_literal")
+    __slots__ = ("source", "ignore_case", "_folded", "_chunks", "_starred", "_min_length", "_shape", "_literal")
 
     def __init__(self, source: str, ignore_case: bool = True) -> None:
         self.source = source
         self.ignore_case = ignore_case
-        folded = source.lower() if ignore_case else source
-        chunks = folded.split("*")
-        self._starred = len(chunks) > 1
-        self._chunks = tuple(_Chunk(c) for c in chunks)
-        self._min_length = sum(len(c) for c in chunks)
+        self._folded = folded = source.lower() if ignore_case else source
         self._shape, self._literal = _shape(folded)
+        # The chunks only when the general search needs them: most patterns (and every one
+        # of a 300,000-entry Resource list) are answered by a shortcut, or never matched.
+        self._chunks: tuple[_Chunk, ...] | None = None
 
     def __repr__(self) -> str:
         return f"Pattern({self.source!r}, ignore_case={self.ignore_case})"
@@ -66,7 +70,7 @@ class Pattern:
     @property
     def matches_everything(self) -> bool:
         """True for ``*``, ``**``, ...: the pattern matches every text, the empty one included."""
-        return self._starred and self._min_length == 0
+        return matches_everything(self._folded)
 
     def matches(self, text: str) -> bool:
         if self.ignore_case:
@@ -92,6 +96,11 @@ class Pattern:
 
     def _search(self, text: str) -> tuple[bool, int]:
         chunks = self._chunks
+        if chunks is None:
+            parts = self._folded.split("*")
+            self._starred = len(parts) > 1
+            self._min_length = sum(len(c) for c in parts)
+            self._chunks = chunks = tuple(_Chunk(c) for c in parts)
         if not self._starred:
             chunk = chunks[0]
             if len(text) != len(chunk.text):

@@ -348,3 +348,29 @@ def test_the_plain_resource_part_shortcut_leaves_wildcards_inside_to_the_walk():
     assert resources._plain_walk("b/k:l*", template, resources.SLASH_FREE) is True  # the last placeholder holds ":"
     assert resources._plain_walk("b:k*", template, resources.SLASH_FREE) is False  # the first one holds none
     assert resources._plain_walk("b/k/l*", template, resources.SLASH_FREE) is False
+
+
+# --- check_resource's shortcut for plain ARNs ----------------------------------------------
+
+_ENTRIES = ["*", "arn:aws:s3:::b", "arn:aws:s3:::b/k/*", "arn:aws:s3:us-east-1::b", "arn:aws:s3:us-east-1:1:b",
+            "arn:aws:s3::123456789012:accesspoint/a", "arn:aws:S3:us-east-1::b", "arn:aws:iam::1:role/r",
+            "arn:aws:iam:us-east-1:1:role/r", "arn:aws:iam::1:nothing", "arn:aws:IAM::1:nothing",
+            "arn:aws-cn:iam::1:user/*", "arn:aws:iam::aws:policy/P", "arn:aws-us-gov:ec2:r:1:instance/i",
+            "arn:aws:ec2", "arn:aws::r:1:x", "arn:aws:ec2:r:1", "arn:aws:ec2:r", "arn:awsx:ec2:r:1:x",
+            "arn:a*:ec2:r:1:x", "arn:*:s3:::b", "ARN:aws:s3:::b", "arn", "", "s3:::b", "arn:aws:ec2:r:1:x:y:z",
+            "arn:aws:${aws:username}:r:1:x", "arn:aws:s3:::${aws:username}/*", "arn:aws:s3:${r}::b",
+            "arn:aws:iam::${AWS::AccountId}:role/x", "arn:aws:iam::1:${x}", "arn:aws-iso-f:lambda:r:1:function:f",
+            "arn:aws:s3:r:1:", "arn:aws:s3::::", "arn:aws:iam:::", "arn:aws:ec2::::", "arn:aws:iam::1:root"]
+
+
+@pytest.mark.parametrize("entry", _ENTRIES)
+def test_the_plain_arn_shortcut_of_check_resource_answers_as_the_full_check(entry):
+    assert resources.check_resource(entry) == resources._check_resource.__wrapped__(entry)
+
+
+def test_the_plain_arn_shortcut_of_check_resource_is_taken_for_plain_arns():
+    resources.check_resource("arn:aws:s3:::warm-up")
+    resources._check_resource.cache_clear()
+    for entry in ("arn:aws:s3:::b/k/*", "arn:aws:ec2:us-east-1:123456789012:instance/i-1", "arn:aws:s3:::b"):
+        assert resources.check_resource(entry) is None
+    assert resources._check_resource.cache_info().misses == 0

@@ -48,7 +48,7 @@ def _decidable_resources(statement: Statement) -> tuple[Item, ...] | None:
     if statement.data.get("Resource") is None or not statement.resources:
         return None
     for item in statement.resources:
-        if item.value is None or wildcard.compile(item.value).matches_everything:
+        if item.value is None or wildcard.matches_everything(item.value):
             return None
         if check_resource(item.value) is not None:
             return None  # APL106's business
