@@ -408,7 +408,7 @@ class ResourceMatcher:
         self._patterns: dict[str, tuple[str, ...] | None] = {}
         self._field_problems: dict[str, tuple[FieldProblem, ...]] = {}
         self._field_answers: dict[tuple[Any, ...], tuple[FieldProblem, ...]] = {}
-        self._heads: dict[str, tuple[tuple[_ArnTemplate, ...], dict[str, tuple[_ArnTemplate, ...]]] | None] = {}
+        self._heads: dict[str, dict[str | None, tuple[Any, ...]] | None] = {}
         self._namespaces: frozenset[str] | None = None
 
     def fits(self, info: "ActionInfo", resource: str) -> bool | None:
@@ -515,22 +515,31 @@ class ResourceMatcher:
         if service not in self._heads:
             own = tuple(t for t in self._all_templates(service) if t.fields and t.arn_service in (service, None))
             # Formats without a literal head may fit any entry, the others only one whose
-            # literal head starts with the same character: each kept in the catalog's order.
-            firsts = {t.resource_head[:1] for t in own}
-            self._heads[service] = (own, {first: tuple(t for t in own if t.resource_head[:1] in ("", first))
-                                          for first in firsts}) if own else None
-        heads = self._heads[service]
-        if heads is None:
+            # literal head starts with the same character: each kept in the catalog's order,
+            # with the literal head of its first piece and whether that piece has a
+            # placeholder (see below), or None when the plain answer does not apply.
+            pairs = tuple((t, t.plain_form(LOOSE) and t.plain_form(LOOSE)[1][0]) for t in own)
+            by_first: dict[str | None, tuple[Any, ...]] = {None: pairs}
+            for first in {t.resource_head[:1] for t in own}:
+                by_first[first] = tuple(pair for pair in pairs if pair[0].resource_head[:1] in ("", first))
+            self._heads[service] = by_first if own else None
+        by_first = self._heads[service]
+        if by_first is None:
             return None
-        own, by_first = heads
         # Most formats of a service start with another literal type name (instance/ against
         # volume/...): the literal heads settle those without a walk, as the walk's first step
         # would (a service has dozens of formats, each entry is asked about every one).
         head = wildcard.literal_head(resource_part)
-        if head:
-            own = by_first.get(head[0], by_first.get("", ()))
+        candidates = by_first.get(head[0], by_first.get("", ())) if head else by_first[None]
         plain = _plain_pieces(resource_part, LOOSE)
-        return tuple(t for t in own
+        if plain is not None and plain[2] and len(plain[0]) == 1:
+            # One piece and a closing "*" (bucket/some/prefix/*): _plain_answer comes down to
+            # the format's first piece, whose start the pattern must be or start with (when
+            # the piece has a placeholder).
+            return tuple(t for t, first in candidates
+                         if (_walk(resource_part, t.resource_tokens, LOOSE, True) if first is None
+                             else first[0].startswith(head) or (first[1] and head.startswith(first[0]))))
+        return tuple(t for t, _ in candidates
                      if (head.startswith(t.resource_head) or t.resource_head.startswith(head))
                      and (_walk(resource_part, t.resource_tokens, LOOSE, True) if plain is None
                           or (answer := _plain_answer(plain, t.plain_form(LOOSE))) is None else answer))

@@ -374,3 +374,17 @@ def test_the_plain_arn_shortcut_of_check_resource_is_taken_for_plain_arns():
     for entry in ("arn:aws:s3:::b/k/*", "arn:aws:ec2:us-east-1:123456789012:instance/i-1", "arn:aws:s3:::b"):
         assert resources.check_resource(entry) is None
     assert resources._check_resource.cache_info().misses == 0
+
+
+def test_the_formats_an_entry_fits_are_those_the_walk_finds():
+    from amplify_policy_lint.catalog import default_catalog
+
+    matcher = default_catalog().resources
+    for service in ("s3", "amplify", "logs", "lambda", "iam", "ec2", "dms", "amplifybackend", "identitystore"):
+        own = [t for t in matcher._all_templates(service) if t.fields and t.arn_service in (service, None)]
+        parts = {p for t in own for p in _plain_candidates(t.source.lower().split(":", 5)[5])}
+        for resource_part in sorted(parts) + ["*", "*/x", "?", "", "a*", "bucket/some/prefix/*"]:
+            head = wildcard.literal_head(resource_part)
+            expected = tuple(t for t in own if (head.startswith(t.resource_head) or t.resource_head.startswith(head))
+                             and _reference_walk(resource_part, t.resource_tokens, resources.LOOSE, True))
+            assert matcher.formats_fitting(service, resource_part) == expected, (service, resource_part)
