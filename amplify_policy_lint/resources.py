@@ -226,8 +226,7 @@ def arn_field_problems(resource: str, matcher: "ResourceMatcher") -> tuple[Field
     if not service or "*" in service or "?" in service:
         return ()
     lower = service.lower()
-    catalog = matcher.catalog
-    if not catalog.has_service(lower):
+    if not matcher.has_service(lower):
         if lower in matcher.arn_namespaces():
             return ()  # a namespace of another service's ARNs (Service Catalog's "catalog")
         return (FieldProblem("INVALID_SERVICE", f"names service {service!r}, which no ARN format of the "
@@ -248,15 +247,18 @@ def arn_field_problems(resource: str, matcher: "ResourceMatcher") -> tuple[Field
                                       f"did you mean {misspelt[1]!r}?"))
         return tuple(found)
     # What the region and account get is the same for every entry of the same service, region,
-    # account and fitting formats (and, without an account, whether AWS may own the resource):
-    # a long list of one kind of ARN asks it once.
-    owned = not account and _aws_owned(written)
-    key = (lower, region, account, formats, owned)
-    fields = matcher._field_answers.get(key)
-    if fields is None:
-        fields = matcher._field_answers[key] = tuple(
-            _region_problems(region, [t.fields[3] for t in formats], lower)
-            + _account_problems(account, [t.fields[4] for t in formats], lower, owned))
+    # account and fitting formats (and whether AWS may own the resource): a long list of one
+    # kind of ARN asks it once.
+    key = (lower, region, account, formats)
+    answers = matcher._field_answers.get(key)
+    if answers is None:
+        regions, accounts = [t.fields[3] for t in formats], [t.fields[4] for t in formats]
+        # Whether AWS may own the resource matters only without an account where every format has one.
+        owned_matters = not account and all(e is None for e in accounts)
+        answers = matcher._field_answers[key] = tuple(
+            tuple(_region_problems(region, regions, lower) + _account_problems(account, accounts, lower, owned))
+            for owned in ((False, True) if owned_matters else (False,)))
+    fields = answers[1] if len(answers) > 1 and _aws_owned(written) else answers[0]
     return tuple(found) + fields if found else fields
 
 
@@ -407,7 +409,9 @@ class ResourceMatcher:
         self._aligned_by: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
         self._patterns: dict[str, tuple[str, ...] | None] = {}
         self._field_problems: dict[str, tuple[FieldProblem, ...]] = {}
-        self._field_answers: dict[tuple[Any, ...], tuple[FieldProblem, ...]] = {}
+        self._field_answers: dict[tuple[Any, ...], tuple[tuple[FieldProblem, ...], ...]] = {}
+        self._services: dict[str, bool] = {}
+        self._one_piece: dict[str, tuple[dict[str, tuple[_ArnTemplate, ...]], int, bool]] = {}
         self._heads: dict[str, dict[str | None, tuple[Any, ...]] | None] = {}
         self._namespaces: frozenset[str] | None = None
 
@@ -491,6 +495,13 @@ class ResourceMatcher:
             return False
         return bool(self._aligned_templates(arn_service, pattern))
 
+    def has_service(self, service: str) -> bool:
+        """``catalog.has_service`` for a lower-case name, remembered (asked for every entry)."""
+        known = self._services.get(service)
+        if known is None:
+            known = self._services[service] = self.catalog.has_service(service)
+        return known
+
     def field_problems(self, resource: str) -> tuple["FieldProblem", ...]:
         """What the catalog's ARN formats say is wrong with the fields of a ``Resource`` entry
         that IAM accepts (see :func:`arn_field_problems`); remembered per entry."""
@@ -523,22 +534,36 @@ class ResourceMatcher:
             for first in {t.resource_head[:1] for t in own}:
                 by_first[first] = tuple(pair for pair in pairs if pair[0].resource_head[:1] in ("", first))
             self._heads[service] = by_first if own else None
+            # The longest first literal head: a one-piece pattern is settled by that many
+            # characters of its head and one more (see below).
+            self._one_piece[service] = ({}, max((len(f[0]) for _, f in pairs if f is not None), default=0) + 1,
+                                        all(f is not None for _, f in pairs))
         by_first = self._heads[service]
         if by_first is None:
             return None
+        if (resource_part.endswith("*") and resource_part.find("*") == len(resource_part) - 1
+                and len(resource_part) > 1 and "?" not in resource_part and ":" not in resource_part):
+            # One piece and a closing "*" (bucket/some/prefix/*): _plain_answer comes down to
+            # each format's first piece, whose start the pattern's head must be or start with
+            # (when the piece has a placeholder). Only the head's first characters, one more
+            # than the longest first head, take part: a long list of entries of one kind is
+            # answered a few times, remembered by those.
+            answers, width, plain = self._one_piece[service]
+            if plain:
+                head = resource_part[:-1]
+                key = head[:width]
+                found = answers.get(key)
+                if found is None:
+                    found = answers[key] = tuple(
+                        t for t, first in by_first.get(head[0], by_first.get("", ()))
+                        if first[0].startswith(key) or (first[1] and key.startswith(first[0])))
+                return found
         # Most formats of a service start with another literal type name (instance/ against
         # volume/...): the literal heads settle those without a walk, as the walk's first step
         # would (a service has dozens of formats, each entry is asked about every one).
         head = wildcard.literal_head(resource_part)
         candidates = by_first.get(head[0], by_first.get("", ())) if head else by_first[None]
         plain = _plain_pieces(resource_part, LOOSE)
-        if plain is not None and plain[2] and len(plain[0]) == 1:
-            # One piece and a closing "*" (bucket/some/prefix/*): _plain_answer comes down to
-            # the format's first piece, whose start the pattern must be or start with (when
-            # the piece has a placeholder).
-            return tuple(t for t, first in candidates
-                         if (_walk(resource_part, t.resource_tokens, LOOSE, True) if first is None
-                             else first[0].startswith(head) or (first[1] and head.startswith(first[0]))))
         return tuple(t for t, _ in candidates
                      if (head.startswith(t.resource_head) or t.resource_head.startswith(head))
                      and (_walk(resource_part, t.resource_tokens, LOOSE, True) if plain is None
