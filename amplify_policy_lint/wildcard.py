@@ -205,9 +205,11 @@ def match(pattern: str, text: str, ignore_case: bool = True) -> bool:
 def literal_head(text: str) -> str:
     """The text before the first wildcard: a pattern can only match (or cover) texts that
     start with it."""
-    star, mark = text.find("*"), text.find("?")
-    ends = [i for i in (star, mark) if i >= 0]
-    return text[:min(ends)] if ends else text
+    star = text.find("*")
+    if "?" in text:
+        mark = text.find("?")
+        star = mark if star < 0 else min(star, mark)
+    return text if star < 0 else text[:star]
 
 
 def covers(general: str, specific: str, ignore_case: bool = True) -> bool:

@@ -38,26 +38,31 @@ def redundant(items: Sequence[Item], ignore_case: bool) -> Iterator[tuple[Item, 
     plain: dict[str, int] = {}
     patterns: dict[str, list[int]] = {}  # literal head -> indexes of wildcard entries
     heads = set()
+    owns = [wildcard.literal_head(text) for _, text in entries]
     for index, (_, text) in enumerate(entries):
-        if wildcard.has_wildcard(text):
-            head = wildcard.literal_head(text)
-            patterns.setdefault(head, []).append(index)
-            heads.add(len(head))
+        own = owns[index]
+        if len(own) < len(text):  # a wildcard ends the literal head
+            patterns.setdefault(own, []).append(index)
+            heads.add(len(own))
         else:
             plain.setdefault(text, index)
     lengths = sorted(heads)
     budget = _BUDGET
     for index, (item, text) in enumerate(entries):
-        first = plain.get(text)
-        if first is not None and first != index and not wildcard.has_wildcard(text):
-            yield item, entries[first][0]
-            continue
-        own = wildcard.literal_head(text)
+        own = owns[index]
+        if len(own) == len(text):
+            first = plain[text]
+            if first != index:
+                yield item, entries[first][0]
+                continue
         cover = None
         for length in lengths:
             if length > len(own):
                 break
-            for other in patterns.get(own[:length], ()):
+            others = patterns.get(own[:length])
+            if others is None or (len(others) == 1 and others[0] == index):
+                continue  # (most often: a wildcard entry alone with its head)
+            for other in others:
                 if other == index:
                     continue
                 budget -= 1
