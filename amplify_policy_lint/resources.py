@@ -385,12 +385,13 @@ def reaches(statement: "Statement", action: str, catalog: "Catalog", unknown: bo
 
 def names_every_resource(value: str) -> bool:
     """'*', or an ARN pattern whose every field after the partition is '*' ('arn:aws:*:*:*:*')."""
-    if wildcard.matches_everything(value):
-        return True
     if not value.startswith("arn:"):
+        return wildcard.matches_everything(value)
+    # Most entries write out their service: no need to split them.
+    second = value.find(":", 4)
+    if second < 0 or value[second + 1:second + 2] != "*":
         return False
-    fields = value.split(":")
-    return len(fields) >= 3 and all(wildcard.matches_everything(field) for field in fields[2:])
+    return all(wildcard.matches_everything(field) for field in value.split(":")[2:])
 
 
 # -- entries against the catalog's ARN formats ---------------------------------------------
@@ -411,7 +412,7 @@ class ResourceMatcher:
         self._field_problems: dict[str, tuple[FieldProblem, ...]] = {}
         self._field_answers: dict[tuple[Any, ...], tuple[tuple[FieldProblem, ...], ...]] = {}
         self._services: dict[str, bool] = {}
-        self._one_piece: dict[str, tuple[dict[str, tuple[_ArnTemplate, ...]], int, bool]] = {}
+        self._one_piece: dict[str, dict[str, tuple[dict[str, tuple[_ArnTemplate, ...]], int]]] = {}
         self._heads: dict[str, dict[str | None, tuple[Any, ...]] | None] = {}
         self._namespaces: frozenset[str] | None = None
 
@@ -534,10 +535,11 @@ class ResourceMatcher:
             for first in {t.resource_head[:1] for t in own}:
                 by_first[first] = tuple(pair for pair in pairs if pair[0].resource_head[:1] in ("", first))
             self._heads[service] = by_first if own else None
-            # The longest first literal head: a one-piece pattern is settled by that many
-            # characters of its head and one more (see below).
-            self._one_piece[service] = ({}, max((len(f[0]) for _, f in pairs if f is not None), default=0) + 1,
-                                        all(f is not None for _, f in pairs))
+            # Per first character, the longest first literal head of those formats: a one-piece
+            # pattern is settled by that many characters of its head and one more (see below).
+            self._one_piece[service] = {
+                first: ({}, max((len(f[0]) for _, f in group if f is not None), default=0) + 1)
+                for first, group in by_first.items() if first is not None and all(f is not None for _, f in group)}
         by_first = self._heads[service]
         if by_first is None:
             return None
@@ -548,15 +550,16 @@ class ResourceMatcher:
             # (when the piece has a placeholder). Only the head's first characters, one more
             # than the longest first head, take part: a long list of entries of one kind is
             # answered a few times, remembered by those.
-            answers, width, plain = self._one_piece[service]
-            if plain:
-                head = resource_part[:-1]
-                key = head[:width]
+            groups = self._one_piece[service]
+            first = resource_part[0] if resource_part[0] in by_first else ""
+            if first in groups:
+                answers, width = groups[first]
+                key = resource_part[:-1][:width]
                 found = answers.get(key)
                 if found is None:
                     found = answers[key] = tuple(
-                        t for t, first in by_first.get(head[0], by_first.get("", ()))
-                        if first[0].startswith(key) or (first[1] and key.startswith(first[0])))
+                        t for t, piece in by_first.get(first, ())
+                        if piece[0].startswith(key) or (piece[1] and key.startswith(piece[0])))
                 return found
         # Most formats of a service start with another literal type name (instance/ against
         # volume/...): the literal heads settle those without a walk, as the walk's first step

@@ -388,3 +388,15 @@ def test_the_formats_an_entry_fits_are_those_the_walk_finds():
             expected = tuple(t for t in own if (head.startswith(t.resource_head) or t.resource_head.startswith(head))
                              and _reference_walk(resource_part, t.resource_tokens, resources.LOOSE, True))
             assert matcher.formats_fitting(service, resource_part) == expected, (service, resource_part)
+
+
+@pytest.mark.parametrize("entry", ["*", "**", "", "arn", "arn:", "arn:aws", "arn:aws:*", "arn:aws:*:*:*:*", "arn:*:*:*:*:*",
+                                   "arn:aws:**:*:*:*", "arn:aws:*:*:*:x", "arn:aws:*:*::*", "arn:aws:s3:::*",
+                                   "arn:aws:*", "arn:aws:*:", "arn:aws:*x:*:*:*", "*:aws:*:*:*:*", "arn:aws:*:*:*:*:*",
+                                   "arn:aws:s3:::bucket/*", "ARN:aws:*:*:*:*", "a*"])
+def test_names_every_resource_without_splitting_answers_as_before(entry):
+    fields = entry.split(":")
+    expected = wildcard.compile(entry).matches_everything or (
+        len(fields) >= 3 and fields[0] == "arn"
+        and all(field and wildcard.compile(field).matches_everything for field in fields[2:]))
+    assert resources.names_every_resource(entry) == expected

@@ -40,7 +40,7 @@ def _app_of(value: Any) -> str | None:
     """The app-id field of an amplify or amplifybackend ARN (read through Fn::Sub/Fn::Join of
     literals and pseudo parameters), or None when there is none or it is not known."""
     text = resolve(value)
-    if text is None:
+    if text is None or ":amplify" not in text:  # (the service field needs it: most entries go here)
         return None
     arn = parse_arn(text, head=None)
     if arn is None or arn.service not in _APP_PREFIX:
