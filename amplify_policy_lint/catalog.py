@@ -161,6 +161,10 @@ class Catalog:
         self._unassociated_prefixes: dict[str, tuple[str, ...]] | None = None
         self._checked: dict[str, ActionStatus] = {}
         self._suggested: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._suggested_actions: dict[tuple[str, str, int], tuple[str, ...]] = {}
+        # condition_key answers by (prefix, key) in lower case: the condition rules ask about
+        # the same few keys for every statement that tests them (templates are tried in order).
+        self._found_keys: dict[tuple[str, str], ConditionKey | None] = {}
         self._action_resources: dict[tuple[str, bool, tuple[Any, ...]], ActionResource] = {}
 
     # -- services --------------------------------------------------------------------
@@ -180,11 +184,9 @@ class Catalog:
         return str(self._read("metadata.json").get("version", "unknown"))
 
     def suggest_services(self, prefix: str, n: int = 3) -> tuple[str, ...]:
-        import difflib
-
         key = (prefix.lower(), n)
         if key not in self._suggested:
-            self._suggested[key] = tuple(difflib.get_close_matches(key[0], self.service_prefixes(), n=n))
+            self._suggested[key] = tuple(close_matches(key[0], self.service_prefixes(), n=n))
         return self._suggested[key]
 
     # -- actions ---------------------------------------------------------------------
@@ -260,11 +262,13 @@ class Catalog:
 
     def suggest_actions(self, prefix: str, name: str, n: int = 3) -> tuple[str, ...]:
         """Canonical names of the service's actions closest to ``name`` (for typos)."""
-        import difflib
-
-        actions = self.actions(prefix)
-        close = difflib.get_close_matches(name.lower(), list(actions), n=n)
-        return tuple(actions[lower].name for lower in close)
+        key = (prefix.lower(), name.lower(), n)
+        found = self._suggested_actions.get(key)
+        if found is None:
+            actions = self.actions(prefix)
+            close = close_matches(key[1], list(actions), n)
+            found = self._suggested_actions[key] = tuple(actions[lower].name for lower in close)
+        return found
 
     def check_action(self, token: str) -> ActionStatus:
         """What the catalog says about an Action/NotAction entry, ignoring case.
@@ -330,7 +334,12 @@ class Catalog:
     def condition_key(self, prefix: str, key: str) -> ConditionKey | None:
         """The service's definition of a key as written in a policy, templates filled in:
         ``aws:RequestTag/Team`` finds ``aws:RequestTag/${TagKey}``."""
-        return self._key_index(prefix).find(key)
+        memo = (prefix.lower(), key.lower())
+        try:
+            return self._found_keys[memo]
+        except KeyError:
+            found = self._found_keys[memo] = self._key_index(prefix).find(key)
+            return found
 
     def is_global_condition_key(self, key: str) -> bool:
         return _global_key_index().find(key) is not None
@@ -506,6 +515,48 @@ def _action_resource(entry: Mapping[str, Any],
         found = resources[key] = ActionResource(sys.intern(key[0]), key[1],
                                                 tuple([sys.intern(str(k)) for k in key[2]]))
     return found
+
+
+def close_matches(word: str, possibilities: Any, n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """``difflib.get_close_matches(word, possibilities, n, cutoff)``, the same list, sooner.
+
+    difflib computes the costly ``ratio`` of every candidate whose cheap upper bound
+    (``quick_ratio``) passes the cutoff: most of a service's actions share letters enough to
+    pass it. Here candidates are taken in decreasing order of that bound, and the search stops
+    once the bound falls below the n-th best ratio found: no later candidate can place.
+    """
+    import heapq
+    from difflib import SequenceMatcher
+
+    if not n > 0:
+        raise ValueError(f"n must be > 0: {n!r}")
+    if not 0.0 <= cutoff <= 1.0:
+        raise ValueError(f"cutoff must be in [0.0, 1.0]: {cutoff!r}")
+    matcher = SequenceMatcher()
+    matcher.set_seq2(word)
+    bounded = []
+    for candidate in possibilities:
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() >= cutoff:
+            bound = matcher.quick_ratio()
+            if bound >= cutoff:
+                bounded.append((bound, candidate))
+    bounded.sort(key=_first, reverse=True)  # stable: equal bounds keep the candidates' order
+    best: list[tuple[float, str]] = []  # the n largest (ratio, candidate) so far, smallest first
+    for bound, candidate in bounded:
+        if len(best) == n and bound < best[0][0]:
+            break
+        matcher.set_seq1(candidate)
+        score = matcher.ratio()
+        if score >= cutoff:
+            heapq.heappush(best, (score, candidate))
+            if len(best) > n:
+                heapq.heappop(best)
+    return [candidate for _, candidate in heapq.nlargest(n, best)]
+
+
+def _first(entry: tuple[float, str]) -> float:
+    return entry[0]
 
 
 def find_data_dir() -> str:

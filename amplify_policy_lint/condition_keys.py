@@ -11,6 +11,8 @@ stays quiet on None.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 
 GLOBAL_KEY_TYPES: dict[str, str] = {k.lower(): t for k, t in {
     # Properties of the principal
@@ -55,9 +57,16 @@ def key_type(catalog: Any, key: str) -> str | None:
             if lower.startswith(prefix) and len(lower) > len(prefix):
                 return kind
         return None
+    return _service_key_type(catalog, lower)
+
+
+@lru_cache(maxsize=4096)
+def _service_key_type(catalog: Any, lower: str) -> str | None:
+    # Asked for the same few keys by several rules for every statement that tests them; the
+    # catalog ignores the key's case, so the lower-case key answers for every spelling.
     types = set()
-    for service in catalog.condition_key_definers(key):
-        definition = catalog.condition_key(service, key)
+    for service in catalog.condition_key_definers(lower):
+        definition = catalog.condition_key(service, lower)
         if definition is not None and definition.type:
             types.add(definition.type)
     return types.pop() if len(types) == 1 else None

@@ -136,8 +136,12 @@ class ConditionBlock:
     conditions: tuple[Condition, ...] | None
 
 
-@record
+@record(slots=False)
 class Statement:
+    """One statement, normalised. Facts several rules ask about (``conditions``,
+    ``condition_keys()``, ...) are worked out on first use and kept with the statement
+    (a ``__dict__``, not slots, holds them), so each is computed once per statement."""
+
     path: JsonPath  # relative to the document, e.g. ("Statement", 2)
     data: Mapping[str, Any]
     sid: str | None
@@ -164,13 +168,17 @@ class Statement:
     def conditional(self) -> bool:
         return self.condition is not None and self.condition != {}
 
-    @property
+    @functools.cached_property
     def conditions(self) -> tuple[Condition, ...]:
         """Every (operator, key) test of the readable blocks, in the order written."""
         return tuple(c for block in self.condition_blocks if block.conditions for c in block.conditions)
 
     def condition_keys(self) -> frozenset[str]:
         """The keys tested, lower case, under any operator (keys that are not text left out)."""
+        return self._condition_keys
+
+    @functools.cached_property
+    def _condition_keys(self) -> frozenset[str]:
         return frozenset(c.key_lower for c in self.conditions if c.key_lower is not None)
 
     def tests_key(self, *keys: str, prefix: bool = False) -> bool | None:

@@ -400,3 +400,43 @@ def test_names_every_resource_without_splitting_answers_as_before(entry):
         len(fields) >= 3 and fields[0] == "arn"
         and all(field and wildcard.compile(field).matches_everything for field in fields[2:]))
     assert resources.names_every_resource(entry) == expected
+
+
+# --- close-name suggestions, redundant entries (APL502) --------------------------------------
+
+
+_WORDS = st.text(alphabet="abcdeGH:-*?", max_size=10)
+
+
+@given(_WORDS, st.lists(_WORDS, max_size=30), st.integers(1, 5), st.sampled_from([0.0, 0.3, 0.6, 0.75, 1.0]))
+def test_close_matches_is_difflibs_get_close_matches(word, possibilities, n, cutoff):
+    import difflib
+
+    from amplify_policy_lint.catalog import close_matches
+
+    assert close_matches(word, possibilities, n, cutoff) == difflib.get_close_matches(word, possibilities, n, cutoff)
+
+
+@given(st.lists(st.text(alphabet="ab*?:", max_size=5), max_size=14))
+def test_redundant_entries_by_pattern_agree_with_the_entry_by_entry_search(texts):
+    from amplify_policy_lint.policy import Item
+    from amplify_policy_lint.rules import redundant_entry
+
+    entries = [(Item(text, ("Action", index)), text) for index, text in enumerate(texts)]
+    found = redundant_entry._covered(texts)
+    assert found is not None  # a short list never reaches the budget
+    by_pattern = [(entries[i][0], entries[found[i]][0]) for i in sorted(found)]
+    assert by_pattern == list(redundant_entry._redundant_in_order(entries))
+
+
+def test_redundant_entries_past_the_budget_are_searched_entry_by_entry(monkeypatch):
+    from amplify_policy_lint.policy import Item
+    from amplify_policy_lint.rules import redundant_entry
+
+    monkeypatch.setattr(redundant_entry, "_BUDGET", 5)
+    texts = ["s3:*Object", "s3:*Bucket", "s3:*Acl", "s3:G*", "s3:GetObject", "s3:GetBucketAcl", "s3:PutObject"]
+    items = [Item(text, ("Action", index)) for index, text in enumerate(texts)]
+    assert redundant_entry._covered([t.lower() for t in texts]) is None
+    found = [(entry.value, cover.value) for entry, cover in redundant_entry.redundant(items, True)]
+    assert found == [(e.value, c.value) for e, c in redundant_entry._redundant_in_order(
+        [(item, item.value.lower()) for item in items])]

@@ -16,6 +16,8 @@ better than a slow commit).
 from __future__ import annotations
 
 
+from bisect import bisect_left
+
 from .. import wildcard
 from ..edits import remove_list_item
 from ..context import Context
@@ -33,45 +35,114 @@ _BUDGET = 20_000
 
 def redundant(items: Sequence[Item], ignore_case: bool) -> Iterator[tuple[Item, Item]]:
     """(entry, an earlier-or-other entry that covers it) for each covered entry."""
-    entries = [(item, item.value.lower() if ignore_case else item.value)
-               for item in items if item.value is not None and "${" not in item.value]
+    entries = []
+    for item in items:
+        value = item.value
+        if value is not None and "${" not in value:
+            entries.append((item, value.lower() if ignore_case else value))
+    texts = [text for _, text in entries]
+    found = _covered(texts)
+    if found is None:  # more comparisons than the budget: the rule's own order decides where it stops
+        yield from _redundant_in_order(entries)
+        return
+    for index in sorted(found):
+        yield entries[index][0], entries[found[index]][0]
+
+
+def _covered(texts: list[str]) -> dict[int, int] | None:
+    """{index of a covered entry: index of the entry that covers it}, as
+    :func:`_redundant_in_order` finds them, or None when it could run out of budget.
+
+    Most entries are plain names that no pattern of the list starts like: rather than asking
+    for each entry which patterns may cover it, each pattern (shortest literal head first, as
+    the entry-by-entry search tries them) looks at the entries that start with its head, in
+    a sorted list."""
+    wild: list[int] = []
+    first: dict[str, int] = {}
+    for index, text in enumerate(texts):
+        if "*" in text or "?" in text:  # wildcard.has_wildcard
+            wild.append(index)
+        else:
+            first.setdefault(text, index)
+    found: dict[int, int] = {}
+    if len(first) + len(wild) < len(texts):  # a plain text repeated: the later ones repeat the first
+        for index, text in enumerate(texts):
+            earlier = first.get(text)
+            if earlier is not None and earlier != index:
+                found[index] = earlier
+    if not wild:
+        return found
+    heads = {index: wildcard.literal_head(texts[index]) for index in wild}
+    owns = sorted([(text, index) for text, index in first.items()] + [(heads[index], index) for index in wild])
+    keys = [own for own, _ in owns]
+    comparisons = 0
+    for pattern in sorted(wild, key=lambda index: (len(heads[index]), index)):
+        head, general = heads[pattern], texts[pattern]
+        compiled = None if "?" in general else wildcard.compile(general, False)
+        position = bisect_left(keys, head)
+        while position < len(keys) and keys[position].startswith(head):
+            index = owns[position][1]
+            position += 1
+            if index == pattern:
+                continue
+            comparisons += 1
+            if comparisons > _BUDGET:
+                return None
+            if index in found:
+                continue  # covered already, by a pattern the entry-by-entry search tries first
+            text = texts[index]
+            if not (compiled.matches(text) if compiled is not None else general == text):
+                continue
+            if pattern > index and wildcard.covers(text, general, ignore_case=False):
+                continue  # equal patterns: the later one is the redundant one
+            found[index] = pattern
+    return found
+
+
+def _redundant_in_order(entries: list[tuple[Item, str]]) -> Iterator[tuple[Item, Item]]:
+    """Entry by entry, up to the budget of comparisons (what :func:`_covered` computes when
+    the budget cannot run out)."""
     plain: dict[str, int] = {}
     patterns: dict[str, list[int]] = {}  # literal head -> indexes of wildcard entries
-    heads = set()
-    owns = [wildcard.literal_head(text) for _, text in entries]
+    heads: list[str] = []  # each entry's literal head (a plain entry is all head)
+    # Each pattern compiled once for the containment tests (wildcard.covers, which these
+    # repeat): None for a pattern with "?", which covers only an equal text.
+    compiled: dict[int, wildcard.Pattern | None] = {}
     for index, (_, text) in enumerate(entries):
-        own = owns[index]
-        if len(own) < len(text):  # a wildcard ends the literal head
-            patterns.setdefault(own, []).append(index)
-            heads.add(len(own))
+        if "*" in text or "?" in text:  # wildcard.has_wildcard
+            head = wildcard.literal_head(text)
+            patterns.setdefault(head, []).append(index)
+            compiled[index] = None if "?" in text else wildcard.compile(text, False)
         else:
+            head = text
             plain.setdefault(text, index)
-    lengths = sorted(heads)
+        heads.append(head)
+    lengths = sorted({len(head) for head in patterns})
     budget = _BUDGET
     for index, (item, text) in enumerate(entries):
-        own = owns[index]
-        if len(own) == len(text):
-            first = plain[text]
-            if first != index:
-                yield item, entries[first][0]
-                continue
+        first = plain.get(text)
+        if first is not None and first != index:  # only a plain text is in ``plain``
+            yield item, entries[first][0]
+            continue
+        own = heads[index]
+        size = len(own)
         cover = None
         for length in lengths:
-            if length > len(own):
+            if length > size:
                 break
             others = patterns.get(own[:length])
-            if others is None or (len(others) == 1 and others[0] == index):
-                continue  # (most often: a wildcard entry alone with its head)
+            if not others:
+                continue
             for other in others:
                 if other == index:
                     continue
                 budget -= 1
                 if budget < 0:
                     return
-                other_text = entries[other][1]
-                if not wildcard.covers(other_text, text, ignore_case=False):
+                pattern = compiled[other]
+                if not (pattern.matches(text) if pattern is not None else entries[other][1] == text):
                     continue
-                if wildcard.covers(text, other_text, ignore_case=False) and other > index:
+                if other > index and _covers(text, compiled.get(index), entries[other][1]):
                     continue  # equal patterns: the later one is the redundant one
                 cover = other
                 break
@@ -79,6 +150,12 @@ def redundant(items: Sequence[Item], ignore_case: bool) -> Iterator[tuple[Item, 
                 break
         if cover is not None:
             yield item, entries[cover][0]
+
+
+def _covers(text: str, pattern: wildcard.Pattern | None, other: str) -> bool:
+    """``wildcard.covers(text, other, ignore_case=False)``, with ``text`` compiled if it has
+    a wildcard (``pattern``; None for a plain text or one with "?", which cover only equals)."""
+    return pattern.matches(other) if pattern is not None else text == other
 
 
 def _role_of_session(arn: str) -> tuple[str, str, str] | None:

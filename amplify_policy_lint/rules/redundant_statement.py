@@ -28,6 +28,8 @@ _BUDGET = 20_000
 
 
 def _canonical(value: Any) -> str:
+    if value is None:
+        return "null"  # most statements have no Condition: what json.dumps writes, without it
     return json.dumps(value, sort_keys=True, default=str)
 
 
@@ -35,11 +37,21 @@ def _texts(statement: Statement) -> tuple[list[str], list[str]] | None:
     """The statement's actions (lower case) and resources, or None when it cannot be judged."""
     if statement.action_key != "Action" or statement.resource_key not in ("Resource", None):
         return None
-    actions = [item.value for item in statement.actions]
-    resources = [item.value for item in statement.resources]
-    if not actions or any(v is None or "${" in v for v in actions + resources):
+    actions = []
+    for item in statement.actions:
+        value = item.value
+        if value is None or "${" in value:
+            return None
+        actions.append(value.lower())
+    if not actions:
         return None
-    return [a.lower() for a in actions], resources  # type: ignore[union-attr]
+    resources = []
+    for item in statement.resources:
+        value = item.value
+        if value is None or "${" in value:
+            return None
+        resources.append(value)
+    return actions, resources
 
 
 class _Entries:
@@ -50,8 +62,11 @@ class _Entries:
 
     def __init__(self, texts: Sequence[str], ignore_case: bool) -> None:
         self.texts = tuple(texts)
-        self.plain = frozenset(t for t in texts if not wildcard.has_wildcard(t))
-        self.patterns = tuple(t for t in texts if wildcard.has_wildcard(t))
+        plain, patterns = [], []
+        for text in texts:
+            (patterns if "*" in text or "?" in text else plain).append(text)  # wildcard.has_wildcard
+        self.plain = frozenset(plain)
+        self.patterns = tuple(patterns)
         self.ignore_case = ignore_case
 
     def cover(self, other: "_Entries") -> bool:
@@ -64,25 +79,44 @@ class _Entries:
 class _Index:
     """Which statements of a group have an entry that may cover a given entry: the plain
     entries equal to it, and the patterns whose literal head is a prefix of its own (a
-    pattern can only cover a text that starts with its head)."""
+    pattern can only cover a text that starts with its head).
 
-    def __init__(self, entries: Iterator[_Entries]) -> None:
-        self.plain: dict[str, set[int]] = {}
+    Plain entries are asked about once per statement of the group: when the group has few
+    statements and they have many entries, looking in each statement's set costs less than
+    indexing every entry (both give the same answer)."""
+
+    def __init__(self, entries: Sequence[_Entries]) -> None:
+        self.entries = entries
+        self.plain: dict[str, set[int]] | None = None
         self.heads: dict[str, set[int]] = {}
         for position, group in enumerate(entries):
-            for text in group.plain:
-                self.plain.setdefault(text, set()).add(position)
             for pattern in group.patterns:
                 self.heads.setdefault(wildcard.literal_head(pattern), set()).add(position)
         self.lengths = sorted({len(head) for head in self.heads})
+        self._scan = len(entries) ** 2 <= sum(len(group.plain) for group in entries)
+
+    def _holding(self, text: str) -> set[int]:
+        if self._scan:
+            return {position for position, group in enumerate(self.entries) if text in group.plain}
+        if self.plain is None:
+            self.plain = {}
+            for position, group in enumerate(self.entries):
+                for entry in group.plain:
+                    self.plain.setdefault(entry, set()).add(position)
+        return set(self.plain.get(text, ()))
 
     def covering(self, text: str) -> set[int]:
-        found = set(self.plain.get(text, ())) if not wildcard.has_wildcard(text) else set()
-        own = wildcard.literal_head(text)
-        for length in self.lengths:
-            if length > len(own):
-                break
-            found.update(self.heads.get(own[:length], ()))
+        found = self._holding(text) if not wildcard.has_wildcard(text) else set()
+        if self.lengths:
+            own = wildcard.literal_head(text)
+            size = len(own)
+            heads = self.heads
+            for length in self.lengths:
+                if length > size:
+                    break
+                members = heads.get(own[:length])
+                if members:
+                    found.update(members)
         return found
 
 
@@ -106,8 +140,8 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
         members = [(index, statement, _Entries(texts[0], False), _Entries(texts[1], False),
                     _canonical(statement.condition))
                    for index, statement, texts in group]
-        actions_index = _Index(m[2] for m in members)
-        resources_index = _Index(m[3] for m in members)
+        actions_index = _Index([m[2] for m in members])
+        resources_index = _Index([m[3] for m in members])
         for position, (index, statement, actions, resources, condition) in enumerate(members):
             candidates = actions_index.covering(actions.texts[0])
             if resources.texts:
