@@ -104,18 +104,22 @@ def unique(items: Iterable[str]) -> list[str]:
 
 # PassRole grants worth judging (APL303, APL304).
 
-def passrole_grants(document: PolicyDocument, catalog: Any) -> list[Grant]:
+def passrole_grants(document: PolicyDocument, catalog: Any) -> tuple[Grant, ...]:
     """The Allow tokens of an identity document that grant iam:PassRole and are worth judging
     (APL303 and APL304 share this): not admin tokens, not when the document denies it, and
     only where the statement's Resource surely can name a role (``"*"`` on an SNS topic
     ``!Ref`` passes no role)."""
     if document.kind is not DocKind.IDENTITY:
-        return []
+        return ()
+    return document.query(("passrole_grants", catalog), lambda: _passrole_grants(document, catalog))
+
+
+def _passrole_grants(document: PolicyDocument, catalog: Any) -> tuple[Grant, ...]:
     evaluation = evaluate([document], PASS_ROLE)
     if evaluation.decision is Decision.DENIED:
-        return []
-    return [g for g in evaluation.grants
-            if not is_admin_token(g) and reaches(g.statement, PASS_ROLE, catalog, unknown=False)]
+        return ()
+    return tuple(g for g in evaluation.grants
+                 if not is_admin_token(g) and reaches(g.statement, PASS_ROLE, catalog, unknown=False))
 
 
 def is_admin_token(grant: Grant) -> bool:

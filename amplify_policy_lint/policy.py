@@ -62,7 +62,7 @@ from .source import Source
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from typing import Any, Iterator, Mapping, Sequence
+    from typing import Any, Callable, Iterator, Mapping, Sequence
 
 
 class DocKind(enum.Enum):
@@ -258,6 +258,30 @@ class PolicyDocument:
     def raw(self, path: JsonPath) -> str:
         return self.source.raw(self.base + tuple(path))
 
+    def query(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()``, worked out once per document and ``key``: a fact several rules ask
+        about (the catalog's verdict on each action entry, the PassRole grants), shared by
+        them. ``key`` names the fact and what it depends on besides the document (the catalog)."""
+        queries = self.__dict__.get("_queries")
+        if queries is None:
+            queries = self.__dict__["_queries"] = {}  # frozen: set in the instance's dict, as cached_property does
+        try:
+            return queries[key]
+        except KeyError:
+            found = queries[key] = compute()
+            return found
+
+    @functools.cached_property
+    def may_hold_placeholder(self) -> bool:
+        """Whether some string of the document may hold ``${`` (a policy variable, a template
+        reference): False means surely none does, and the rules that look for one are done.
+        Asked of the ``repr`` of the data, written in C: ``$`` and ``{`` are printable, so a
+        string that holds ``${`` shows it there, and nothing else puts them side by side."""
+        try:
+            return "${" in repr(self.data)
+        except RecursionError:  # pragma: no cover - deeper than the input limits allow
+            return True
+
     @functools.cached_property
     def action_index(self) -> "ActionIndex":
         """Which of the statements may name an action (built on first use, then kept)."""
@@ -338,6 +362,14 @@ def action_entries(document: PolicyDocument) -> Iterator[Item]:
                 yield item
 
 
+def action_statuses(document: PolicyDocument, catalog: Any) -> tuple[tuple[Item, Any], ...]:
+    """Each of :func:`action_entries` with what ``catalog.check_action`` says of it
+    (an ``ActionStatus``): asked once per document for the rules that report each verdict
+    (APL201, APL202, APL203)."""
+    return document.query(("action_statuses", catalog), lambda: tuple(
+        (item, catalog.check_action(item.value)) for item in action_entries(document)))
+
+
 def resource_entries(document: PolicyDocument) -> Iterator[Item]:
     """Every Resource and NotResource entry that is a plain string, with the literals of every
     Fn::If branch (statements in branches included)."""
@@ -354,6 +386,8 @@ _VARIABLE = re.compile(r"\$\{[^{}]+\}")
 def policy_variables(document: PolicyDocument) -> Iterator[tuple[JsonPath, str]]:
     """(path, first variable) of each string in a Resource, NotResource or a Condition's values
     that holds a policy variable such as ${aws:username}: what only Version 2012-10-17 expands."""
+    if not document.may_hold_placeholder:
+        return
     for statement in document.statements:
         for path, text in _variable_texts(statement):
             match = _VARIABLE.search(text) if isinstance(text, str) else None

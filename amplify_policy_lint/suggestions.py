@@ -135,6 +135,10 @@ def services_passed_to(entries: Iterable[Any]) -> list[str]:
 def services_granted_in(document: PolicyDocument) -> list[str]:
     """The service principals the document's own role-passing grants pass roles to (named
     actions only: a wildcard does not say which calls are made)."""
+    return list(document.query("services_granted_in", lambda: tuple(_services_granted_in(document))))
+
+
+def _services_granted_in(document: PolicyDocument) -> list[str]:
     from . import passrole, wildcard
 
     entries = [entry for statement in document.statements if statement.effect == "Allow"

@@ -31,8 +31,8 @@ _HOW = {
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
-    if document.container in _OWN_SYNTAX:
-        return
+    if document.container in _OWN_SYNTAX or not document.may_hold_placeholder:
+        return  # every finding is about a "${"
     for statement in document.statements:
         for key in _EXPANDED + _NOT_EXPANDED:
             if key not in statement.data:

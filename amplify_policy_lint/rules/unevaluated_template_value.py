@@ -47,13 +47,23 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     if container in ("serverless", "terraform-plan") and not embedded:
         return
     elements = _ALL if container == "custom-policies" else _VALUES
+    # Without a "${" anywhere, no text is a finding: only intrinsic objects are looked for.
+    placeholders = document.may_hold_placeholder
     for path, statement in statement_list(document.data):
         if not isinstance(statement, dict):
             continue
         for key, value in statement.items():
             if key not in _ALL:
                 continue
-            yield from _walk(value, tuple(path) + (key,), key, container, embedded, key in elements)
+            texts = placeholders and key in elements
+            if not texts and _only_texts(value):
+                continue
+            yield from _walk(value, tuple(path) + (key,), key, container, embedded, texts)
+
+
+def _only_texts(value: Any) -> bool:
+    """A string, or a list of strings (most Action and Resource values): nothing to walk into."""
+    return isinstance(value, str) or isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 def _walk(value: Any, path: JsonPath, key: str, container: str, embedded: bool,
@@ -84,6 +94,8 @@ def _walk(value: Any, path: JsonPath, key: str, container: str, embedded: bool,
         yield from _intrinsic(name, argument, path, key, container, embedded, texts)
         return
     for member, item in value.items():  # a Condition's operators and keys
+        if not texts and _only_texts(item):
+            continue
         yield from _walk(item, path + (member,), key, container, embedded, texts)
 
 

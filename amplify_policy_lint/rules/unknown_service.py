@@ -6,7 +6,7 @@ from ..catalog import ActionStatus
 from ..grants import join
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
-from ..policy import PolicyDocument, action_entries
+from ..policy import PolicyDocument, action_statuses
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -15,8 +15,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     catalog = context.catalog
-    for item in action_entries(document):  # Action and NotAction entries alike
-        if catalog.check_action(item.value) is not ActionStatus.UNKNOWN_SERVICE:
+    for item, status in action_statuses(document, catalog):  # Action and NotAction entries alike
+        if status is not ActionStatus.UNKNOWN_SERVICE:
             continue
         service = item.value.partition(":")[0]
         close = catalog.suggest_services(service)

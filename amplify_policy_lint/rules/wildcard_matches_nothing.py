@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..catalog import ActionStatus
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
-from ..policy import PolicyDocument, action_entries
+from ..policy import PolicyDocument, action_statuses
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -14,8 +14,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     catalog = context.catalog
-    for item in action_entries(document):  # Action and NotAction entries alike
-        if catalog.check_action(item.value) is not ActionStatus.MATCHES_NOTHING:
+    for item, status in action_statuses(document, catalog):  # Action and NotAction entries alike
+        if status is not ActionStatus.MATCHES_NOTHING:
             continue
         service = item.value.partition(":")[0]
         where = "any service" if service == "*" else f"{service.lower()}"
