@@ -493,8 +493,12 @@ def _if_branches(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, Any]]:
 def _branch_items(value: Any, path: JsonPath) -> tuple[Item, ...]:
     """The literal entries inside Fn::If branches of an Action/Resource value: the whole value,
     or an entry of its list."""
+    if not isinstance(value, (dict, list)):
+        return ()  # a string (or nothing): no Fn::If
     found: list[Item] = []
-    entries = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+    # Only a mapping can be an Fn::If: the strings of a long Action list are passed over in C.
+    entries = ([(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list)
+               else [(None, value)])
     for index, entry in entries:
         entry_path = path if index is None else path + (index,)
         for branch_path, branch in _if_branches(entry, entry_path):
