@@ -342,7 +342,7 @@ class Catalog:
             return found
 
     def is_global_condition_key(self, key: str) -> bool:
-        return _global_key_index().find(key) is not None
+        return _is_global_key(key.lower())
 
     def condition_key_definers(self, key: str) -> tuple[str, ...]:
         """The services whose files may define ``key``, found from its prefix alone: the
@@ -486,6 +486,13 @@ def _template_pattern(template: str) -> str:
 def _global_key_index() -> _KeyIndex:
     return _KeyIndex(ConditionKey(k, "") for k in
                      GLOBAL_CONDITION_KEYS + UNDOCUMENTED_GLOBAL_CONDITION_KEYS + CROSS_SERVICE_CONDITION_KEYS)
+
+
+@lru_cache(maxsize=4096)
+def _is_global_key(lower: str) -> bool:
+    # Asked for every key a Condition tests: the few keys policies use, once each (the
+    # index ignores case, so the lower-case key answers for every spelling).
+    return _global_key_index().find(lower) is not None
 
 
 def _action_info(prefix: str, lower: str, entry: Mapping[str, Any],

@@ -149,6 +149,16 @@ def statement_covers_resource(statement: Statement, resource: str | None) -> Tri
 def evaluate(documents: Iterable[PolicyDocument], action: str, resource: str | None = None) -> Evaluation:
     """Evaluate ``action`` (a ``service:Action`` name) over all statements of ``documents``,
     which together make up one principal's permissions."""
+    documents = tuple(documents)
+    if len(documents) == 1:
+        # Several rules ask the same question of a principal of one document (iam:PassRole
+        # for APL302, APL303 and APL304): the answer, which holds only tuples, is kept with it.
+        (document,) = documents
+        return document.query(("evaluate", action, resource), lambda: _evaluate(documents, action, resource))
+    return _evaluate(documents, action, resource)
+
+
+def _evaluate(documents: tuple[PolicyDocument, ...], action: str, resource: str | None) -> Evaluation:
     grants: list[tuple[PolicyDocument, Statement, Item | None]] = []
     denials: list[Grant] = []
     maybe_granted = denied = maybe_denied = conditionally_denied = False

@@ -445,13 +445,27 @@ def _input_finding(name: str, text: str, problem: InputViolation, plan: Plan) ->
 
 
 def _document_findings(document: PolicyDocument, plan: Plan) -> Iterator[Finding]:
-    kind, elements = document.kind.value, statement_elements(document)
-    for ref in plan.document_rules:
-        if not ref.applies(kind, elements):
-            continue  # nothing it could say here: its module is not even imported
-        rule = ref.load()
+    for rule in _applicable(plan.document_rules, document.kind.value, statement_elements(document)):
         for violation in _run(rule, document, plan.context, document.file):
             yield _finding(rule, document, violation, plan)
+
+
+# The rules that apply to a document, by (rules of the plan, kind, elements): a run lints
+# thousands of documents of a few kinds and element sets. The plan's rule tuple is kept
+# beside its answers, so that its id cannot be taken by another tuple while they are here.
+_APPLICABLE: dict[tuple[int, str, frozenset[str] | None], tuple[tuple[RuleRef, ...], tuple[Rule, ...]]] = {}
+
+
+def _applicable(refs: tuple[RuleRef, ...], kind: str, elements: frozenset[str] | None) -> tuple[Rule, ...]:
+    """The rules of ``refs`` that may report on a document of ``kind`` whose statements hold
+    ``elements``, loaded; a rule that cannot is not even imported."""
+    key = (id(refs), kind, elements)
+    found = _APPLICABLE.get(key)
+    if found is None or found[0] is not refs:
+        if len(_APPLICABLE) > 256:
+            _APPLICABLE.clear()
+        found = _APPLICABLE[key] = (refs, tuple(ref.load() for ref in refs if ref.applies(kind, elements)))
+    return found[1]
 
 
 def statement_elements(document: PolicyDocument) -> frozenset[str] | None:
