@@ -271,21 +271,39 @@ class PolicyDocument:
             found = queries[key] = compute()
             return found
 
-    @functools.cached_property
+    @property
     def may_hold_placeholder(self) -> bool:
         """Whether some string of the document may hold ``${`` (a policy variable, a template
-        reference): False means surely none does, and the rules that look for one are done.
-        Asked of the ``repr`` of the data, written in C: ``$`` and ``{`` are printable, so a
-        string that holds ``${`` shows it there, and nothing else puts them side by side."""
+        reference): False means surely none does, and the rules that look for one are done."""
+        return "${" in self._marks
+
+    @property
+    def may_hold_intrinsic(self) -> bool:
+        """Whether the data may hold an intrinsic function (a one-key mapping of ``Ref``,
+        ``Condition`` or ``Fn::...``): False means surely none does."""
+        return not self._marks.isdisjoint(_INTRINSIC_MARKS)
+
+    @functools.cached_property
+    def _marks(self) -> frozenset[str]:
+        """Which of ``_MARKS`` the ``repr`` of the data shows, written in C. ``repr`` writes a
+        string's printable characters as they are (``$``, ``{``, ``:`` and letters are), and
+        a one-key mapping as ``{`` and its key: what is not there is nowhere in the data."""
         try:
-            return "${" in repr(self.data)
+            text = repr(self.data)
         except RecursionError:  # pragma: no cover - deeper than the input limits allow
-            return True
+            return _MARKS
+        return frozenset(mark for mark in _MARKS if mark in text)
 
     @functools.cached_property
     def action_index(self) -> "ActionIndex":
         """Which of the statements may name an action (built on first use, then kept)."""
         return ActionIndex(self.statements)
+
+
+# Texts the data's repr is searched for (PolicyDocument._marks): "${", and how a mapping whose
+# first key is an intrinsic function's starts (a key holding a quote is written in double quotes).
+_INTRINSIC_MARKS = frozenset({"{'Ref'", "{'Condition'", "{'Fn::", '{"Fn::'})
+_MARKS = frozenset({"${"}) | _INTRINSIC_MARKS
 
 
 class ActionIndex:

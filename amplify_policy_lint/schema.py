@@ -74,9 +74,10 @@ def _fast_check(entry_point: str) -> Any:
     return CHECKS[entry_point]
 
 
-def validate(data: Any, entry_point: str) -> list[Violation]:
-    """One violation per grammar error, each at the value (or key) it is about."""
-    instance = without_intrinsics(data)
+def validate(data: Any, entry_point: str, intrinsics: bool = True) -> list[Violation]:
+    """One violation per grammar error, each at the value (or key) it is about.
+    ``intrinsics=False`` says the data surely holds no intrinsic function (nothing to replace)."""
+    instance = without_intrinsics(data) if intrinsics else data
     if _fast_check(entry_point)(instance):
         return []  # valid: no need to import jsonschema for the details
     violations: list[Violation] = []

@@ -28,7 +28,7 @@ def entry_point(document: PolicyDocument) -> str:
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     scalars = document.source.yaml_scalars
     base = tuple(document.base)
-    for violation in schema.validate(document.data, entry_point(document)):
+    for violation in schema.validate(document.data, entry_point(document), document.may_hold_intrinsic):
         # An unquoted 123456789012 where a string belongs is APL005's finding, not a second one.
         # (Looked up per violation: collecting the file's scalars for every document of a
         # YAML stream was quadratic.)
