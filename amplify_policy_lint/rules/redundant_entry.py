@@ -35,12 +35,12 @@ _BUDGET = 20_000
 
 def redundant(items: Sequence[Item], ignore_case: bool) -> Iterator[tuple[Item, Item]]:
     """(entry, an earlier-or-other entry that covers it) for each covered entry."""
-    entries = []
-    for item in items:
-        value = item.value
-        if value is not None and "${" not in value:
-            entries.append((item, value.lower() if ignore_case else value))
+    entries = [(item, item.value.lower() if ignore_case else item.value)
+               for item in items if item.value is not None and "${" not in item.value]
     texts = [text for _, text in entries]
+    joined = "".join(texts)
+    if "*" not in joined and "?" not in joined and len(set(texts)) == len(texts):
+        return  # no pattern and no repeat: nothing covers anything (the common list, settled in C)
     found = _covered(texts)
     if found is None:  # more comparisons than the budget: the rule's own order decides where it stops
         yield from _redundant_in_order(entries)
@@ -57,13 +57,9 @@ def _covered(texts: list[str]) -> dict[int, int] | None:
     for each entry which patterns may cover it, each pattern (shortest literal head first, as
     the entry-by-entry search tries them) looks at the entries that start with its head, in
     a sorted list."""
-    wild: list[int] = []
-    first: dict[str, int] = {}
-    for index, text in enumerate(texts):
-        if "*" in text or "?" in text:  # wildcard.has_wildcard
-            wild.append(index)
-        else:
-            first.setdefault(text, index)
+    wild = [index for index, text in enumerate(texts) if "*" in text or "?" in text]  # wildcard.has_wildcard
+    # Each plain text at its first index (a dict built from the end keeps the earliest).
+    first = {text: index for index, text in reversed(list(enumerate(texts))) if "*" not in text and "?" not in text}
     found: dict[int, int] = {}
     if len(first) + len(wild) < len(texts):  # a plain text repeated: the later ones repeat the first
         for index, text in enumerate(texts):
