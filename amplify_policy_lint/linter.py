@@ -191,6 +191,9 @@ def lint_group(files: Sequence[str], plan: Plan, context: Sequence[str] = (),
                                    if id(document) not in hidden)
         except InternalError as exc:
             report.errors.append(FileError(files[0], f"internal error: {exc}"))
+    for _, item in located:
+        for document in item.documents:
+            document.forget_queries()  # freed by reference counting, without waiting for the collector
     report.findings = _unique(report.findings)
     return report
 

@@ -271,6 +271,11 @@ class PolicyDocument:
             found = queries[key] = compute()
             return found
 
+    def forget_queries(self) -> None:
+        """Drop the answers of :meth:`query` (some hold Grants, which refer back to this
+        document: a cycle only the garbage collector would free), once no rule asks any more."""
+        self.__dict__.pop("_queries", None)
+
     @property
     def may_hold_placeholder(self) -> bool:
         """Whether some string of the document may hold ``${`` (a policy variable, a template
