@@ -22,9 +22,7 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
             continue
         services: tuple[str, ...] | None = None
         decided = False
-        # Prefixes the statement's actions name: a key of a service the catalog does not know
-        # is the same problem as its actions (APL201), reported there.
-        named = {item.value.partition(":")[0].lower() for item in statement.actions if item.value}
+        named: set[str] | None = None
         for condition in conditions:
             key = condition.key
             if not isinstance(key, str) or not well_formed_key(key):
@@ -32,8 +30,13 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
             if catalog.is_global_condition_key(key):
                 continue
             prefix = key.partition(":")[0]
-            if prefix.lower() in named and not catalog.has_service(prefix):
-                continue  # the statement's own unknown service: APL201 reports it
+            if not catalog.has_service(prefix):
+                if named is None:
+                    # Prefixes the statement's actions name: a key of a service the catalog
+                    # does not know is the same problem as its actions (APL201), reported there.
+                    named = {item.value.partition(":")[0].lower() for item in statement.actions if item.value}
+                if prefix.lower() in named:
+                    continue  # the statement's own unknown service: APL201 reports it
             if not decided:
                 services, decided = _services(statement, catalog), True
             problem = _problem(key, services, catalog)
