@@ -12,6 +12,7 @@ only this module turns them into Findings with positions.
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 
@@ -77,11 +78,22 @@ def lint_paths(paths: Sequence[str], settings: Settings,
     linted = {os.path.normpath(f) for f in files}
     tasks = [(group, context_files(group, linted, settings.principals, settings.base_dir, settings.exclude))
              for group in group_files(files, settings)]
-    for outcome, count in _lint_tasks(tasks, plan, len(files)):
-        report.merge(outcome)
-        done += count
-        if progress is not None:
-            progress(done, len(files))
+    # What is alive between two groups lives for the run (the catalog read so far, caches,
+    # the findings): moved out of the collector's sight, its full collections no longer walk
+    # it again and again (on the managed corpus they took 7% of the run). Given back at the
+    # end; left alone when the caller froze objects itself.
+    freezing = len(tasks) > 1 and gc.get_freeze_count() == 0
+    try:
+        for outcome, count in _lint_tasks(tasks, plan, len(files)):
+            report.merge(outcome)
+            done += count
+            if progress is not None:
+                progress(done, len(files))
+            if freezing:
+                gc.freeze()
+    finally:
+        if freezing:
+            gc.unfreeze()
     _filter(report, settings, plan, paths)
     return report
 

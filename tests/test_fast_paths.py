@@ -440,3 +440,21 @@ def test_redundant_entries_past_the_budget_are_searched_entry_by_entry(monkeypat
     found = [(entry.value, cover.value) for entry, cover in redundant_entry.redundant(items, True)]
     assert found == [(e.value, c.value) for e, c in redundant_entry._redundant_in_order(
         [(item, item.value.lower()) for item in items])]
+
+
+def test_lint_paths_gives_frozen_objects_back_to_the_collector(tmp_path):
+    import gc
+
+    for name in ("a.json", "b.json"):
+        (tmp_path / name).write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}))
+    assert gc.get_freeze_count() == 0
+    lint_paths([str(tmp_path)], Settings())
+    assert gc.get_freeze_count() == 0  # frozen between files, unfrozen at the end
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        lint_paths([str(tmp_path)], Settings())
+        assert gc.get_freeze_count() == frozen  # a caller's own freeze is left alone
+    finally:
+        gc.unfreeze()
