@@ -328,14 +328,19 @@ class ActionIndex:
         self._patterns: dict[str, list[tuple[wildcard.Pattern, int]]] = {}  # by literal service prefix
         self._anywhere: list[tuple[wildcard.Pattern, int]] = []  # a wildcard before the colon
         self._always: list[int] = []  # NotAction, or an unresolved entry: judged for every action
+        names = self._names
         for index, statement in enumerate(self._statements):
             if statement.effect is None or statement.action_key is None:
                 continue  # never grants or denies anything
-            if statement.action_key == "NotAction" or any(i.value is None for i in statement.actions):
+            values = [item.value for item in statement.actions]
+            if statement.action_key == "NotAction" or None in values:
                 self._always.append(index)
                 continue
-            for item in statement.actions:
-                self._add(item.value, index)  # type: ignore[arg-type]
+            for value in values:
+                if "*" in value or "?" in value:  # wildcard.has_wildcard
+                    self._add(value, index)
+                else:  # most entries: a name (written out here, once per entry of the document)
+                    names.setdefault(value.lower(), []).append(index)
 
     def _add(self, value: str, index: int) -> None:
         if not wildcard.has_wildcard(value):
