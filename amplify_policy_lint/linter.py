@@ -420,7 +420,11 @@ def read_bytes(name: str, hints: Hints) -> bytes | None:
     with open(name, "rb") as handle:
         size = os.fstat(handle.fileno()).st_size
         if size <= limits.MAX_FILE_BYTES:
-            data = handle.read(limits.MAX_FILE_BYTES + 1)
+            # Asking for the size seen (plus one byte) rather than the limit: a read of n bytes
+            # first allocates n, and 20 MiB for each small file was most of reading it.
+            data = handle.read(size + 1)
+            if len(data) > size:  # it grew since: read on up to the limit, as one read would
+                data += handle.read(limits.MAX_FILE_BYTES + 1 - len(data))
             if len(data) <= limits.MAX_FILE_BYTES:
                 return data
             # The file grew past the limit after the size check: over the limit all the same.

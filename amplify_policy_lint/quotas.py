@@ -36,6 +36,12 @@ S3_BUCKET = Quota(20_480, "an S3 bucket policy (20 KB)")
 KMS_KEY = Quota(32_768, "a KMS key policy (32 KB)")
 
 
+def document_size(document: Any) -> int:
+    """:func:`size_without_whitespace` of a PolicyDocument's data, counted once for the rules
+    that ask (APL501 for the document, APL507 for its holder's inline policies together)."""
+    return document.query("size_without_whitespace", lambda: size_without_whitespace(document.data))
+
+
 def size_without_whitespace(data: Any) -> int:
     """The characters IAM counts for a document: its JSON text without whitespace. A value
     only deploy time knows (an intrinsic function) counts as nothing, so the result is a lower

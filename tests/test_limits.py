@@ -76,6 +76,25 @@ def test_file_that_grows_past_the_limit_after_its_size_was_taken_is_apl004(tmp_p
     assert findings == [f"1:1: APL004 file is {len(text) + 100:,} bytes; the limit is {len(text) + 50:,}"]
 
 
+def test_file_that_grows_within_the_limit_after_its_size_was_taken_is_read_whole(tmp_path, monkeypatch):
+    # read_bytes asks for the size fstat saw plus one byte: a file that grew since is read on.
+    from amplify_policy_lint.linter import read_bytes
+    from amplify_policy_lint.locate import Hints
+
+    text = json.dumps(POLICY) + " " * 100
+    path = tmp_path / "growing.json"
+    path.write_text(text)
+    real_fstat = os.fstat
+
+    def fstat(fd):
+        values = list(real_fstat(fd))
+        values[6] = 10  # st_size: as it was before it grew
+        return os.stat_result(values)
+
+    monkeypatch.setattr(os, "fstat", fstat)
+    assert read_bytes(str(path), Hints("auto", (), str(tmp_path))) == text.encode()
+
+
 def test_oversized_file_that_is_no_policy_is_skipped_without_reading_it_all(tmp_path, monkeypatch):
     monkeypatch.setattr(limits, "MAX_FILE_BYTES", 100)
     path = tmp_path / "data.json"

@@ -40,7 +40,7 @@ def check(principal: Principal, context: Context) -> Iterator[Violation]:
     inline = [d for d in principal.documents if _inline(d)]
     if len(inline) < 2:
         return  # one document over the quota is APL501's finding
-    sizes = [(quotas.size_without_whitespace(d.data), d) for d in inline]
+    sizes = [(quotas.document_size(d), d) for d in inline]
     total = sum(size for size, _ in sizes)
     if total <= quota.characters:
         return

@@ -56,7 +56,7 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     quota = quota_for(document, context)
     if quota is None:
         return
-    size = quotas.size_without_whitespace(document.data)
+    size = quotas.document_size(document)
     if size > quota.characters:
         yield Violation((), {"size": f"{size:,}", "quota": f"{quota.characters:,}", "what": quota.what},
                         part="opening")
