@@ -72,11 +72,15 @@ def _covered(texts: list[str]) -> dict[int, int] | None:
     owns = sorted([(text, index) for text, index in first.items()] + [(heads[index], index) for index in wild])
     keys = [own for own, _ in owns]
     comparisons = 0
+    count = len(keys)
     for pattern in sorted(wild, key=lambda index: (len(heads[index]), index)):
         head, general = heads[pattern], texts[pattern]
         compiled = None if "?" in general else wildcard.compile(general, False)
+        # A text the pattern matches holds each of its literal pieces: the longest one, looked
+        # for in C, turns away most texts that only share the head (ARNs of one service).
+        piece = max(general.split("*"), key=len)
         position = bisect_left(keys, head)
-        while position < len(keys) and keys[position].startswith(head):
+        while position < count and keys[position].startswith(head):
             index = owns[position][1]
             position += 1
             if index == pattern:
@@ -87,7 +91,7 @@ def _covered(texts: list[str]) -> dict[int, int] | None:
             if index in found:
                 continue  # covered already, by a pattern the entry-by-entry search tries first
             text = texts[index]
-            if not (compiled.matches(text) if compiled is not None else general == text):
+            if not (piece in text and compiled.matches(text) if compiled is not None else general == text):
                 continue
             if pattern > index and wildcard.covers(text, general, ignore_case=False):
                 continue  # equal patterns: the later one is the redundant one
