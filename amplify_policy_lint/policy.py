@@ -429,10 +429,19 @@ def _variable_texts(statement: Statement) -> Iterator[tuple[JsonPath, object]]:
     from .source import iter_nodes
 
     for key in ("Resource", "NotResource"):  # both, when a statement wrongly has both
-        yield from iter_nodes(statement.data.get(key), statement.path + (key,), prune=_is_intrinsic)
+        value = statement.data.get(key)
+        if holds_placeholder(value):
+            yield from iter_nodes(value, statement.path + (key,), prune=_is_intrinsic)
     for condition in statement.conditions:
         for item in condition.values:
-            yield from iter_nodes(item.value, item.path, prune=_is_intrinsic)
+            if holds_placeholder(item.value):
+                yield from iter_nodes(item.value, item.path, prune=_is_intrinsic)
+
+
+def holds_placeholder(value: Any) -> bool:
+    """Whether some text of ``value`` (a string, or a structure of them) may hold "${": False
+    means surely none does. A structure is asked through its repr, in C (see PolicyDocument._marks)."""
+    return "${" in (value if isinstance(value, str) else repr(value))
 
 
 def statement_list(data: Any) -> list[tuple[JsonPath, Any]]:

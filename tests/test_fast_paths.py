@@ -458,3 +458,46 @@ def test_lint_paths_gives_frozen_objects_back_to_the_collector(tmp_path):
         assert gc.get_freeze_count() == frozen  # a caller's own freeze is left alone
     finally:
         gc.unfreeze()
+
+
+# --- what a document's repr tells (PolicyDocument._marks, policy.holds_placeholder) ----------------
+
+_TEXTS = st.text(alphabet="${}'\"Rf:nF\\ \n\u00e9", max_size=8) | st.sampled_from(
+    ["Ref", "Fn::If", "Fn::Sub", "Condition", "${aws:username}", "Fn::a'b", 'x"y', "$", "{"])
+_DATA = st.recursive(_TEXTS | st.integers() | st.none() | st.booleans(),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXTS, inner, max_size=3),
+                     max_leaves=15)
+
+
+def _strings_in(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings_in(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings_in(key)
+            yield from _strings_in(item)
+
+
+def _has_intrinsic(value):
+    from amplify_policy_lint.policy import is_intrinsic
+
+    if isinstance(value, dict):
+        return is_intrinsic(value) or any(_has_intrinsic(v) for v in value.values())
+    return isinstance(value, list) and any(_has_intrinsic(v) for v in value)
+
+
+@given(_DATA)
+def test_the_repr_shortcuts_never_miss_a_placeholder_or_an_intrinsic(data):
+    from amplify_policy_lint.policy import holds_placeholder
+
+    document = make_document(file="p.json", source=parse_json("p.json", "{}")[0], base=(), data=data,
+                             kind=DocKind.IDENTITY, label="policy")
+    placeholder = any("${" in text for text in _strings_in(data))
+    assert holds_placeholder(data) == placeholder  # for data without numbers' or None's reprs in the way
+    if placeholder:
+        assert document.may_hold_placeholder
+    if _has_intrinsic(data):
+        assert document.may_hold_intrinsic

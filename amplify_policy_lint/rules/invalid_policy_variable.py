@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..catalog import well_formed_action
 from ..context import Context
 from ..model import JsonPath, Rule, Scope, Severity, Violation
-from ..policy import PolicyDocument, is_intrinsic
+from ..policy import PolicyDocument, holds_placeholder, is_intrinsic
 from ..source import iter_nodes
 from ..variables import problems
 
@@ -37,7 +37,10 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
         for key in _EXPANDED + _NOT_EXPANDED:
             if key not in statement.data:
                 continue
-            for path, text in _strings(statement.data[key], statement.path + (key,)):
+            value = statement.data[key]
+            if not holds_placeholder(value):
+                continue
+            for path, text in _strings(value, statement.path + (key,)):
                 if "${" not in text:
                     continue
                 found = list(problems(text))

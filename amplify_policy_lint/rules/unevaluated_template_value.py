@@ -21,7 +21,7 @@ import re
 from ..embedded import EmbeddedSource
 from ..context import Context
 from ..model import JsonPath, Rule, Scope, Severity, Violation
-from ..policy import DYNAMIC_REFERENCE_MASK, PolicyDocument, is_intrinsic, statement_list
+from ..policy import DYNAMIC_REFERENCE_MASK, PolicyDocument, holds_placeholder, is_intrinsic, statement_list
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -55,7 +55,7 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
         for key, value in statement.items():
             if key not in _ALL:
                 continue
-            texts = placeholders and key in elements
+            texts = placeholders and key in elements and holds_placeholder(value)
             if not texts and _only_texts(value):
                 continue
             yield from _walk(value, tuple(path) + (key,), key, container, embedded, texts)
