@@ -16,21 +16,21 @@
 """
 from __future__ import annotations
 
-import re
 
+from . import regex
 from .resources import PARTITIONS
 
-ACCOUNT_ID = re.compile(r"[0-9]{12}")
+ACCOUNT_ID = regex.compile(r"[0-9]{12}")
 SERVICE_PRINCIPAL_SUFFIXES = (
     ".amazonaws.com", ".amazon.com", ".amazonaws.com.cn",
     ".c2s.ic.gov", ".sc2s.sgov.gov", ".cloud.adc-e.uk", ".csp.hci.ic.gov", ".amazonaws.eu",
 )
-_DNS_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
-_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
-CANONICAL_USER = re.compile(r"[0-9a-fA-F]{64}")
-UNIQUE_ID = re.compile(r"A(?:ROA|IDA|GPA|NPA|NVA|SIA|KIA|3T|CCA|PKA)[A-Z0-9]{12,124}")
+_DNS_NAME = regex.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
+_DOMAIN = regex.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+CANONICAL_USER = regex.compile(r"[0-9a-fA-F]{64}")
+UNIQUE_ID = regex.compile(r"A(?:ROA|IDA|GPA|NPA|NVA|SIA|KIA|3T|CCA|PKA)[A-Z0-9]{12,124}")
 # The OIDC provider ARNs' resource part may hold a path (oidc.eks.<region>.amazonaws.com/id/X).
-_PROVIDER_ARN = re.compile(r"arn:([a-z-]+):iam::([0-9]{12}):(saml-provider|oidc-provider)/\S+")
+_PROVIDER_ARN = regex.compile(r"arn:([a-z-]+):iam::([0-9]{12}):(saml-provider|oidc-provider)/\S+")
 
 
 def is_service_principal(text: str) -> bool:
@@ -48,14 +48,14 @@ def is_federated_provider(text: str) -> bool:
 
 # VPC and VPC endpoint ids: "vpc-" / "vpce-" and 8 or 17 characters (the short form is the
 # older one): Amazon VPC User Guide, "VPC and subnet basics"; AWS PrivateLink Guide.
-VPC_ID = re.compile(r"vpc-(?:[0-9a-zA-Z]{8}|[0-9a-zA-Z]{17})")
-VPCE_ID = re.compile(r"vpce-(?:[0-9a-zA-Z]{8}|[0-9a-zA-Z]{17})")
+VPC_ID = regex.compile(r"vpc-(?:[0-9a-zA-Z]{8}|[0-9a-zA-Z]{17})")
+VPCE_ID = regex.compile(r"vpce-(?:[0-9a-zA-Z]{8}|[0-9a-zA-Z]{17})")
 
 # The shape of a Region code (us-east-1, us-gov-west-1, cn-northwest-1, us-isob-east-1,
 # eu-isoe-west-1, eusc-de-east-1): AWS General Reference, "AWS Regions". A new Region of this
 # shape is accepted without being listed; the list only suggests the closest code.
-_REGION = re.compile(r"[a-z]{2,4}(?:-[a-z]+)?-(?:north|south|east|west|central|northeast|northwest|"
-                     r"southeast|southwest)-[0-9]{1,2}")
+_REGION = regex.compile(r"[a-z]{2,4}(?:-[a-z]+)?-(?:north|south|east|west|central|northeast|northwest|"
+                        r"southeast|southwest)-[0-9]{1,2}")
 REGIONS = (
     "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
     "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",

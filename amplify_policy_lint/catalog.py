@@ -9,16 +9,14 @@ for service prefixes, action names and condition keys.
 """
 from __future__ import annotations
 
-import enum
 import functools
 import os
-import re
 import sys
 from functools import lru_cache
 from types import MappingProxyType
 
-from . import wildcard
-from .records import named_tuple
+from . import regex, wildcard
+from .records import Choices, named_tuple
 from .resources import ResourceMatcher
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
@@ -122,10 +120,10 @@ FOREIGN_CONDITION_KEY_DEFINERS: Mapping[str, tuple[str, ...]] = MappingProxyType
 })
 
 # A service prefix, as the policy grammar (schemas/policy.schema.json, $defs.action) allows it.
-_PREFIX = re.compile(r"[A-Za-z0-9.-]+")
+_PREFIX = regex.compile(r"[A-Za-z0-9.-]+")
 
 
-class ActionStatus(enum.Enum):
+class ActionStatus(Choices):
     """What the catalog says about one Action/NotAction entry (see :meth:`Catalog.check_action`)."""
 
     KNOWN = "known"  # names an action, or a pattern that matches at least one

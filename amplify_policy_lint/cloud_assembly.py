@@ -15,8 +15,8 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 
+from . import regex
 from .model import Finding, Origin
 from .records import replace
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 _OTHER_NAMES = ("manifest.json", "tree.json", "performance-counters.json", "validation-report.json")
 _OTHER_SUFFIXES = (".assets.json", ".metadata.json")
 # "new Stack (/path/bin/app.ts:13:21)", "at Object.<anonymous> (/path/app.js:5:1)", "/path/app.ts:3:7"
-_FRAME = re.compile(r"(?:^|\()(?P<file>[^()]+?):(?P<line>\d+):(?P<column>\d+)\)?\s*$")
+_FRAME = regex.compile(r"(?:^|\()(?P<file>[^()]+?):(?P<line>\d+):(?P<column>\d+)\)?\s*$")
 
 
 def is_assembly(directory: str) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 
+from . import regex
 from .model import Edit, Fix, JsonPath, Safety
 from .policy import PolicyDocument
 from .source import Source
@@ -107,7 +108,7 @@ def _yaml_string(value: str, quote: str) -> str:
 
 
 # A plain YAML scalar that every YAML 1.1 and 1.2 reader reads back as this same string.
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_.:/*${}\-]*\Z")
+_PLAIN = regex.compile(r"[A-Za-z][A-Za-z0-9_.:/*${}\-]*\Z")
 _YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 
 

@@ -21,19 +21,18 @@ text too.
 """
 from __future__ import annotations
 
-import enum
 
 from . import wildcard
 from .model import JsonPath
 from .policy import Item, PolicyDocument, Statement
-from .records import named_tuple
+from .records import Choices, named_tuple
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from typing import Callable, Iterable
 
 
-class Decision(enum.Enum):
+class Decision(Choices):
     GRANTED = "granted"
     CONDITIONAL = "conditional"  # granted only when some Condition holds
     NOT_GRANTED = "not-granted"  # no statement allows it
@@ -51,7 +50,7 @@ class Decision(enum.Enum):
         return self in (Decision.NOT_GRANTED, Decision.DENIED)
 
 
-class Tri(enum.Enum):
+class Tri(Choices):
     """Three-valued answer for a statement whose entries may be unresolved."""
 
     YES = "yes"

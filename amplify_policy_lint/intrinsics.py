@@ -9,8 +9,8 @@ account", which no literal names). Positions stay those of the intrinsic as writ
 """
 from __future__ import annotations
 
-import re
 
+from . import regex
 from .policy import is_intrinsic
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
@@ -34,7 +34,7 @@ PSEUDO_PARAMETERS: Mapping[str, str] = {
 
 # No "{" inside: the scan from each "${" stops at the next "{", so it stays linear ([^}]* was
 # quadratic on a long run of "${" without "}").
-_SUB_VARIABLE = re.compile(r"\$\{([^{}]*)\}")
+_SUB_VARIABLE = regex.compile(r"\$\{([^{}]*)\}")
 
 
 def resolve(value: Any, pseudo: Mapping[str, str] = PSEUDO_PARAMETERS, depth: int = 0) -> str | None:

@@ -1,15 +1,13 @@
 """The values that flow through the pipeline: spans, rules, violations, findings.
 
 Everything here is a frozen record (records.py: a frozen dataclass without its import cost) or
-an enum, so a value can be handed from one stage to the next (or to another process) without
+a ``Choices`` set (records.py: an enum without its cost), so a value can be handed from one stage to the next (or to another process) without
 anyone changing it underway. This is the ground floor: it imports nothing of the package but
 records.py, which imports nothing of it either.
 """
 from __future__ import annotations
 
-import enum
-
-from .records import field, record
+from .records import Choices, field, record
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -20,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 JsonPath = tuple[str | int, ...]
 
 
-class Severity(enum.Enum):
+class Severity(Choices):
     INFO = "info"
     WARNING = "warning"
     ERROR = "error"
@@ -40,7 +38,7 @@ class Severity(enum.Enum):
 _RANKS = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
-class Scope(enum.Enum):
+class Scope(Choices):
     """What a rule looks at."""
 
     INPUT = "input"  # raised by the reader itself (syntax, encoding, limits)
@@ -62,7 +60,7 @@ class Span:
         return cls(line, column, line, column + 1)
 
 
-class Safety(enum.Enum):
+class Safety(Choices):
     """How sure a fix is (DESIGN.md section 12). ``--fix`` applies safe fixes, which leave what
     the policy allows unchanged or are the only possible intent; ``--unsafe-fixes`` also
     applies unsafe ones, which change what is granted."""

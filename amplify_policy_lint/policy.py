@@ -49,14 +49,12 @@ A minimal condition check, as an Access Analyzer rule would write it::
 """
 from __future__ import annotations
 
-import enum
 import functools
-import re
 
-from . import wildcard
+from . import regex, wildcard
 from .conditions import Operator, parse_operator
 from .model import JsonPath, PrincipalKey
-from .records import field, record
+from .records import Choices, field, record
 from .resources import names_every_resource
 from .source import Source
 
@@ -65,7 +63,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from typing import Any, Callable, Iterator, Mapping, Sequence
 
 
-class DocKind(enum.Enum):
+class DocKind(Choices):
     IDENTITY = "identity"  # attached to a user, group or role
     RESOURCE = "resource"  # attached to a resource (bucket, queue, key, ...); has Principal
     TRUST = "trust"  # a role's AssumeRolePolicyDocument
@@ -408,7 +406,7 @@ def resource_entries(document: PolicyDocument) -> Iterator[Item]:
 
 
 # No "{" inside, so a value of many "${" without "}" is searched in linear time, not quadratic.
-_VARIABLE = re.compile(r"\$\{[^{}]+\}")
+_VARIABLE = regex.compile(r"\$\{[^{}]+\}")
 
 
 def policy_variables(document: PolicyDocument) -> Iterator[tuple[JsonPath, str]]:

@@ -21,10 +21,9 @@ pairs of positions, O(len(a) * len(b)) at worst, and each answer is remembered.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-from . import limits, wildcard
+from . import limits, regex, wildcard
 from .records import named_tuple, record
 from .wildcard import has_wildcard
 
@@ -77,7 +76,7 @@ class Arn:
         return account if len(account) == 12 and account.isdigit() else None
 
 
-_RESOURCE_SPLIT = re.compile(r"[/:]")
+_RESOURCE_SPLIT = regex.compile(r"[/:]")
 
 
 def parse_arn(value: Any, head: str | None = "arn") -> Arn | None:
@@ -115,7 +114,7 @@ IAM_RESOURCE_PREFIXES = (
 )
 # No "{" inside: from each "${" the scan stops at the next "{", so a text of many "${" without
 # "}" is read in linear time ([^}]* made it quadratic: a 1 MB Resource took minutes).
-_VARIABLE = re.compile(r"\$\{[^{}]*\}")
+_VARIABLE = regex.compile(r"\$\{[^{}]*\}")
 
 
 @named_tuple
@@ -191,9 +190,9 @@ def _iam_path_ok(path: str) -> bool:
 _AWS_OWNED_ACCOUNT = "aws"
 # The shapes of aws_formats.is_region and aws_formats.ACCOUNT_ID, written here because
 # aws_formats reads PARTITIONS from this module (importing it back would make a cycle).
-_REGION_SHAPE = re.compile(r"[a-z]{2,4}(?:-[a-z]+)?-(?:north|south|east|west|central|northeast|northwest|"
-                           r"southeast|southwest)-[0-9]{1,2}")
-_ACCOUNT_ID = re.compile(r"[0-9]{12}")
+_REGION_SHAPE = regex.compile(r"[a-z]{2,4}(?:-[a-z]+)?-(?:north|south|east|west|central|northeast|northwest|"
+                              r"southeast|southwest)-[0-9]{1,2}")
+_ACCOUNT_ID = regex.compile(r"[0-9]{12}")
 
 
 @named_tuple
@@ -262,7 +261,7 @@ def arn_field_problems(resource: str, matcher: "ResourceMatcher") -> tuple[Field
     return tuple(found) + fields if found else fields
 
 
-_TYPE_HEAD = re.compile(r"[^/:$*?]*")
+_TYPE_HEAD = regex.compile(r"[^/:$*?]*")
 
 
 def _misspelt_type(resource: str, formats: tuple[_ArnTemplate, ...]) -> tuple[str, str] | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from . import regex
 from . import PROG
 from .records import record
 
@@ -27,10 +28,10 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 MARK = f"{PROG}:"
 # Every '#' that starts a directive-looking text (a lookahead, so that a quoted one does not
 # hide a real directive later on the same line).
-_CANDIDATE = re.compile(r"#(?=[ \t]*amplify-policy-lint:)")
-_BODY = re.compile(r"(?:#|//)[ \t]*amplify-policy-lint:(?P<body>[^\r\n]*)")
+_CANDIDATE = regex.compile(r"#(?=[ \t]*amplify-policy-lint:)")
+_BODY = regex.compile(r"(?:#|//)[ \t]*amplify-policy-lint:(?P<body>[^\r\n]*)")
 # Greedy to the last non-space (a lazy ".*?" before "\s*$" is quadratic on long runs of spaces).
-_DISABLE = re.compile(r"\s*disable\s*=\s*(?P<rules>\S(?:.*\S)?)\s*")
+_DISABLE = regex.compile(r"\s*disable\s*=\s*(?P<rules>\S(?:.*\S)?)\s*")
 USAGE = "expected '# amplify-policy-lint: disable=RULE[,RULE...] -- reason'"
 
 
@@ -103,7 +104,7 @@ def _yaml_candidates(text: str, lines, line_texts: list[str]) -> list[int]:
 
 
 # A line comment ('#' or '//') that starts a directive.
-_COMMENT_DIRECTIVE = re.compile(r"(?:#|//)[ \t]*amplify-policy-lint:")
+_COMMENT_DIRECTIVE = regex.compile(r"(?:#|//)[ \t]*amplify-policy-lint:")
 
 
 def looks_like_directive(text: str, offset: int) -> bool:

@@ -62,6 +62,13 @@ GENERATOR_VERSION = 2
 REPO = Path(__file__).resolve().parent.parent
 SOURCES_DIR = REPO / "scripts" / "passrole_sources"
 TABLE_PATH = REPO / "amplify_policy_lint" / "data" / "passrole_actions.json"
+# The same table as Python literals, which is what the linter loads: a .pyc unmarshals the
+# 862 entries in a quarter of the time json.loads decodes the JSON (the JSON stays the
+# reviewed artifact, with its _meta and the fields the linter does not read).
+MODULE_PATH = REPO / "amplify_policy_lint" / "passrole_data.py"
+# The order of an entry's values in MODULE_PATH (passrole.PassRoleEntry's fields).
+MODULE_FIELDS = ("action", "fields", "required", "aws_listed", "severity", "passed_to_service", "sources",
+                 "passed_to_services")
 
 
 @dataclass(frozen=True)
@@ -637,6 +644,28 @@ def render_snapshot(data: dict[str, Any]) -> str:
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
+def render_module(data: Any) -> str:
+    """The table as the module ``amplify_policy_lint.passrole_data``: ``ENTRIES`` maps each
+    service prefix to its entries, keyed by lower-case action, each a tuple of MODULE_FIELDS."""
+    by_service: dict[str, dict[str, tuple]] = {}
+    for key, entry in data.items():
+        if key == "_meta":
+            continue
+        values = (str(entry["action"]), tuple(entry.get("fields") or ()), bool(entry.get("required")),
+                  bool(entry.get("aws_listed")), str(entry.get("severity", "warning")),
+                  entry.get("passed_to_service") or None, tuple(entry.get("sources") or ()),
+                  tuple(entry.get("passed_to_services") or ()))
+        by_service.setdefault(key.partition(":")[0], {})[key] = values
+    lines = ['"""The PassRole table (``data/passrole_actions.json``) as literals, by service prefix and',
+             f"lower-case action: written by scripts/{Path(__file__).name}, never by hand. Each entry:",
+             f"{', '.join(MODULE_FIELDS)}.", '"""', "ENTRIES = {"]
+    for service in sorted(by_service):
+        lines.append(f"    {service!r}: {{")
+        lines.extend(f"        {key!r}: {values!r}," for key, values in sorted(by_service[service].items()))
+        lines.append("    },")
+    return "\n".join(lines) + "\n}\n"
+
+
 def write_snapshots(snapshots: dict[str, dict[str, Any]], directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     for name, data in snapshots.items():
@@ -652,6 +681,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-download", action="store_true", help="with --extract, never run pip")
     parser.add_argument("--sources", type=Path, default=SOURCES_DIR)
     parser.add_argument("--output", type=Path, default=TABLE_PATH)
+    parser.add_argument("--module-output", type=Path, default=MODULE_PATH)
     parser.add_argument("--check", action="store_true",
                         help="exit 1 if the output file differs from a fresh build instead of writing")
     args = parser.parse_args(argv)
@@ -659,17 +689,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.extract:
         write_snapshots(extract(args.wheelhouse, not args.no_download), args.sources)
     table, report = build_table(load_snapshots(args.sources))
-    text = render(table)
+    outputs = {args.output: render(table), args.module_output: render_module(table)}
     for line in report.lines(table):
         print(line)
     if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        if current != text:
-            print(f"{args.output} is out of date: run {Path(__file__).name}", file=sys.stderr)
-            return 1
-        return 0
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8", newline="\n")
+        stale = [path for path, text in outputs.items()
+                 if (path.read_text(encoding="utf-8") if path.exists() else "") != text]
+        for path in stale:
+            print(f"{path} is out of date: run {Path(__file__).name}", file=sys.stderr)
+        return 1 if stale else 0
+    for path, text in outputs.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
     return 0
 
 

@@ -210,9 +210,11 @@ def test_importing_the_catalog_reads_nothing_and_imports_nothing_heavy():
         print(repr({"new": new, "default_built": c.default_catalog.cache_info().currsize}))
     """)
     # limits holds constants only (the longest resource pattern compared with ARN formats);
-    # resources is the ARN matching that answers the catalog's resource questions.
+    # resources is the ARN matching that answers the catalog's resource questions; regex
+    # declares patterns that are compiled on first use.
     assert set(report["new"]) <= {"amplify_policy_lint.catalog", "amplify_policy_lint.wildcard",
-                                  "amplify_policy_lint.limits", "amplify_policy_lint.resources"}
+                                  "amplify_policy_lint.limits", "amplify_policy_lint.resources",
+                                  "amplify_policy_lint.regex"}
     assert report["default_built"] == 0
 
 

@@ -59,6 +59,13 @@ def test_committed_table_is_the_build_output(built: tuple[dict[str, Any], Any]) 
                     + _first_difference(committed.decode("utf-8", "replace"), fresh.decode("utf-8")))
 
 
+def test_committed_module_holds_the_committed_table() -> None:
+    # The linter loads the module; the JSON is what reviewers read. Both come from one build.
+    committed = gen.MODULE_PATH.read_text(encoding="utf-8")
+    if committed != gen.render_module(json.loads(gen.TABLE_PATH.read_text(encoding="utf-8"))):
+        pytest.fail("passrole_data.py differs from passrole_actions.json (run python scripts/gen_passrole_table.py)")
+
+
 def test_meta_records_the_pinned_inputs(table: dict[str, Any]) -> None:
     inputs = table["_meta"]["inputs"]
     assert {k: (v["package"], v["version"]) for k, v in inputs.items()} == {

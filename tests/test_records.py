@@ -136,3 +136,41 @@ def test_named_tuple_is_the_namedtuple_typing_would_build():
         class Wrong:
             a: int = 1
             b: int
+
+
+def test_choices_behave_as_the_enum_they_replace():
+    import copy
+    import enum
+    import pickle
+
+    from amplify_policy_lint.model import Severity
+    from amplify_policy_lint.records import Choices, FrozenInstanceError
+
+    class Theirs(enum.Enum):
+        INFO = "info"
+        WARNING = "warning"
+        ERROR = "error"
+
+    assert [(m.name, m.value) for m in Severity] == [(m.name, m.value) for m in Theirs]
+    assert len(Severity) == len(Theirs) == 3
+    assert Severity("error") is Severity.ERROR and Severity["WARNING"] is Severity.WARNING
+    assert repr(Severity.ERROR) == repr(Theirs.ERROR).replace("Theirs", "Severity")
+    assert str(Severity.INFO) == "Severity.INFO" and f"{Severity.INFO}" == "Severity.INFO"
+    assert hash(Severity.INFO) == hash("INFO") and Severity.INFO != "info"
+    assert pickle.loads(pickle.dumps(Severity.WARNING)) is Severity.WARNING
+    assert copy.deepcopy(Severity.ERROR) is Severity.ERROR and copy.copy(Severity.INFO) is Severity.INFO
+    assert Severity.ERROR.rank > Severity.INFO.rank and Severity.parse(" Error ") is Severity.ERROR
+    with pytest.raises(ValueError, match="is not a valid Severity"):
+        Severity("fatal")
+    with pytest.raises(ValueError):
+        Severity(["unhashable"])
+    with pytest.raises(KeyError):
+        Severity["FATAL"]
+    with pytest.raises(FrozenInstanceError):
+        Severity.ERROR.value = "x"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        Severity.ERROR = Severity.INFO  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        class Twice(Choices):
+            A = "a"
+            B = "a"

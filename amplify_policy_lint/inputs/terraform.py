@@ -14,8 +14,8 @@ principal incomplete.
 """
 from __future__ import annotations
 
-import re
 
+from .. import regex
 from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind
 from ..source import Source
@@ -49,7 +49,7 @@ RESOURCE_POLICIES = {
     "aws_glacier_vault": "access_policy", "aws_cloudwatch_event_bus_policy": "policy",
     "aws_dynamodb_resource_policy": "policy", "aws_vpc_endpoint": "policy", "aws_vpc_endpoint_policy": "policy",
 }
-_INDEX = re.compile(r"\[[^\]]*\]$")
+_INDEX = regex.compile(r"\[[^\]]*\]$")
 
 
 class _Resource:

@@ -20,8 +20,8 @@ once per run (``module_of``); each file reports only the documents it holds.
 from __future__ import annotations
 
 import os
-import re
 
+from .. import regex
 from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind
 from ..source import InputViolation, Source, parse_json
@@ -42,8 +42,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 MARKERS = BY_NAME["terraform"].markers
 # Comments that may hold a suppression directive (suppress.py).
 LINE_COMMENTS = ("#", "//")
-_DATA_REFERENCE = re.compile(r"\bdata\.aws_iam_policy_document\.([A-Za-z_][A-Za-z0-9_-]*)")
-_HOLDER_REFERENCE = re.compile(r"\b(aws_iam_(?:role|user|group))\.([A-Za-z_][A-Za-z0-9_-]*)")
+_DATA_REFERENCE = regex.compile(r"\bdata\.aws_iam_policy_document\.([A-Za-z_][A-Za-z0-9_-]*)")
+_HOLDER_REFERENCE = regex.compile(r"\b(aws_iam_(?:role|user|group))\.([A-Za-z_][A-Za-z0-9_-]*)")
 _MERGED_ATTRIBUTES = ("source_policy_documents", "override_policy_documents", "source_json", "override_json")
 _FILLED_IN_BY_MODULES = ("Resource", "NotResource", "Principal", "NotPrincipal", "Condition")
 

@@ -1,9 +1,8 @@
 """APL206: a condition value of the wrong form for its key, which no request ever carries."""
 from __future__ import annotations
 
-import re
 
-from .. import aws_formats
+from .. import aws_formats, regex
 from ..condition_keys import key_type
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
@@ -24,7 +23,7 @@ _VPC_KEYS = frozenset({"aws:sourcevpc", "aws:ec2instancesourcevpc"})
 _VPCE_KEYS = frozenset({"aws:sourcevpce"})
 _REGION_KEYS = frozenset({"aws:requestedregion"})
 # A KMS key's ARN: arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID.
-_KMS_KEY_ARN = re.compile(r"arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/\S+")
+_KMS_KEY_ARN = regex.compile(r"arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/\S+")
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:

@@ -1,9 +1,8 @@
 """APL402: another account may assume the role, with no condition that pins the caller."""
 from __future__ import annotations
 
-import re
 
-from .. import wildcard
+from .. import regex, wildcard
 from ..intrinsics import OWN_ACCOUNT, resolve
 from ..context import Context
 from ..model import JsonPath, Rule, Scope, Severity, Violation
@@ -19,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 # confused-deputy defence), or the caller's organization or account.
 RESTRICTING_KEYS = ("sts:ExternalId", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:SourceAccount",
                     "aws:SourceOrgID", "aws:SourceOrgPaths")
-_ACCOUNT = re.compile(r"\d{12}\Z")
+_ACCOUNT = regex.compile(r"\d{12}\Z")
 _ASSUME = "sts:AssumeRole"
 
 

@@ -1,8 +1,8 @@
 """APL109: a Sid with characters IAM does not accept in its own policies."""
 from __future__ import annotations
 
-import re
 
+from .. import regex
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument
@@ -14,8 +14,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html: "The Sid
 # element supports ASCII uppercase letters (A-Z), lowercase letters (a-z), and numbers (0-9)";
 # IAM's MalformedPolicyDocument message quotes the same expression, [0-9A-Za-z]*.
-_IAM_SID = re.compile(r"[0-9A-Za-z]*")
-_OTHER = re.compile(r"[^0-9A-Za-z]")
+_IAM_SID = regex.compile(r"[0-9A-Za-z]*")
+_OTHER = regex.compile(r"[^0-9A-Za-z]")
 
 # The documents IAM itself stores and validates: identity policies and role trust policies.
 # Resource policies belong to their service, and S3 bucket and KMS key policies accept spaces

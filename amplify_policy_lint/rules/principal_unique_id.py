@@ -8,8 +8,8 @@ re-creation. Resource and trust policies only (identity policies have no Princip
 """
 from __future__ import annotations
 
-import re
 
+from .. import regex
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument
@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from typing import Iterator
 
 # IAM User Guide, "IAM identifiers", unique id prefixes: AROA a role, AIDA a user.
-_UNIQUE_ID = re.compile(r"(AROA|AIDA)[A-Z0-9]{12,124}")
+_UNIQUE_ID = regex.compile(r"(AROA|AIDA)[A-Z0-9]{12,124}")
 _WHAT = {"AROA": "role", "AIDA": "user"}
 
 

@@ -16,8 +16,8 @@ they are never taken for a template reference. Serverless Framework and Terrafor
 """
 from __future__ import annotations
 
-import re
 
+from .. import regex
 from ..embedded import EmbeddedSource
 from ..context import Context
 from ..model import JsonPath, Rule, Scope, Severity, Violation
@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 # ${AWS::Region}, ${BucketName}, ${Bucket.Arn}: CloudFormation's names (logical ids and
 # parameters are alphanumeric). ${!Literal} is Fn::Sub's escape, text in any case.
-_REFERENCE = re.compile(r"\$\{(AWS::[A-Za-z]+|[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*)\}")
+_REFERENCE = regex.compile(r"\$\{(AWS::[A-Za-z]+|[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*)\}")
 _ENV = "${env}"
 # Elements whose ${...} APL110 already reports as "takes no variables" outside custom-policies.
 _VALUES = ("Resource", "NotResource", "Condition")

@@ -1,8 +1,8 @@
 """APL005: a YAML scalar whose type silently changes."""
 from __future__ import annotations
 
-import re
 
+from .. import regex
 from ..edits import quote_scalar
 from ..context import Context
 from ..model import Fix, Rule, Safety, Scope, Severity, Violation
@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from typing import Iterator
 
 _BOOL_WORDS = {"yes", "no", "on", "off"}
-_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_DECIMAL = regex.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 _STD = "tag:yaml.org,2002:"
 
 
@@ -46,7 +46,7 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
             yield Violation(path, {"text": text, "value": value}, variant="number")
 
 
-_ACCOUNT_ID = re.compile(r"[0-9]{12}\Z")
+_ACCOUNT_ID = regex.compile(r"[0-9]{12}\Z")
 
 
 def _quoting(document: PolicyDocument, path: tuple, text: str) -> Fix | None:

@@ -11,7 +11,7 @@ import json
 import re
 from array import array
 
-from .. import limits
+from .. import limits, regex
 from ..model import JsonPath
 from .core import PositionTable, Source
 from .problems import InputProblem, InputViolation, Problem, duplicate_key
@@ -98,11 +98,11 @@ def _beyond_limits(data: Any, depth_matters: bool, strings_matter: bool) -> bool
     return False
 
 
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_WHITESPACE = regex.compile(r"[ \t\n\r]*")
 # "Unrolled" (plain run, then escape + plain run, ...): no nested quantifier, so an unterminated
 # string fails in linear time (the former `(?:[^"\\]+|\\.)*` backtracked exponentially).
-_STRING = re.compile(r'"[^"\\\x00-\x1f]*(?:(?:\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*"')
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_STRING = regex.compile(r'"[^"\\\x00-\x1f]*(?:(?:\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*"')
+_NUMBER = regex.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _LITERALS = {"true": True, "false": False, "null": None}
 _NOT_JSON = {"NaN": "NaN", "Infinity": "Infinity", "-Infinity": "-Infinity",
              "undefined": "undefined"}
@@ -206,7 +206,7 @@ class _JsonPositions:
 
 
 # A token of a valid JSON text (see _JsonPositions).
-_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]]|[^\s,:{}\[\]"]+')
+_JSON_TOKEN = regex.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]]|[^\s,:{}\[\]"]+')
 
 
 @named_tuple

@@ -5,11 +5,10 @@ input rules (APL001-APL004 in ``rules/``) turn them into findings. No rule id ap
 """
 from __future__ import annotations
 
-import enum
-from ..records import named_tuple
+from ..records import Choices, named_tuple
 
 
-class Problem(enum.Enum):
+class Problem(Choices):
     SYNTAX = "syntax"  # not valid JSON or YAML (APL001)
     DUPLICATE_KEY = "duplicate-key"  # a key repeated in one mapping (APL002)
     UNDECODABLE = "undecodable"  # not UTF-8, NUL bytes, a stray BOM (APL003)
