@@ -15,11 +15,10 @@ above a finding the indexes in its path shift while its text stays.
 """
 from __future__ import annotations
 
-import functools
 import json
 import os
 
-from . import PROG
+from . import PROG, caching
 from .config import ConfigError
 from .globs import posix_relative
 from .model import Finding, JsonPath
@@ -54,7 +53,7 @@ class Baseline:
     entries: tuple[Entry, ...]
     text: str = ""
 
-    @functools.cached_property
+    @caching.cached_property
     def _source(self):
         from .source import parse
 
@@ -91,7 +90,7 @@ def match_keys(file: str, rule_id: str, path: JsonPath, token: str) -> tuple[tup
     return ((file, rule_id, path, token), shape, (file, rule_id, path))
 
 
-@functools.lru_cache(maxsize=None)
+@caching.lru_cache(maxsize=None)
 def _input_rules() -> frozenset[str]:
     """Rules raised by the reader: a finding of theirs may have no JSON path at all."""
     from .model import Scope
@@ -112,7 +111,7 @@ def load(path: str) -> Baseline:
     return _load_unchanged(path, os.path.abspath(path), status.st_mtime_ns, status.st_size)
 
 
-@functools.lru_cache(maxsize=1)
+@caching.lru_cache(maxsize=1)
 def _load_unchanged(path: str, absolute: str, mtime_ns: int, size: int) -> Baseline:
     return _load(path)
 
@@ -211,7 +210,7 @@ def in_scope(file: str, scope: Sequence[str]) -> bool:
     return any(file == absolute or file.startswith(below) for absolute, below in _roots(tuple(scope)))
 
 
-@functools.lru_cache(maxsize=4)
+@caching.lru_cache(maxsize=4)
 def _roots(scope: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     # Asked once per baseline entry: each path is made absolute once, not once per entry.
     return tuple((absolute, absolute.rstrip(os.sep) + os.sep) for absolute in map(os.path.abspath, scope))

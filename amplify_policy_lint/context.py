@@ -2,8 +2,8 @@
 change rule behaviour."""
 from __future__ import annotations
 
-import functools
 
+from . import caching
 from .catalog import Catalog
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
@@ -24,6 +24,6 @@ class Context:
     def __repr__(self) -> str:
         return f"Context(accounts={self.accounts!r}, assume_complete={self.assume_complete!r})"
 
-    @functools.cached_property
+    @caching.cached_property
     def catalog(self) -> Catalog:
         return Catalog()  # reads nothing until a rule asks about a service

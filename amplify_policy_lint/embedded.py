@@ -16,11 +16,10 @@ scanner that disagrees with ours) falls back to the span of the whole string.
 """
 from __future__ import annotations
 
-import functools
 
-from . import limits
+from . import caching, limits
 from .model import JsonPath
-from .source import InputViolation, Problem, Source, parse_json, parse_yaml
+from .source import InputViolation, Problem, Source, parse_json
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -42,6 +41,8 @@ class EmbeddedSource(Source):
     ``base == prefix`` and its findings carry a path that says where the string was;
     positions are answered in the coordinates of the file, through every level of nesting.
     """
+
+    is_embedded = True
 
     def __init__(self, parent: Source, path: JsonPath, inner: Source) -> None:
         self.inner_text = inner.text
@@ -95,12 +96,12 @@ class EmbeddedSource(Source):
         start, end = min(max(start, 0), last), min(max(end, start), last)
         return offsets[start], max(offsets[end], offsets[start] + (1 if end > start else 0))
 
-    @functools.cached_property
+    @caching.cached_property
     def outer_range(self) -> tuple[int, int]:
         """Where the string (quotes or block indicator included) is in the parent's text."""
         return _local_range(self.parent, self.path)
 
-    @functools.cached_property
+    @caching.cached_property
     def offsets(self) -> OffsetMap:
         """Built only when a position is asked for (a finding)."""
         return string_offsets(self.parent, self.path, self.inner_text)
@@ -154,7 +155,12 @@ def embed(parent: Source, path: JsonPath, what: str = "policy string",
         start, end = _file_range(parent, path)
         return None, [InputViolation(Problem.LIMIT, f"{what} nested in strings more than "
                                      f"{limits.MAX_EMBEDDED_DEPTH} levels deep", start, end)]
-    inner, problems = (parse_yaml if fmt == "yaml" else parse_json)(parent.name, value)
+    if fmt == "yaml":
+        from .source.yaml_reader import parse_yaml
+
+        inner, problems = parse_yaml(parent.name, value)
+    else:
+        inner, problems = parse_json(parent.name, value)
     holder = inner if inner is not None else Source(parent.name, value, fmt, None)
     embedded = EmbeddedSource(parent, path, holder)
     mapped = []

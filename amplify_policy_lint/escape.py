@@ -22,8 +22,9 @@ that a literal ``\\n`` and an escaped line break look alike.
 """
 from __future__ import annotations
 
-import functools
 import re
+
+from . import caching
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -35,7 +36,7 @@ _UNSAFE_IN_LINES = "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029
 _SURROGATE = "[\ud800-\udfff]"
 
 
-@functools.lru_cache(maxsize=None)
+@caching.lru_cache(maxsize=None)
 def _pattern(source: str) -> "re.Pattern[str]":
     return re.compile(source)
 

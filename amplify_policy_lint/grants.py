@@ -5,8 +5,6 @@ A *token* is what a finding about a grant is placed on: the ``Action`` entry tha
 """
 from __future__ import annotations
 
-import json
-
 from .evaluate import Decision, Grant, evaluate
 from .context import Context
 from .model import JsonPath, Violation
@@ -95,6 +93,8 @@ def join(names: Sequence[str], conjunction: str = "and") -> str:
 
 def statement_json(statement: dict[str, Any]) -> str:
     """A statement as ready-to-paste JSON (two-space indent, as the AWS console writes it)."""
+    import json  # not on the path of a valid policy (json imports re)
+
     return json.dumps(statement, indent=2)
 
 

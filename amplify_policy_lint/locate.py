@@ -5,10 +5,9 @@ per kind, one registry line each); this module only asks them.
 """
 from __future__ import annotations
 
-import functools
 import os
 
-from . import inputs
+from . import caching, inputs
 from .inputs import InputKind, Located
 from .records import named_tuple
 from .source import Source
@@ -45,7 +44,7 @@ class Hints:
         return bool(self.policy_globs) and _policy_files(self.policy_globs, self.base_dir).matches(name)
 
 
-@functools.lru_cache(maxsize=8)
+@caching.lru_cache(maxsize=8)
 def _policy_files(globs: tuple[str, ...], base_dir: str | None):
     from .globs import PathSpec
 

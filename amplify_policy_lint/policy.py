@@ -49,9 +49,8 @@ A minimal condition check, as an Access Analyzer rule would write it::
 """
 from __future__ import annotations
 
-import functools
 
-from . import regex, wildcard
+from . import caching, regex, wildcard
 from .conditions import Operator, parse_operator
 from .model import JsonPath, PrincipalKey
 from .records import Choices, field, record
@@ -166,7 +165,7 @@ class Statement:
     def conditional(self) -> bool:
         return self.condition is not None and self.condition != {}
 
-    @functools.cached_property
+    @caching.cached_property
     def conditions(self) -> tuple[Condition, ...]:
         """Every (operator, key) test of the readable blocks, in the order written."""
         return tuple(c for block in self.condition_blocks if block.conditions for c in block.conditions)
@@ -175,7 +174,7 @@ class Statement:
         """The keys tested, lower case, under any operator (keys that are not text left out)."""
         return self._condition_keys
 
-    @functools.cached_property
+    @caching.cached_property
     def _condition_keys(self) -> frozenset[str]:
         return frozenset(c.key_lower for c in self.conditions if c.key_lower is not None)
 
@@ -286,7 +285,7 @@ class PolicyDocument:
         ``Condition`` or ``Fn::...``): False means surely none does."""
         return not self._marks.isdisjoint(_INTRINSIC_MARKS)
 
-    @functools.cached_property
+    @caching.cached_property
     def _marks(self) -> frozenset[str]:
         """Which of ``_MARKS`` the ``repr`` of the data shows, written in C. ``repr`` writes a
         string's printable characters as they are (``$``, ``{``, ``:`` and letters are), and
@@ -297,7 +296,7 @@ class PolicyDocument:
             return _MARKS
         return frozenset(mark for mark in _MARKS if mark in text)
 
-    @functools.cached_property
+    @caching.cached_property
     def action_index(self) -> "ActionIndex":
         """Which of the statements may name an action (built on first use, then kept)."""
         return ActionIndex(self.statements)
@@ -644,7 +643,7 @@ def _has_if(fields: dict[str, Any]) -> bool:
     return source is not None and (_mentions(source.text, "Fn::If") or _mentions(source.text, "!If"))
 
 
-@functools.lru_cache(maxsize=16)
+@caching.lru_cache(maxsize=16)
 def _mentions(text: str, word: str) -> bool:
     """``word in text``, once per file: a template holds hundreds of documents, each asking
     about the same text (a str caches its hash, so the lookup does not read it again)."""

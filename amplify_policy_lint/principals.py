@@ -4,10 +4,9 @@ The globs use the configuration's path syntax (gitignore-style, relative to ``ba
 configuration file's directory; see globs.py)."""
 from __future__ import annotations
 
-import functools
 import os
 
-from . import amplify_layout
+from . import amplify_layout, caching
 from .locate import claimed_by_name
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
@@ -97,17 +96,19 @@ def context_files(group: Sequence[str], linted: set[str], principals: Mapping[st
 
 def _specs(principals: Mapping[str, Sequence[str]], base: str | None) -> dict:
     # Asked once per group of files: the globs are compiled once per run.
+    if not principals:
+        return {}
     return _compiled(tuple((name, tuple(globs)) for name, globs in principals.items()), base)
 
 
-@functools.lru_cache(maxsize=4)
+@caching.lru_cache(maxsize=4)
 def _compiled(principals: tuple[tuple[str, tuple[str, ...]], ...], base: str | None) -> dict:
     from .globs import PathSpec
 
     return {name: PathSpec(globs, base) for name, globs in principals}
 
 
-@functools.lru_cache(maxsize=8)
+@caching.lru_cache(maxsize=8)
 def group_members(patterns: tuple[str, ...], base: str | None, exclude: tuple[str, ...]) -> tuple[str, ...]:
     """Every file on disk that a configured principal's ``patterns`` name: below the literal
     directory each pattern starts with (the base directory for a pattern that matches at any

@@ -21,9 +21,9 @@ pairs of positions, O(len(a) * len(b)) at worst, and each answer is remembered.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 
 from . import limits, regex, wildcard
+from .caching import lru_cache
 from .records import named_tuple, record
 from .wildcard import has_wildcard
 

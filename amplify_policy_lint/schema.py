@@ -7,11 +7,9 @@ the errors of an invalid one.
 """
 from __future__ import annotations
 
-import functools
 import itertools
-import json
 
-from . import limits
+from . import caching, limits
 from .model import JsonPath, Violation
 from .policy import is_intrinsic
 
@@ -30,14 +28,16 @@ class Intrinsic(str):
     """
 
 
-@functools.lru_cache(maxsize=None)
+@caching.lru_cache(maxsize=None)
 def load_schema() -> dict[str, Any]:
+    import json  # not on the path of a valid policy (json imports re)
+
     from .package_data import read_text  # only an invalid document needs the schema itself
 
     return json.loads(read_text("schemas", "policy.schema.json"))
 
 
-@functools.lru_cache(maxsize=None)
+@caching.lru_cache(maxsize=None)
 def _validator(entry_point: str) -> Any:
     from jsonschema import Draft202012Validator
 
@@ -90,6 +90,8 @@ def validate(data: Any, entry_point: str, intrinsics: bool = True) -> list[Viola
 
 
 def _to_violations(error: Any) -> Iterator[Violation]:
+    import json  # not on the path of a valid policy (json imports re)
+
     if isinstance(error.instance, Intrinsic):
         return
     path: JsonPath = tuple(error.absolute_path)
@@ -145,5 +147,7 @@ def _owner(path: JsonPath) -> str:
 
 
 def _show(value: Any) -> str:
+    import json  # not on the path of a valid policy (json imports re)
+
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, Intrinsic) else "(intrinsic)"
     return text if len(text) <= 60 else text[:57] + "..."

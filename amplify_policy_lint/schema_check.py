@@ -40,6 +40,25 @@ _TYPES: Mapping[str, str] = {
 _INLINE = frozenset({"type", "enum", "const", "pattern"})
 
 
+# Patterns of the shipped schema with an exact equivalent in plain Python: checking a valid
+# policy then imports no regular expression engine (re, with enum and functools, is a sixth of
+# a pre-commit run on one small policy). Each is the body of ``def pN(text)`` answering
+# ``re.search(pattern, text) is not None``; tests/test_schema_check.py holds each to re.
+_PLAIN_PATTERNS: Mapping[str, str] = {
+    # An action: "*", or a service ("*" or [A-Za-z0-9.-]+), one colon, a name without colons.
+    r"^(\*|(\*|[A-Za-z0-9.-]+):[^:]*)$": """\
+    for body in (text, text[:-1]) if text.endswith("\\n") else (text,):  # $ matches before a last \\n too
+        if body == "*":
+            return True
+        service, colon, action = body.partition(":")
+        if colon and ":" not in action and (service == "*" or service != "" and not service.strip(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-")):
+            return True
+    return False
+""",
+}
+
+
 class UnsupportedSchema(ValueError):
     pass
 
@@ -71,16 +90,17 @@ class _Generator:
         self.lines: list[str] = []
         self.tables: list[str] = []
         self._names: dict[int, str] = {}  # id(subschema) -> its function
-        self._patterns: dict[str, str] = {}  # regular expression -> its constant
+        self._patterns: dict[str, str] = {}  # regular expression -> its constant or function
+        self._compiles = False  # whether a pattern needs the regex module
         self._answers: dict[bool, str] = {}  # the functions of the schemas true and false
 
     def source(self) -> str:
-        header = ["import re", "", "", _JSON_EQUAL_SOURCE]
+        header = (["from . import regex", "", ""] if self._compiles else []) + [_JSON_EQUAL_SOURCE]
         return "\n".join(header + self.constants + self.lines + self.tables) + "\n"
 
     def constant(self, source: str) -> str:
         """A name for the value of the expression ``source``."""
-        name = f"c{len(self.constants)}"
+        name = f"c{sum(1 for line in self.constants if line.startswith('c'))}"
         self.constants.append(f"{name} = {source}")
         return name
 
@@ -124,11 +144,21 @@ class _Generator:
             raise UnsupportedSchema(f"only local $defs references are supported, not {reference}")
         return self.root["$defs"][reference[len("#/$defs/"):]]
 
-    def regex(self, pattern: str) -> str:
+    def search(self, pattern: str, var: str) -> str:
+        """An expression that is true when ``pattern`` matches somewhere in the string ``var``
+        (JSON Schema's ``pattern``, with re's meaning of the pattern)."""
         re.compile(pattern)  # a bad pattern fails here, not in the generated code
         if pattern not in self._patterns:
-            self._patterns[pattern] = self.constant(f"re.compile({pattern!r})")
-        return self._patterns[pattern]
+            if pattern in _PLAIN_PATTERNS:
+                name = f"p{len(self._patterns)}"
+                self.constants.extend([f"def {name}(text):", f'    """re.search({pattern!r}, text) is not None."""',
+                                       _PLAIN_PATTERNS[pattern].rstrip("\n")])
+                self._patterns[pattern] = name
+            else:
+                self._compiles = True
+                self._patterns[pattern] = self.constant(f"regex.compile({pattern!r})") + ".search"
+        found = self._patterns[pattern]
+        return f"({found}({var}) is not None)" if found.endswith(".search") else f"{found}({var})"
 
     def condition(self, keyword: str, value: Any, var: str) -> str:
         """The test of an inlinable keyword."""
@@ -144,7 +174,7 @@ class _Generator:
                 return f"{var} == {value!r}"
             return f"_json_equal({var}, {self.constant(repr(value))})"
         assert keyword == "pattern"
-        return f"not isinstance({var}, str) or {self.regex(value)}.search({var}) is not None"
+        return f"not isinstance({var}, str) or {self.search(value, var)}"
 
     def statements(self, keyword: str, value: Any, schema: Mapping[str, Any]) -> list[str]:
         """Lines that return False when ``v`` fails the keyword."""
@@ -163,17 +193,16 @@ class _Generator:
             # Written out sorted: the repr of a set changes from run to run (hash randomisation).
             names = sorted(schema.get("properties", {}))
             known = self.constant(f"frozenset({{{', '.join(map(repr, names))}}})" if names else "frozenset()")
-            patterns = [self.regex(p) for p in schema.get("patternProperties", {})]
-            unmatched = "".join(f" and not {regex}.search(k)" for regex in patterns)
+            unmatched = "".join(f" and not {self.search(p, 'k')}" for p in schema.get("patternProperties", {}))
             fails = "" if value is False else f" and not {self.test(value, 'x')}"
             return ["if isinstance(v, dict):",
                     "    for k, x in v.items():",
                     f"        if k not in {known}{unmatched}{fails}: return False"]
         if keyword == "patternProperties":
-            rules = [(self.regex(p), self.function(sub)) for p, sub in value.items()]
+            rules = [(self.search(p, "k"), self.function(sub)) for p, sub in value.items()]
             return ["if isinstance(v, dict):",
                     "    for k, x in v.items():",
-                    *(f"        if {regex}.search(k) and not {check}(x): return False" for regex, check in rules)]
+                    *(f"        if {found} and not {check}(x): return False" for found, check in rules)]
         if keyword == "items":
             return ["if isinstance(v, list):",
                     "    for x in v:",

@@ -6,15 +6,16 @@ Importing this module imports no tree-sitter: ``parser`` does, for files that ne
 from __future__ import annotations
 
 import bisect
-import functools
 import importlib
+
+from . import caching
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from typing import Any, Callable
 
 
-@functools.lru_cache(maxsize=None)
+@caching.lru_cache(maxsize=None)
 def parser(module: str, function: str = "language") -> Any:
     """A ``tree_sitter.Parser`` for the grammar that ``module.function()`` returns
     (``parser("tree_sitter_typescript", "language_typescript")``), made once per process."""

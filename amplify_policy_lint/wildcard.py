@@ -14,7 +14,7 @@ occur ends the search after one scan.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from .caching import lru_cache
 
 WILDCARDS = frozenset("*?")
 

@@ -69,6 +69,7 @@ MODULE_PATH = REPO / "amplify_policy_lint" / "passrole_data.py"
 # The order of an entry's values in MODULE_PATH (passrole.PassRoleEntry's fields).
 MODULE_FIELDS = ("action", "fields", "required", "aws_listed", "severity", "passed_to_service", "sources",
                  "passed_to_services")
+LIST_FIELDS = ("fields", "sources", "passed_to_services")
 
 
 @dataclass(frozen=True)
@@ -646,23 +647,26 @@ def render_snapshot(data: dict[str, Any]) -> str:
 
 def render_module(data: Any) -> str:
     """The table as the module ``amplify_policy_lint.passrole_data``: ``ENTRIES`` maps each
-    service prefix to its entries, keyed by lower-case action, each a tuple of MODULE_FIELDS."""
-    by_service: dict[str, dict[str, tuple]] = {}
-    for key, entry in data.items():
+    service prefix to one string, a line per action of MODULE_FIELDS joined by "|" (lists
+    joined by ",", booleans as 0/1, no value as nothing). A run reads only the services a
+    policy names: 183 strings unmarshal in a fraction of the time 862 tuples of tuples take."""
+    by_service: dict[str, list[str]] = {}
+    for key, entry in sorted(data.items()):
         if key == "_meta":
             continue
-        values = (str(entry["action"]), tuple(entry.get("fields") or ()), bool(entry.get("required")),
-                  bool(entry.get("aws_listed")), str(entry.get("severity", "warning")),
-                  entry.get("passed_to_service") or None, tuple(entry.get("sources") or ()),
-                  tuple(entry.get("passed_to_services") or ()))
-        by_service.setdefault(key.partition(":")[0], {})[key] = values
-    lines = ['"""The PassRole table (``data/passrole_actions.json``) as literals, by service prefix and',
-             f"lower-case action: written by scripts/{Path(__file__).name}, never by hand. Each entry:",
+        values = [str(entry["action"]), ",".join(entry.get("fields") or ()), str(int(bool(entry.get("required")))),
+                  str(int(bool(entry.get("aws_listed")))), str(entry.get("severity", "warning")),
+                  entry.get("passed_to_service") or "", ",".join(entry.get("sources") or ()),
+                  ",".join(entry.get("passed_to_services") or ())]
+        for value, name in zip(values, MODULE_FIELDS):
+            if any(mark in value for mark in "|\n") or (name in LIST_FIELDS and any(
+                    "," in item for item in entry.get(name) or ())):
+                raise ValueError(f"{key}: {name} holds a separator: {value!r}")
+        by_service.setdefault(key.partition(":")[0], []).append("|".join(values))
+    lines = ['"""The PassRole table (``data/passrole_actions.json``) by service prefix, one line per action:',
+             f"written by scripts/{Path(__file__).name}, never by hand; read by passrole.py. Fields:",
              f"{', '.join(MODULE_FIELDS)}.", '"""', "ENTRIES = {"]
-    for service in sorted(by_service):
-        lines.append(f"    {service!r}: {{")
-        lines.extend(f"        {key!r}: {values!r}," for key, values in sorted(by_service[service].items()))
-        lines.append("    },")
+    lines.extend(f"    {service!r}: {chr(10).join(rows)!r}," for service, rows in sorted(by_service.items()))
     return "\n".join(lines) + "\n}\n"
 
 

@@ -263,3 +263,17 @@ def test_snapshots_are_the_extraction_of_the_pinned_wheels() -> None:
         if committed != fresh:
             pytest.fail(f"{name} is stale (run the generator with --extract); "
                         + _first_difference(committed, fresh))
+
+
+def test_the_linter_reads_every_entry_as_the_json_has_it(table: dict[str, Any]) -> None:
+    from amplify_policy_lint import passrole
+
+    keys = [key for key in table if key != "_meta"]
+    assert list(passrole.table()) == keys  # name order, as the JSON
+    for key in keys:
+        written, read = table[key], passrole.entry(key)
+        assert (read.action, read.fields, read.required, read.aws_listed, read.severity.value,
+                read.passed_to_service, read.sources, read.passed_to_services) == (
+            written["action"], tuple(written["fields"]), bool(written["required"]), bool(written["aws_listed"]),
+            written["severity"], written["passed_to_service"], tuple(written["sources"]),
+            tuple(written["passed_to_services"])), key

@@ -3,6 +3,7 @@ generated module that holds it is in step with the schema."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -89,3 +90,29 @@ def test_validating_a_valid_document_does_not_import_jsonschema():
             "print('jsonschema' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+_PATTERN_TEXT = st.lists(st.sampled_from(list("*:.-_ \n\r\tAa0zZ9é٣") + ["s3", "iam", "GetObject"]),
+                         max_size=8).map("".join)
+
+
+@pytest.mark.parametrize("pattern", sorted(schema_check._PLAIN_PATTERNS))
+@given(text=_PATTERN_TEXT)
+def test_each_plain_pattern_answers_as_re_does(pattern, text):
+    # The generated module tests these patterns without re: its function must agree with
+    # re.search on every string, including $ before a last newline.
+    namespace: dict = {}
+    exec(compile(f"def p(text):\n{schema_check._PLAIN_PATTERNS[pattern]}", "<plain>", "exec"), namespace)
+    assert namespace["p"](text) == (re.search(pattern, text) is not None)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("*", True), ("*\n", True), ("s3:GetObject", True), ("s3:GetObject\n", True), ("*:*", True),
+    ("s3:Get:Object", False), ("s3", False), (":GetObject", False), ("s 3:Get", False), ("s3:\n", True),
+    ("*\n\n", False), ("é:x", False), ("a.b-c:", True),
+])
+def test_the_action_pattern_on_chosen_strings(text, expected):
+    namespace: dict = {}
+    (pattern,) = [p for p in schema_check._PLAIN_PATTERNS if "A-Za-z0-9" in p]
+    exec(compile(f"def p(text):\n{schema_check._PLAIN_PATTERNS[pattern]}", "<plain>", "exec"), namespace)
+    assert namespace["p"](text) is expected is (re.search(pattern, text) is not None)

@@ -44,7 +44,6 @@ the parsed file is.
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
 
 from ..model import PrincipalKey
 from ..records import named_tuple, record
@@ -52,6 +51,8 @@ from ..records import named_tuple, record
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from types import ModuleType
+
     from ..policy import PolicyDocument
     from ..source import InputViolation
 

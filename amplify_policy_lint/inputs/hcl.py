@@ -7,8 +7,8 @@ A value that only a plan knows (an interpolation, a reference, a function call) 
 """
 from __future__ import annotations
 
-import functools
 
+from .. import caching
 from ..model import JsonPath
 from ..records import field, record
 from ..source import InputViolation, PositionTable, Problem, Source
@@ -83,7 +83,7 @@ class Block:
         return ".".join(self.labels)
 
 
-@functools.lru_cache(maxsize=1)
+@caching.lru_cache(maxsize=1)
 def syntax_tree(text: str) -> Any:
     """The tree-sitter-hcl tree of ``text``, kept for ``HclFile`` after the directive scan
     (``terraform_source.directive_comments``) asked for it: one parse per file."""

@@ -31,9 +31,9 @@ whose every other mention is one of those attachments.
 """
 from __future__ import annotations
 
-import functools
 import re
 
+from .. import caching
 from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind, make_document, statement_list
 from ..records import field, named_tuple, record
@@ -119,7 +119,7 @@ def directive_comments(text: str) -> list[int]:
     return comment_starts(_tree(text).root_node, text, looks_like_directive)
 
 
-@functools.lru_cache(maxsize=1)
+@caching.lru_cache(maxsize=1)
 def _tree(text: str):
     """The syntax tree of ``text``, kept for the reader after the directives asked for it."""
     from ..treesitter import parser

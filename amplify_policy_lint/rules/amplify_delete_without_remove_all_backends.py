@@ -11,15 +11,13 @@ DeleteApp or DeleteBackendEnvironment act on (``apps/APPID/*`` is a branch, not 
 """
 from __future__ import annotations
 
-
-from .. import amplify_arns, suggestions
+from .. import amplify_arns
 from ..amplify_arns import AppScope, ScopeIndex
 from ..evaluate import Decision, Evaluation, Grant, denied_on, evaluate
 from ..grants import (
-    absence_documents, denied_by, grant_position, join, names_exactly, principal_phrase, statement_json,
+    absence_documents, denied_by, grant_position, join, names_exactly, principal_phrase,
     token_key, token_text, under_condition, unique, violation_at,
 )
-from ..edits import add_statement
 from ..context import Context
 from ..model import Fix, Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, Principal
@@ -169,16 +167,22 @@ def _quoted(resource: str) -> str:
 
 
 def _statement(scopes: tuple[AppScope, ...], document: PolicyDocument) -> dict:
+    from .. import suggestions  # only a finding needs its suggested statement
+
     return dict(suggestions.remove_all_backends(unique(s.backend_arn() for s in scopes), document).statement)
 
 
 def _snippet(scopes: tuple[AppScope, ...], document: PolicyDocument) -> str:
+    from .. import suggestions  # only a finding needs its suggested statement
+
     return suggestions.remove_all_backends(unique(s.backend_arn() for s in scopes), document).text
 
 
 def _fix(grant: Grant, scopes: tuple[AppScope, ...]) -> Fix | None:
     """The suggested statement, added to the document of the grant (unsafe: it grants more);
     none when the apps are not known (an intrinsic Resource suggests "*", not the same apps)."""
+    from ..edits import add_statement  # a fix is built only for a finding
+
     if any(s.backend_arn() == "*" for s in scopes):
         return None
     return add_statement(grant.document, _statement(scopes, grant.document),
@@ -244,12 +248,12 @@ RULE = Rule(
     fix=(
         "Allow amplifybackend:RemoveAllBackends on the backends of the same apps (the finding's "
         "detail in JSON/SARIF output holds the statement for the apps it found), for example:\n\n"
-        + statement_json({
-            "Sid": "AmplifyRemoveAllBackends",
-            "Effect": "Allow",
-            "Action": REMOVE_ALL,
-            "Resource": "arn:aws:amplifybackend:eu-west-1:123456789012:/backend/d1a2b3c4e5f6g7/*",
-        })
+        + """{
+  "Sid": "AmplifyRemoveAllBackends",
+  "Effect": "Allow",
+  "Action": "amplifybackend:RemoveAllBackends",
+  "Resource": "arn:aws:amplifybackend:eu-west-1:123456789012:/backend/d1a2b3c4e5f6g7/*"
+}"""
         + "\n\nIf a Deny names RemoveAllBackends, exempt the apps this principal deletes from it."
     ),
     messages={

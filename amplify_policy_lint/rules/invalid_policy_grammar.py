@@ -1,10 +1,8 @@
 """APL101: the document breaks the IAM policy grammar."""
 from __future__ import annotations
 
-
 from .. import schema
 from ..context import Context
-from ..edits import wrap_in_list
 from ..model import Fix, Rule, Safety, Scope, Severity, Violation
 from ..policy import DocKind, PolicyDocument
 from ..records import replace
@@ -56,6 +54,8 @@ def _branches(document: PolicyDocument, scalars, base: tuple) -> Iterator[Violat
 def _with_fix(document: PolicyDocument, violation: Violation) -> Violation:
     """An Amplify custom-policies.json statement whose Action or Resource is a string (the
     Amplify CLI requires lists): the string written as a one-element list means the same."""
+    from ..edits import wrap_in_list  # a fix is built only for a finding
+
     path = violation.path
     if not document.bare_statements or len(path) != 2 or path[1] not in ("Action", "Resource"):
         return violation

@@ -1,10 +1,8 @@
 """APL102: Version absent or the legacy 2008-10-17."""
 from __future__ import annotations
 
-
-from ..edits import version_fix
 from ..context import Context
-from ..model import Rule, Scope, Severity, Violation
+from ..model import Fix, Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
@@ -17,9 +15,9 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
         return
     version = document.data.get("Version")
     if "Version" not in document.data:
-        yield Violation((), variant="missing", part="opening", fix=version_fix(document))
+        yield Violation((), variant="missing", part="opening", fix=_version_fix(document))
     elif version == "2008-10-17":
-        yield Violation(("Version",), variant="legacy", fix=version_fix(document))
+        yield Violation(("Version",), variant="legacy", fix=_version_fix(document))
 
 
 RULE = Rule(
@@ -48,3 +46,9 @@ RULE = Rule(
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html",),
     access_analyzer=("MISSING_VERSION",),
 )
+
+
+def _version_fix(document: PolicyDocument) -> Fix | None:
+    from ..edits import version_fix  # a fix is built only for a finding
+
+    return version_fix(document)

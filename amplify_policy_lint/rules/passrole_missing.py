@@ -12,25 +12,23 @@ linter cannot see (unless ``--assume-complete``).
 """
 from __future__ import annotations
 
-
-from .. import amplify_arns, passrole, suggestions, wildcard
+from .. import amplify_arns, passrole, wildcard
 from ..evaluate import Decision, Evaluation, Grant, evaluate
 from ..grants import (
-    absence_documents, denied_by, grant_position, join, names_exactly, principal_phrase, statement_json,
+    absence_documents, denied_by, grant_position, join, names_exactly, principal_phrase,
     token_key, token_text, under_condition, unique, violation_at,
 )
 from ..context import Context
-from ..edits import add_statement
 from ..model import Fix, Rule, Scope, Severity, Violation
 from ..passrole import PASS_ROLE, PassRoleEntry
 from ..policy import PolicyDocument, Principal
-from ..template_roles import roles_trusting
 from ..resources import reaches
-from ..suggestions import Suggestion
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from typing import Iterable, Iterator
+
+    from ..suggestions import Suggestion
 
 # How many of a token's actions a message names before "and N more".
 _NAMED = 2
@@ -199,6 +197,8 @@ def _fields_in_parens(entry: PassRoleEntry) -> str:
 
 
 def _snippet(grant: Grant, entries: list[PassRoleEntry]) -> Suggestion:
+    from .. import suggestions  # only a finding needs its suggested statement
+
     statement = grant.statement
     return suggestions.pass_role(suggestions.services_passed_to(entries), amplify_arns.account_of(statement),
                                  amplify_arns.partition_of(statement), grant.document)
@@ -209,6 +209,10 @@ def _fix(grant: Grant, entries: list[PassRoleEntry]) -> Fix | None:
     template's roles that the receiving services may assume. Offered only when AWS documents
     the service of every action the token grants (the condition would otherwise shut a call
     out) and the template defines such a role."""
+    from .. import suggestions  # a fix is built only for a finding
+    from ..edits import add_statement
+    from ..template_roles import roles_trusting
+
     document = grant.document
     if document.container != "cloudformation":
         return None
@@ -294,13 +298,17 @@ RULE = Rule(
         "Allow iam:PassRole on the role(s) the calls pass, limited to the service that receives "
         "them (the finding's detail in JSON/SARIF output holds the statement, with the service "
         "where the table knows it), for example:\n\n"
-        + statement_json({
-            "Sid": "PassServiceRole",
-            "Effect": "Allow",
-            "Action": PASS_ROLE,
-            "Resource": "arn:aws:iam::123456789012:role/ROLE_NAME",
-            "Condition": {"StringEquals": {"iam:PassedToService": "amplify.amazonaws.com"}},
-        })
+        + """{
+  "Sid": "PassServiceRole",
+  "Effect": "Allow",
+  "Action": "iam:PassRole",
+  "Resource": "arn:aws:iam::123456789012:role/ROLE_NAME",
+  "Condition": {
+    "StringEquals": {
+      "iam:PassedToService": "amplify.amazonaws.com"
+    }
+  }
+}"""
         + "\n\nIf a Deny names iam:PassRole, exempt those roles from it. If the calls never pass a "
           "role (an optional field left out), ignore the warning for that line."
     ),

@@ -16,10 +16,8 @@ PassRole outright or allows it only on listed roles (a Deny with ``NotResource``
 """
 from __future__ import annotations
 
-
-from .. import suggestions
 from ..evaluate import Tri, action_matches_statement
-from ..grants import passrole_allows, passrole_grants, statement_json, under_condition, violation_at
+from ..grants import passrole_allows, passrole_grants, under_condition, violation_at
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
 from ..passrole import PASS_ROLE, all_roles
@@ -56,19 +54,22 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
         shown = ("every role (NotResource lists no role)" if resource == "NotResource"
                  else "every role but those NotResource lists" if resource == "NotResource-some"
                  else f"'{resource}'")
-        detail = suggestions.limited_pass_role(grant.statement, suggestions.services_granted_in(document),
-                                               document).text
+        detail = _suggestion(grant.statement, document)
         yield violation_at(grant, {"allows": passrole_allows(grant), "resource": shown,
                                    "cond": under_condition(grant)},
                            detail=detail)
 
 
-_SNIPPET = statement_json({
-    "Effect": "Allow",
-    "Action": PASS_ROLE,
-    "Resource": "arn:aws:iam::123456789012:role/ROLE_NAME",
-    "Condition": {"StringEquals": {"iam:PassedToService": "amplify.amazonaws.com"}},
-})
+_SNIPPET = """{
+  "Effect": "Allow",
+  "Action": "iam:PassRole",
+  "Resource": "arn:aws:iam::123456789012:role/ROLE_NAME",
+  "Condition": {
+    "StringEquals": {
+      "iam:PassedToService": "amplify.amazonaws.com"
+    }
+  }
+}"""
 
 _BAD = """{
   "Version": "2012-10-17",
@@ -96,6 +97,12 @@ _GOOD = """{
   ]
 }
 """
+
+def _suggestion(statement: Statement, document: PolicyDocument) -> str:
+    from .. import suggestions  # only a finding needs its suggested statement
+
+    return suggestions.limited_pass_role(statement, suggestions.services_granted_in(document), document).text
+
 
 RULE = Rule(
     id="APL303",

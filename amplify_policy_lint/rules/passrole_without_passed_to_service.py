@@ -9,12 +9,9 @@ Condition cannot be read (an intrinsic function), and, as for APL303, for admin 
 """
 from __future__ import annotations
 
-
 from .. import passrole, wildcard
-from ..edits import append_member
 from ..evaluate import Tri, action_matches_statement
-from .. import suggestions
-from ..grants import passrole_allows, passrole_grants, statement_json, violation_at
+from ..grants import passrole_allows, passrole_grants, violation_at
 from ..context import Context
 from ..model import Fix, Rule, Safety, Scope, Severity, Violation
 from ..passrole import PASS_ROLE
@@ -45,8 +42,7 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     for grant in grants:
         if grant.statement.tests_key(KEY) is not False:
             continue
-        detail = suggestions.limited_pass_role(grant.statement, suggestions.services_granted_in(document),
-                                               document).text
+        detail = _suggestion(grant.statement, document)
         yield violation_at(grant, {"allows": passrole_allows(grant),
                                    "cond": " (under another condition)" if grant.statement.conditional else ""},
                            detail=detail, fix=_fix(document, grant.statement))
@@ -57,6 +53,8 @@ def _fix(document: PolicyDocument, statement: Statement) -> Fix | None:
     to, added to a statement that grants iam:PassRole alone and has no Condition. Offered only
     when every such action is named exactly and AWS documents its service: otherwise the
     condition could shut out a call the principal makes."""
+    from ..edits import append_member  # a fix is built only for a finding
+
     if statement.condition is not None or statement.action_key != "Action":
         return None
     if not statement.actions or any((i.value or "").lower() != PASS_ROLE.lower() for i in statement.actions):
@@ -122,6 +120,12 @@ _GOOD = """{
 }
 """
 
+def _suggestion(statement: Statement, document: PolicyDocument) -> str:
+    from .. import suggestions  # only a finding needs its suggested statement
+
+    return suggestions.limited_pass_role(statement, suggestions.services_granted_in(document), document).text
+
+
 RULE = Rule(
     id="APL304",
     name="passrole-without-passed-to-service",
@@ -142,12 +146,16 @@ RULE = Rule(
     good=_GOOD,
     fix="Add a Condition naming the service that receives the role (the finding's detail in JSON/SARIF "
         "output holds the whole statement, with the services the document's own calls pass roles to), "
-        "for example:\n\n" + statement_json({
-            "Effect": "Allow",
-            "Action": "iam:PassRole",
-            "Resource": "arn:aws:iam::123456789012:role/amplify-service-role",
-            "Condition": _CONDITION,
-        }),
+        "for example:\n\n" + """{
+  "Effect": "Allow",
+  "Action": "iam:PassRole",
+  "Resource": "arn:aws:iam::123456789012:role/amplify-service-role",
+  "Condition": {
+    "StringEquals": {
+      "iam:PassedToService": "amplify.amazonaws.com"
+    }
+  }
+}""",
     messages={
         "default": "{allows} without an iam:PassedToService condition{cond}; "
                    "the role can be passed to any service",

@@ -1,10 +1,8 @@
 """APL107: policy variables in a document whose Version does not expand them."""
 from __future__ import annotations
 
-
-from ..edits import version_fix
 from ..context import Context
-from ..model import Rule, Scope, Severity, Violation
+from ..model import Fix, Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, policy_variables
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
@@ -21,7 +19,7 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     version = "no Version" if "Version" not in data else f"Version {data.get('Version')}"
     fix = None
     for path, variable in policy_variables(document):
-        fix = fix or version_fix(document)
+        fix = fix or _version_fix(document)
         yield Violation(path, {"variable": variable, "version": version}, fix=fix)
 
 
@@ -48,3 +46,9 @@ RULE = Rule(
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html",),
     access_analyzer=("VARIABLE_UNSUPPORTED_IN_VERSION",),
 )
+
+
+def _version_fix(document: PolicyDocument) -> Fix | None:
+    from ..edits import version_fix  # a fix is built only for a finding
+
+    return version_fix(document)

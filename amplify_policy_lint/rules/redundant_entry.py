@@ -15,11 +15,12 @@ better than a slow commit).
 """
 from __future__ import annotations
 
-
-from bisect import bisect_left
+try:
+    from _bisect import bisect_left  # what bisect re-exports, without its module (start-up)
+except ImportError:  # pragma: no cover - an interpreter without the C accelerator
+    from bisect import bisect_left
 
 from .. import wildcard
-from ..edits import remove_list_item
 from ..context import Context
 from ..model import Fix, Rule, Safety, Scope, Severity, Violation
 from ..policy import Item, PolicyDocument
@@ -214,6 +215,8 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
 
 def _removal(document: PolicyDocument, item: Item) -> Fix | None:
     """An exact repeat taken out of its list: the statement means the same without it."""
+    from ..edits import remove_list_item  # a fix is built only for a finding
+
     *sequence, index = item.path
     if not isinstance(index, int):
         return None

@@ -13,8 +13,6 @@ plain names and pattern heads), up to a budget of comparisons per document.
 """
 from __future__ import annotations
 
-import json
-
 from .. import wildcard
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
@@ -30,6 +28,8 @@ _BUDGET = 20_000
 def _canonical(value: Any) -> str:
     if value is None:
         return "null"  # most statements have no Condition: what json.dumps writes, without it
+    import json  # not on the path of a valid policy (json imports re)
+
     return json.dumps(value, sort_keys=True, default=str)
 
 

@@ -16,9 +16,7 @@ they are never taken for a template reference. Serverless Framework and Terrafor
 """
 from __future__ import annotations
 
-
 from .. import regex
-from ..embedded import EmbeddedSource
 from ..context import Context
 from ..model import JsonPath, Rule, Scope, Severity, Violation
 from ..policy import DYNAMIC_REFERENCE_MASK, PolicyDocument, holds_placeholder, is_intrinsic, statement_list
@@ -43,7 +41,7 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     # A policy given as a JSON string (its root is the string's); a template given as a
     # string (a stack set's TemplateBody) is a template all the same.
     source = document.source
-    embedded = isinstance(source, EmbeddedSource) and tuple(document.base) == tuple(source.prefix)
+    embedded = source.is_embedded and tuple(document.base) == tuple(source.prefix)
     if container in ("serverless", "terraform-plan") and not embedded:
         return
     elements = _ALL if container == "custom-policies" else _VALUES

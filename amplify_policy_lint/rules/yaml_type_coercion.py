@@ -1,9 +1,7 @@
 """APL005: a YAML scalar whose type silently changes."""
 from __future__ import annotations
 
-
 from .. import regex
-from ..edits import quote_scalar
 from ..context import Context
 from ..model import Fix, Rule, Safety, Scope, Severity, Violation
 from ..policy import PolicyDocument
@@ -50,6 +48,8 @@ _ACCOUNT_ID = regex.compile(r"[0-9]{12}\Z")
 
 
 def _quoting(document: PolicyDocument, path: tuple, text: str) -> Fix | None:
+    from ..edits import quote_scalar  # a fix is built only for a finding
+
     edits = quote_scalar(document, path)
     return Fix(Safety.SAFE, f"quote {text}", edits) if edits else None
 

@@ -11,7 +11,6 @@ from .core import Positions, PositionTable, Source, iter_nodes
 from .json_reader import parse_json
 from .problems import InputProblem, InputViolation, Problem, duplicate_key
 from .text import LineIndex, decode, decode_loosely, line_index
-from .yaml_reader import CFN_SHORT_TAGS, YamlScalar, parse_yaml
 
 __all__ = [
     "CFN_SHORT_TAGS", "InputProblem", "InputViolation", "LineIndex", "PositionTable", "Positions", "Problem",
@@ -24,4 +23,16 @@ def parse(name: str, text: str, fmt: str) -> tuple[Source | None, list[InputViol
     """Parse ``text`` as ``fmt`` ('json' or 'yaml')."""
     if fmt == "json":
         return parse_json(name, text)
+    from .yaml_reader import parse_yaml
+
     return parse_yaml(name, text)
+
+
+def __getattr__(name: str) -> object:
+    # The YAML reader (and PyYAML behind it) is imported when a YAML file is read, not before:
+    # a run on JSON policies never needs it.
+    if name in ("CFN_SHORT_TAGS", "YamlScalar", "parse_yaml"):
+        from . import yaml_reader
+
+        return getattr(yaml_reader, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

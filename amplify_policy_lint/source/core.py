@@ -8,9 +8,8 @@ goes; the JSON reader's compact table answers the same three questions.
 """
 from __future__ import annotations
 
-import functools
 
-from .. import limits
+from .. import caching, limits
 from ..model import JsonPath, Span
 from .text import LineIndex, line_index
 
@@ -66,6 +65,9 @@ class Source:
     before calling it); the position table, built on first use, is a cached property.
     """
 
+    # An embedded.EmbeddedSource (a policy or template that was a string value) says True.
+    is_embedded = False
+
     def __init__(self, name: str, text: str, fmt: str, data: Any,
                  table: Positions | None = None,
                  build_table: Callable[[], Positions] | None = None, *,
@@ -89,7 +91,7 @@ class Source:
             raise AttributeError(f"a Source is immutable: cannot set {name!r}")
         object.__setattr__(self, name, value)
 
-    @functools.cached_property
+    @caching.cached_property
     def table(self) -> Positions:
         assert self._build_table is not None
         return self._build_table()

@@ -7,11 +7,8 @@ on depth and string length are applied alike by both.
 """
 from __future__ import annotations
 
-import json
-import re
-from array import array
-
 from .. import limits, regex
+from ..fastjson import loads
 from ..model import JsonPath
 from .core import PositionTable, Source
 from .problems import InputProblem, InputViolation, Problem, duplicate_key
@@ -41,7 +38,7 @@ def _reject_constant(name: str) -> Any:
 def parse_json(name: str, text: str) -> tuple[Source | None, list[InputViolation]]:
     """Parse JSON text. Returns the source (None when unreadable) and input findings."""
     try:
-        data = json.loads(text, object_pairs_hook=_pairs_without_duplicates,
+        data = loads(text, object_pairs_hook=_pairs_without_duplicates,
                           parse_constant=_reject_constant)
     except (ValueError, _Duplicate, RecursionError):
         # The fast reader said no; the slow one says exactly where and why.
@@ -103,6 +100,8 @@ _WHITESPACE = regex.compile(r"[ \t\n\r]*")
 # string fails in linear time (the former `(?:[^"\\]+|\\.)*` backtracked exponentially).
 _STRING = regex.compile(r'"[^"\\\x00-\x1f]*(?:(?:\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*"')
 _NUMBER = regex.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_HEX4 = regex.compile(r"[0-9a-fA-F]{4}")
+_WORD = regex.compile(r"-?[A-Za-z_][A-Za-z0-9_]*")
 _LITERALS = {"true": True, "false": False, "null": None}
 _NOT_JSON = {"NaN": "NaN", "Infinity": "Infinity", "-Infinity": "-Infinity",
              "undefined": "undefined"}
@@ -126,6 +125,8 @@ class _JsonPositions:
     __slots__ = ("_data", "_starts", "_ends", "_key_starts", "_key_ends", "_after")
 
     def __init__(self, text: str, data: Any) -> None:
+        from array import array  # only a finding's position needs the table
+
         self._data = data
         self._starts, self._ends = array("i"), array("i")
         self._key_starts, self._key_ends = array("i"), array("i")
@@ -350,7 +351,7 @@ class _JsonReader:
             raise InputProblem(Problem.SYNTAX, *self._string_error(pos))
         end = match.end()
         token = match.group()
-        value = json.loads(token) if "\\" in token else token[1:-1]  # decode escapes only where there are some
+        value = loads(token) if "\\" in token else token[1:-1]  # decode escapes only where there are some
         if len(value) > limits.MAX_STRING_CHARS:  # the string's characters, as YAML counts them
             raise InputProblem(Problem.LIMIT, f"string longer than {limits.MAX_STRING_CHARS:,} characters", pos)
         return value, end
@@ -364,7 +365,7 @@ class _JsonReader:
                 break
             if char == "\\":
                 if text.startswith(("u",), i + 1):
-                    if not re.match(r"[0-9a-fA-F]{4}", text[i + 2:i + 6]):
+                    if not _HEX4.match(text[i + 2:i + 6]):
                         return "invalid \\u escape in string", i
                     i += 6
                     continue
@@ -393,7 +394,7 @@ class _JsonReader:
             if "." in token or "e" in token or "E" in token:
                 return float(token), end
             return int(token) if len(token) <= 4300 else float(token), end
-        word = re.match(r"-?[A-Za-z_][A-Za-z0-9_]*", text[pos:pos + 32])
+        word = _WORD.match(text[pos:pos + 32])
         if word:
             token = word.group()
             if token in _LITERALS:

@@ -1,11 +1,14 @@
 """Bytes to text: UTF-8 only (APL003 for anything else), and line/column arithmetic."""
 from __future__ import annotations
 
-import bisect
-import functools
 import itertools
-import re
 
+try:
+    from _bisect import bisect_right  # what bisect re-exports, without its module (start-up)
+except ImportError:  # pragma: no cover - an interpreter without the C accelerator
+    from bisect import bisect_right
+
+from .. import caching, regex
 from ..model import Span
 from .problems import InputProblem, Problem
 
@@ -39,10 +42,13 @@ def decode(data: bytes) -> str:
     return text
 
 
+_UNESCAPED_QUOTE = regex.compile(r'(?<!\\)"')
+
+
 def _inside_string(text: str, offset: int) -> bool:
     """Whether ``offset`` sits inside a quoted string on its line (a BOM there is content)."""
     line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
-    quotes = re.findall(r'(?<!\\)"', text[line_start:offset])
+    quotes = _UNESCAPED_QUOTE.findall(text[line_start:offset])
     return len(quotes) % 2 == 1
 
 
@@ -61,7 +67,7 @@ def decode_loosely(data: bytes) -> str:
 class LineIndex:
     """Offsets to 1-based (line, column). Lines end at \\n, \\r\\n or \\r, as editors count them."""
 
-    _BREAK = re.compile(r"\r\n|\r|\n")
+    _BREAK = regex.compile(r"\r\n|\r|\n")
 
     def __init__(self, text: str) -> None:
         if "\r" in text:
@@ -74,7 +80,7 @@ class LineIndex:
         text = self._text
         if 0 < offset < len(text) and text[offset] == "\n" and text[offset - 1] == "\r":
             offset -= 1  # between the two characters of a CRLF break: the break's own position
-        line = bisect.bisect_right(self.starts, offset) - 1
+        line = bisect_right(self.starts, offset) - 1
         return line + 1, offset - self.starts[line] + 1
 
     def span(self, start: int, end: int) -> Span:
@@ -84,7 +90,7 @@ class LineIndex:
 
 
 
-@functools.lru_cache(maxsize=2)
+@caching.lru_cache(maxsize=2)
 def line_index(text: str) -> LineIndex:
     """The line index of ``text``, built once however many stages place something in it (the
     reader's duplicate-key message, input findings, document findings, directives)."""

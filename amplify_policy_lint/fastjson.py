@@ -1,0 +1,59 @@
+"""``json.loads`` for text, on the C scanner alone: without importing ``json``.
+
+``json.decoder`` imports ``re``, and ``re`` imports ``enum`` and ``functools``: together about a
+sixth of a pre-commit run on one small policy. What ``json.loads`` does on a string is the C
+scanner (``_json.make_scanner``) between two skips of JSON white space, which need no regular
+expression. Errors are ``json``'s own ``JSONDecodeError`` (a ValueError), imported when one
+is raised; an interpreter without the C scanner gets ``json.loads`` itself.
+"""
+from __future__ import annotations
+
+try:
+    from _json import make_scanner as _make_scanner
+except ImportError:  # pragma: no cover - an interpreter without json's C accelerator
+    _make_scanner = None
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Callable
+
+_WHITESPACE = " \t\n\r"  # JSON's, as json.decoder.WHITESPACE
+_CONSTANTS = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
+
+
+class _Options:
+    """What the C scanner reads from a ``json.JSONDecoder``."""
+
+    __slots__ = ("strict", "object_hook", "object_pairs_hook", "parse_float", "parse_int", "parse_constant")
+
+    def __init__(self, object_pairs_hook: Callable | None, parse_constant: Callable | None) -> None:
+        self.strict = True
+        self.object_hook = None
+        self.object_pairs_hook = object_pairs_hook
+        self.parse_float = float
+        self.parse_int = int
+        self.parse_constant = parse_constant if parse_constant is not None else _CONSTANTS.__getitem__
+
+
+def loads(text: str, *, object_pairs_hook: Callable | None = None, parse_constant: Callable | None = None) -> Any:
+    """``json.loads(text, object_pairs_hook=..., parse_constant=...)`` for a ``str``."""
+    if _make_scanner is None:  # pragma: no cover
+        import json
+
+        return json.loads(text, object_pairs_hook=object_pairs_hook, parse_constant=parse_constant)
+    if text.startswith("\ufeff"):
+        raise _error("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    start = len(text) - len(text.lstrip(_WHITESPACE))
+    try:
+        value, end = _make_scanner(_Options(object_pairs_hook, parse_constant))(text, start)
+    except StopIteration as stop:
+        raise _error("Expecting value", text, stop.value) from None
+    if end != len(text) and len(text.rstrip(_WHITESPACE)) > end:
+        raise _error("Extra data", text, end + len(text[end:]) - len(text[end:].lstrip(_WHITESPACE)))
+    return value
+
+
+def _error(message: str, text: str, position: int) -> ValueError:
+    from json import JSONDecodeError
+
+    return JSONDecodeError(message, text, position)
