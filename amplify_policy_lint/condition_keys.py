@@ -11,7 +11,7 @@ stays quiet on None.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from .caching import lru_cache
 
 
 GLOBAL_KEY_TYPES: dict[str, str] = {k.lower(): t for k, t in {

@@ -1,8 +1,7 @@
 """The IAM condition-operator grammar and IAM's value formats (dates, numbers, booleans, IPs)."""
 from __future__ import annotations
 
-from functools import lru_cache
-
+from .caching import lru_cache
 from .records import named_tuple
 
 
