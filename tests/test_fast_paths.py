@@ -52,6 +52,17 @@ def test_compact_table_places_every_value_and_key_as_the_reader_does(value, inde
         assert compact.value(missing) == reference.value(missing)
 
 
+@settings(max_examples=100)
+@given(value=JSON_VALUES, before=st.sampled_from(["", " ", "\n\t \r\n"]), after=st.sampled_from(["", "\n", " \t "]))
+def test_compact_table_places_the_root_without_reading_the_nodes(value, before, after):
+    text = before + json.dumps(value, indent=1) + after
+    reference = json_reader._JsonReader(text).read().table
+    compact = json_reader._JsonPositions(text, json.loads(text))
+    assert compact.value(()) == reference.value(()) and compact.key(()) is None
+    assert len(compact._starts) == 0  # not read
+    assert compact.value(()) == reference.value(()) and compact.key(()) is None  # and again
+
+
 def test_compact_table_is_smaller_than_the_text():
     statements = [{"Sid": f"S{i}", "Effect": "Allow", "Action": ["s3:GetObject", "ec2:Describe*"],
                    "Resource": [f"arn:aws:s3:::bucket-{i}/*"]} for i in range(5_000)]
@@ -59,7 +70,7 @@ def test_compact_table_is_smaller_than_the_text():
     source, problems = parse_json("p.json", text)
     assert problems == [] and source is not None
     tracemalloc.start()
-    source.table  # noqa: B018 - built on first use
+    source.table.value(("Statement", 0))  # the nodes are read on the first path below the root
     size, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     # About 20 bytes a value, where a table keyed by path tuples took some 45 bytes per byte of text.
