@@ -224,36 +224,48 @@ def arn_field_problems(resource: str, matcher: "ResourceMatcher") -> tuple[Field
     A field with a wildcard or a variable may be anything and is not judged; an entry IAM
     itself rejects is :func:`check_resource`'s (APL106).
     """
-    if len(resource) > limits.MAX_ARN_CHARS or check_resource(resource) is not None:
-        return ()
-    # A variable (or a CloudFormation ${AWS::AccountId} left outside Fn::Sub) may be any text.
-    parts = (wildcard.variables_as_stars(resource) if "${" in resource else resource).split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn":
-        return ()
-    _, _, service, region, account, written = parts
-    if not service or "*" in service or "?" in service:
-        return ()
-    lower = service.lower()
-    if not matcher.has_service(lower):
-        if lower in matcher.arn_namespaces():
-            return ()  # a namespace of another service's ARNs (Service Catalog's "catalog")
-        return (FieldProblem("INVALID_SERVICE", f"names service {service!r}, which no ARN format of the "
-                                                "catalog has"),)
-    found = []
-    if service != lower:
-        found.append(FieldProblem("INVALID_ARN_SERVICE_CASE",
-                                  f"writes the service as {service!r}; ARNs name it in lower case, {lower!r}"))
+    last = matcher._last_arn
+    if last is not None and resource.startswith(last[0]) and "${" not in resource \
+            and len(resource) <= limits.MAX_ARN_CHARS:
+        # The first five fields of the previous entry, which passed check_resource's plain
+        # ARN test on them alone (that test reads nothing further), and their answers so far.
+        prefix, lower, region, account, found = last
+        written = resource[len(prefix):]
+    else:
+        if len(resource) > limits.MAX_ARN_CHARS or check_resource(resource) is not None:
+            return ()
+        # A variable (or a CloudFormation ${AWS::AccountId} left outside Fn::Sub) may be any text.
+        parts = (wildcard.variables_as_stars(resource) if "${" in resource else resource).split(":", 5)
+        if len(parts) != 6 or parts[0] != "arn":
+            return ()
+        _, _, service, region, account, written = parts
+        if not service or "*" in service or "?" in service:
+            return ()
+        lower = service.lower()
+        if not matcher.has_service(lower):
+            if lower in matcher.arn_namespaces():
+                return ()  # a namespace of another service's ARNs (Service Catalog's "catalog")
+            return (FieldProblem("INVALID_SERVICE", f"names service {service!r}, which no ARN format of the "
+                                                    "catalog has"),)
+        found = ()
+        if service != lower:
+            found = (FieldProblem("INVALID_ARN_SERVICE_CASE",
+                                  f"writes the service as {service!r}; ARNs name it in lower case, {lower!r}"),)
+        if "${" not in resource and _plain_arn(resource):
+            # Long lists repeat the first five fields: the next entry that starts with them
+            # skips the above.
+            matcher._last_arn = (resource[:len(resource) - len(written)], lower, region, account, found)
     resource_part = written.lower()
     formats = matcher.formats_fitting(lower, resource_part)
     if formats is None or wildcard.matches_everything(resource_part):
-        return tuple(found)
+        return found
     if not formats:
         misspelt = _misspelt_type(written, matcher.formats_fitting(lower, "*") or ())
         if misspelt is not None:
-            found.append(FieldProblem("INVALID_ARN_RESOURCE",
-                                      f"names resource type {misspelt[0]!r}, which {lower} does not have; "
-                                      f"did you mean {misspelt[1]!r}?"))
-        return tuple(found)
+            found += (FieldProblem("INVALID_ARN_RESOURCE",
+                                   f"names resource type {misspelt[0]!r}, which {lower} does not have; "
+                                   f"did you mean {misspelt[1]!r}?"),)
+        return found
     # What the region and account get is the same for every entry of the same service, region,
     # account and fitting formats (and whether AWS may own the resource): a long list of one
     # kind of ARN asks it once.
@@ -267,7 +279,7 @@ def arn_field_problems(resource: str, matcher: "ResourceMatcher") -> tuple[Field
             tuple(_region_problems(region, regions, lower) + _account_problems(account, accounts, lower, owned))
             for owned in ((False, True) if owned_matters else (False,)))
     fields = answers[1] if len(answers) > 1 and _aws_owned(written) else answers[0]
-    return tuple(found) + fields if found else fields
+    return found + fields if found else fields
 
 
 _TYPE_HEAD = regex.compile(r"[^/:$*?]*")
@@ -418,6 +430,7 @@ class ResourceMatcher:
         self._aligned_by: dict[tuple[str, str], tuple[_ArnTemplate, ...]] = {}
         self._patterns: dict[str, tuple[str, ...] | None] = {}
         self._field_problems: dict[str, tuple[FieldProblem, ...]] = {}
+        self._last_arn: tuple[str, str, str, str, tuple[FieldProblem, ...]] | None = None
         self._field_answers: dict[tuple[Any, ...], tuple[tuple[FieldProblem, ...], ...]] = {}
         self._services: dict[str, bool] = {}
         self._one_piece: dict[str, dict[str, tuple[dict[str, tuple[_ArnTemplate, ...]], int]]] = {}

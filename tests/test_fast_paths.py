@@ -512,3 +512,35 @@ def test_the_repr_shortcuts_never_miss_a_placeholder_or_an_intrinsic(data):
         assert document.may_hold_placeholder
     if _has_intrinsic(data):
         assert document.may_hold_intrinsic
+
+
+# --- APL208: the previous entry's first five fields ---------------------------------------------
+
+_FIELD_ENTRIES = ["arn:aws:s3:::b/k/*", "arn:aws:s3:::b", "arn:aws:s3:::b/${aws:username}/*", "arn:aws:s3:::*",
+                  "arn:aws:s3:::accesspoint/x", "arn:aws:s3:us-east-1:123456789012:accesspoint/x",
+                  "arn:aws:s3:us-east-1:123456789012:job/x", "arn:aws:s3:us-east-1::b", "arn:aws:S3:::b/*",
+                  "arn:aws:dynamodb:us-east-1::table/Books", "arn:aws:dynamodb:us-east-1::tabel/Books",
+                  "arn:aws:dynamodb:us-east-1:123456789012:table/Books/index/*",
+                  "arn:aws:dynamodb:useast1:123456789012:table/Books", "arn:aws:dynamodb:us-east-1:1234:table/B",
+                  "arn:aws:iam::123456789012:role/r", "arn:aws:iam::123456789012:nothing/r",
+                  "arn:aws:ssm:us-east-1::document/AWS-RunShellScript", "arn:aws:ssm:us-east-1::document/Mine",
+                  "arn:aws:ssm:us-east-1::parameter/aws/service/x", "arn:aws:nosuch:::x", "arn:aws:catalog:::x",
+                  "arn:aws:lambda:us-east-1:123456789012:function:f:1", "arn:aws:lambda:us-east-1:123456789012:" + "x" * 2100,
+                  "arn:aws:logs:us-east-1:123456789012:log-group:/a/b:*", "arn:aws:sns:us-east-1:123456789012:t",
+                  "arn:aws:s3:::b/k?", "arn:aws:s3:::b*/k", "arn:aws:amplify:us-east-1:123456789012:apps/d1/*"]
+
+
+def test_the_previous_entrys_fields_give_the_answers_each_entry_gets_alone():
+    from amplify_policy_lint.catalog import default_catalog
+
+    matcher = default_catalog().resources
+    alone = {}
+    for entry in _FIELD_ENTRIES:
+        matcher._last_arn = None
+        alone[entry] = resources.arn_field_problems(entry, matcher)
+    assert any(alone.values())  # the table holds entries with problems
+    for first in _FIELD_ENTRIES:
+        for second in _FIELD_ENTRIES:
+            matcher._last_arn = None
+            resources.arn_field_problems(first, matcher)
+            assert resources.arn_field_problems(second, matcher) == alone[second], (first, second)
