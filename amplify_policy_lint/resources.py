@@ -257,7 +257,7 @@ def arn_field_problems(resource: str, matcher: "ResourceMatcher") -> tuple[Field
             matcher._last_arn = (resource[:len(resource) - len(written)], lower, region, account, found)
     resource_part = written.lower()
     formats = matcher.formats_fitting(lower, resource_part)
-    if formats is None or wildcard.matches_everything(resource_part):
+    if formats is None or (resource_part and not resource_part.strip("*")):  # (wildcard.matches_everything)
         return found
     if not formats:
         misspelt = _misspelt_type(written, matcher.formats_fitting(lower, "*") or ())
@@ -272,14 +272,19 @@ def arn_field_problems(resource: str, matcher: "ResourceMatcher") -> tuple[Field
     key = (lower, region, account, formats)
     answers = matcher._field_answers.get(key)
     if answers is None:
-        regions, accounts = [t.fields[3] for t in formats], [t.fields[4] for t in formats]
-        # Whether AWS may own the resource matters only without an account where every format has one.
-        owned_matters = not account and all(e is None for e in accounts)
-        answers = matcher._field_answers[key] = tuple(
-            tuple(_region_problems(region, regions, lower) + _account_problems(account, accounts, lower, owned))
-            for owned in ((False, True) if owned_matters else (False,)))
+        answers = matcher._field_answers[key] = _field_answers(lower, region, account, formats)
     fields = answers[1] if len(answers) > 1 and _aws_owned(written) else answers[0]
     return found + fields if found else fields
+
+
+def _field_answers(service: str, region: str, account: str,
+                   formats: tuple[_ArnTemplate, ...]) -> tuple[tuple[FieldProblem, ...], ...]:
+    """The region's and account's problems against the formats: for a resource AWS cannot own,
+    and (where it matters: no account, where every format has one) for one it may own."""
+    regions, accounts = [t.fields[3] for t in formats], [t.fields[4] for t in formats]
+    owned_matters = not account and all(e is None for e in accounts)
+    return tuple(tuple(_region_problems(region, regions, service) + _account_problems(account, accounts, service, owned))
+                 for owned in ((False, True) if owned_matters else (False,)))
 
 
 _TYPE_HEAD = regex.compile(r"[^/:$*?]*")
@@ -545,23 +550,11 @@ class ResourceMatcher:
         """The ARN formats of ``service`` (in its own namespace) whose resource part can match
         the lower-case ``resource_part`` (variables as "*"); None when the catalog lists no
         format for the service."""
-        if service not in self._heads:
-            own = tuple(t for t in self._all_templates(service) if t.fields and t.arn_service in (service, None))
-            # Formats without a literal head may fit any entry, the others only one whose
-            # literal head starts with the same character: each kept in the catalog's order,
-            # with the literal head of its first piece and whether that piece has a
-            # placeholder (see below), or None when the plain answer does not apply.
-            pairs = tuple((t, t.plain_form(LOOSE) and t.plain_form(LOOSE)[1][0]) for t in own)
-            by_first: dict[str | None, tuple[Any, ...]] = {None: pairs}
-            for first in {t.resource_head[:1] for t in own}:
-                by_first[first] = tuple(pair for pair in pairs if pair[0].resource_head[:1] in ("", first))
-            self._heads[service] = by_first if own else None
-            # Per first character, the longest first literal head of those formats: a one-piece
-            # pattern is settled by that many characters of its head and one more (see below).
-            self._one_piece[service] = {
-                first: ({}, max((len(f[0]) for _, f in group if f is not None), default=0) + 1)
-                for first, group in by_first.items() if first is not None and all(f is not None for _, f in group)}
-        by_first = self._heads[service]
+        # (Asked for every entry of a Resource list: the common case comes first, and the
+        # comprehensions live in helpers, whose variables would cost every call a cell.)
+        by_first = self._heads.get(service, _UNSEEN)
+        if by_first is _UNSEEN:
+            by_first = self._index_formats(service)
         if by_first is None:
             return None
         if (resource_part.endswith("*") and resource_part.find("*") == len(resource_part) - 1
@@ -573,25 +566,32 @@ class ResourceMatcher:
             # answered a few times, remembered by those.
             groups = self._one_piece[service]
             first = resource_part[0] if resource_part[0] in by_first else ""
-            if first in groups:
-                answers, width = groups[first]
-                key = resource_part[:-1][:width]
-                found = answers.get(key)
+            group = groups.get(first)
+            if group is not None:
+                key = resource_part[:-1][:group[1]]
+                found = group[0].get(key)
                 if found is None:
-                    found = answers[key] = tuple(
-                        t for t, piece in by_first.get(first, ())
-                        if piece[0].startswith(key) or (piece[1] and key.startswith(piece[0])))
+                    found = group[0][key] = _one_piece_fitting(by_first.get(first, ()), key)
                 return found
-        # Most formats of a service start with another literal type name (instance/ against
-        # volume/...): the literal heads settle those without a walk, as the walk's first step
-        # would (a service has dozens of formats, each entry is asked about every one).
-        head = wildcard.literal_head(resource_part)
-        candidates = by_first.get(head[0], by_first.get("", ())) if head else by_first[None]
-        plain = _plain_pieces(resource_part, LOOSE)
-        return tuple(t for t, _ in candidates
-                     if (head.startswith(t.resource_head) or t.resource_head.startswith(head))
-                     and (_walk(resource_part, t.resource_tokens, LOOSE, True) if plain is None
-                          or (answer := _plain_answer(plain, t.plain_form(LOOSE))) is None else answer))
+        return _formats_fitting(by_first, resource_part)
+
+    def _index_formats(self, service: str) -> dict[str | None, tuple[Any, ...]] | None:
+        own = tuple(t for t in self._all_templates(service) if t.fields and t.arn_service in (service, None))
+        # Formats without a literal head may fit any entry, the others only one whose
+        # literal head starts with the same character: each kept in the catalog's order,
+        # with the literal head of its first piece and whether that piece has a
+        # placeholder (see below), or None when the plain answer does not apply.
+        pairs = tuple((t, t.plain_form(LOOSE) and t.plain_form(LOOSE)[1][0]) for t in own)
+        by_first: dict[str | None, tuple[Any, ...]] = {None: pairs}
+        for first in {t.resource_head[:1] for t in own}:
+            by_first[first] = tuple(pair for pair in pairs if pair[0].resource_head[:1] in ("", first))
+        self._heads[service] = by_first if own else None
+        # Per first character, the longest first literal head of those formats: a one-piece
+        # pattern is settled by that many characters of its head and one more (see above).
+        self._one_piece[service] = {
+            first: ({}, max((len(f[0]) for _, f in group if f is not None), default=0) + 1)
+            for first, group in by_first.items() if first is not None and all(f is not None for _, f in group)}
+        return self._heads[service]
 
     def _all_templates(self, prefix: str) -> tuple[_ArnTemplate, ...]:
         """Every ARN format of the service."""
@@ -916,6 +916,26 @@ def _overlaps(pattern: str, template: _ArnTemplate, mode: int) -> bool:
             # crosses colons could not do better than the comparison field by field.
             return False
     return _walk(pattern, template.tokens, mode, colon_in_last=False)
+
+
+_UNSEEN = object()
+
+
+def _one_piece_fitting(candidates: tuple[Any, ...], head: str) -> tuple[_ArnTemplate, ...]:
+    return tuple(t for t, piece in candidates if piece[0].startswith(head) or (piece[1] and head.startswith(piece[0])))
+
+
+def _formats_fitting(by_first: dict[str | None, tuple[Any, ...]], resource_part: str) -> tuple[_ArnTemplate, ...]:
+    # Most formats of a service start with another literal type name (instance/ against
+    # volume/...): the literal heads settle those without a walk, as the walk's first step
+    # would (a service has dozens of formats, each entry is asked about every one).
+    head = wildcard.literal_head(resource_part)
+    candidates = by_first.get(head[0], by_first.get("", ())) if head else by_first[None]
+    plain = _plain_pieces(resource_part, LOOSE)
+    return tuple(t for t, _ in candidates
+                 if (head.startswith(t.resource_head) or t.resource_head.startswith(head))
+                 and (_walk(resource_part, t.resource_tokens, LOOSE, True) if plain is None
+                      or (answer := _plain_answer(plain, t.plain_form(LOOSE))) is None else answer))
 
 
 def _related(first: _ArnTemplate, second: _ArnTemplate, everything: list[_ArnTemplate]) -> bool:
