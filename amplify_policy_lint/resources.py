@@ -274,6 +274,15 @@ def arn_field_problems(resource: str, matcher: "ResourceMatcher") -> tuple[Field
     if answers is None:
         answers = matcher._field_answers[key] = _field_answers(lower, region, account, formats)
     fields = answers[1] if len(answers) > 1 and _aws_owned(written) else answers[0]
+    last = matcher._last_arn
+    if (last is not None and resource.startswith(last[0]) and "${" not in resource and len(resource_part) > 1
+            and resource_part.find("*") == len(resource_part) - 1 and "?" not in resource_part
+            and ":" not in resource_part):
+        # A plain entry with a one-piece resource part that formats_fitting answered by its
+        # first characters: the next entry with the same first five fields whose resource part
+        # gets the same formats there gets these answers (ResourceMatcher.field_problems).
+        matcher._last_answer = (last[0], matcher._first_groups(lower), matcher._one_piece[lower].get(""),
+                                formats, answers, found)
     return found + fields if found else fields
 
 
@@ -436,6 +445,8 @@ class ResourceMatcher:
         self._patterns: dict[str, tuple[str, ...] | None] = {}
         self._field_problems: dict[str, tuple[FieldProblem, ...]] = {}
         self._last_arn: tuple[str, str, str, str, tuple[FieldProblem, ...]] | None = None
+        self._last_answer: tuple[Any, ...] | None = None
+        self._groups_by_char: dict[str, dict[str, Any]] = {}
         self._field_answers: dict[tuple[Any, ...], tuple[tuple[FieldProblem, ...], ...]] = {}
         self._services: dict[str, bool] = {}
         self._one_piece: dict[str, dict[str, tuple[dict[str, tuple[_ArnTemplate, ...]], int]]] = {}
@@ -532,9 +543,32 @@ class ResourceMatcher:
     def field_problems(self, resource: str) -> tuple["FieldProblem", ...]:
         """What the catalog's ARN formats say is wrong with the fields of a ``Resource`` entry
         that IAM accepts (see :func:`arn_field_problems`); remembered per entry."""
+        quick = self._last_answer
+        if quick is not None and resource.startswith(quick[0]) and "${" not in resource \
+                and len(resource) <= limits.MAX_ARN_CHARS:
+            # The entry before had these first five fields and a resource part of one piece
+            # ending in "*": when this one's is such a piece too and fits the same formats,
+            # its answers are those (see the end of arn_field_problems, which set them).
+            written = resource[len(quick[0]):]
+            part = written.lower()
+            if len(part) > 1 and part.find("*") == len(part) - 1 and "?" not in part and ":" not in part:
+                group = quick[1].get(part[0], quick[2])
+                if group is not None and group[0].get(part[:-1][:group[1]]) is quick[3]:
+                    answers = quick[4]
+                    fields = answers[1] if len(answers) > 1 and _aws_owned(written) else answers[0]
+                    return quick[5] + fields if quick[5] else fields
         found = self._field_problems.get(resource)
         if found is None:
             found = self._field_problems[resource] = arn_field_problems(resource, self)
+        return found
+
+    def _first_groups(self, service: str) -> dict[str, Any]:
+        """The one-piece answers (formats_fitting) by an entry's first character, for the
+        characters that start a format's literal head; the others take the group of ""."""
+        found = self._groups_by_char.get(service)
+        if found is None:
+            groups = self._one_piece[service]
+            found = self._groups_by_char[service] = {c: groups.get(c) for c in self._heads[service] or () if c}
         return found
 
     def arn_namespaces(self) -> frozenset[str]:

@@ -527,7 +527,12 @@ _FIELD_ENTRIES = ["arn:aws:s3:::b/k/*", "arn:aws:s3:::b", "arn:aws:s3:::b/${aws:
                   "arn:aws:ssm:us-east-1::parameter/aws/service/x", "arn:aws:nosuch:::x", "arn:aws:catalog:::x",
                   "arn:aws:lambda:us-east-1:123456789012:function:f:1", "arn:aws:lambda:us-east-1:123456789012:" + "x" * 2100,
                   "arn:aws:logs:us-east-1:123456789012:log-group:/a/b:*", "arn:aws:sns:us-east-1:123456789012:t",
-                  "arn:aws:s3:::b/k?", "arn:aws:s3:::b*/k", "arn:aws:amplify:us-east-1:123456789012:apps/d1/*"]
+                  "arn:aws:s3:::b/k?", "arn:aws:s3:::b*/k", "arn:aws:amplify:us-east-1:123456789012:apps/d1/*",
+                  "arn:aws:s3:::b/c/*", "arn:aws:s3:::B/C*", "arn:aws:s3:::accesspoint*", "arn:aws:s3:::j*",
+                  "arn:aws:ssm:us-east-1::document/AWS-*", "arn:aws:ssm:us-east-1::document/Mine*",
+                  "arn:aws:ssm:us-east-1::parameter/x*", "arn:aws:ssm:us-east-1::p*", "arn:aws:ssm:us-east-1::*",
+                  "arn:aws:s3:us-east-1:123456789012:b*", "arn:aws:s3:us-east-1:123456789012:accesspoint/x*",
+                  "arn:aws:s3:us-east-1:123456789012:access-grants/default*", "arn:aws:s3:us-east-1:123456789012:a*"]
 
 
 def test_the_previous_entrys_fields_give_the_answers_each_entry_gets_alone():
@@ -536,11 +541,16 @@ def test_the_previous_entrys_fields_give_the_answers_each_entry_gets_alone():
     matcher = default_catalog().resources
     alone = {}
     for entry in _FIELD_ENTRIES:
-        matcher._last_arn = None
+        matcher._last_arn = matcher._last_answer = None
         alone[entry] = resources.arn_field_problems(entry, matcher)
     assert any(alone.values())  # the table holds entries with problems
     for first in _FIELD_ENTRIES:
         for second in _FIELD_ENTRIES:
-            matcher._last_arn = None
+            matcher._last_arn = matcher._last_answer = None
+            matcher._field_problems.clear()
             resources.arn_field_problems(first, matcher)
             assert resources.arn_field_problems(second, matcher) == alone[second], (first, second)
+            matcher._last_arn = matcher._last_answer = None
+            matcher._field_problems.clear()
+            matcher.field_problems(first)
+            assert matcher.field_problems(second) == alone[second], (first, second)
