@@ -554,3 +554,26 @@ def test_the_previous_entrys_fields_give_the_answers_each_entry_gets_alone():
             matcher._field_problems.clear()
             matcher.field_problems(first)
             assert matcher.field_problems(second) == alone[second], (first, second)
+
+
+# --- APL502: a list whose entries share no start is not compared pair by pair -------------------
+
+@settings(max_examples=300)
+@given(texts=st.lists(st.text(alphabet="ab/*?:", max_size=6), max_size=12))
+def test_entries_that_start_alike_nowhere_cover_nothing(texts):
+    from amplify_policy_lint.rules import redundant_entry
+
+    if redundant_entry._distinct_starts(texts):
+        assert redundant_entry._covered(texts) == {}
+
+
+def test_redundant_entries_a_long_list_of_distinct_entries_takes_the_shortcut():
+    from amplify_policy_lint.policy import Item
+    from amplify_policy_lint.rules import redundant_entry
+
+    items = [Item(f"arn:aws:s3:::bucket-{i:05d}/some/prefix/*", ("Resource", i)) for i in range(2000)]
+    assert redundant_entry._distinct_starts([item.value for item in items])
+    assert list(redundant_entry.redundant(items, False)) == []
+    items.append(Item("arn:aws:s3:::bucket-00001/some/prefix/x/*", ("Resource", 2000)))
+    assert [(a.value, b.value) for a, b in redundant_entry.redundant(items, False)] == [
+        ("arn:aws:s3:::bucket-00001/some/prefix/x/*", "arn:aws:s3:::bucket-00001/some/prefix/*")]

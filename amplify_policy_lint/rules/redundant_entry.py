@@ -32,6 +32,10 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 # Pattern comparisons per list before the rule gives up on it.
 _BUDGET = 20_000
+# From this many entries on, a list is first tested for entries that start alike (in C), and
+# at most this many lengths of wildcard heads are tried for it.
+_MANY = 1_000
+_LENGTHS_AT_ONCE = 8
 
 
 def redundant(items: Sequence[Item], ignore_case: bool) -> Iterator[tuple[Item, Item]]:
@@ -42,12 +46,33 @@ def redundant(items: Sequence[Item], ignore_case: bool) -> Iterator[tuple[Item, 
     joined = "".join(texts)
     if "*" not in joined and "?" not in joined and len(set(texts)) == len(texts):
         return  # no pattern and no repeat: nothing covers anything (the common list, settled in C)
+    if len(texts) >= _MANY and _distinct_starts(texts):
+        return  # patterns, but no two entries start alike (a long generated list, settled in C)
     found = _covered(texts)
     if found is None:  # more comparisons than the budget: the rule's own order decides where it stops
         yield from _redundant_in_order(entries)
         return
     for index in sorted(found):
         yield entries[index][0], entries[found[index]][0]
+
+
+def _distinct_starts(texts: list[str]) -> bool:
+    """True when no entry can cover another, found in a few passes in C: no entry repeats,
+    none has a "?", and for each length of a pattern's literal head (the text before its
+    "*"), the entries' heads cut to that length are all different. An entry is covered only
+    by a pattern whose head starts its own head, and then both cut to that head's length are
+    equal. False says nothing (the comparisons decide)."""
+    from itertools import compress, repeat
+    from operator import contains, itemgetter, methodcaller
+
+    if len(set(texts)) != len(texts) or any(map(contains, texts, repeat("?"))):
+        return False
+    # (No list of the partition's tuples: containers that live make the collector walk.)
+    owns = list(map(itemgetter(0), map(methodcaller("partition", "*"), texts)))
+    lengths = set(map(len, compress(owns, map(contains, texts, repeat("*")))))  # of the patterns' heads
+    if len(lengths) > _LENGTHS_AT_ONCE:
+        return False
+    return all(len(set(map(itemgetter(slice(length)), owns))) == len(owns) for length in lengths)
 
 
 def _covered(texts: list[str]) -> dict[int, int] | None:
