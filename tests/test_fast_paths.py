@@ -577,3 +577,15 @@ def test_redundant_entries_a_long_list_of_distinct_entries_takes_the_shortcut():
     items.append(Item("arn:aws:s3:::bucket-00001/some/prefix/x/*", ("Resource", 2000)))
     assert [(a.value, b.value) for a, b in redundant_entry.redundant(items, False)] == [
         ("arn:aws:s3:::bucket-00001/some/prefix/x/*", "arn:aws:s3:::bucket-00001/some/prefix/*")]
+
+
+# --- line and column by counting line breaks ------------------------------------------------
+
+@given(text=st.text(alphabet="ab\n\r", max_size=30), offsets=st.lists(st.integers(-2, 33), max_size=12))
+def test_line_col_by_counting_agrees_with_the_line_starts(text, offsets):
+    from amplify_policy_lint.source.text import LineIndex
+
+    counted, listed = LineIndex(text), LineIndex(text)
+    listed.starts  # noqa: B018 - built at once
+    for offset in offsets:
+        assert counted.line_col(offset) == listed.line_col(offset), (text, offset)

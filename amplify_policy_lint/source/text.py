@@ -69,15 +69,31 @@ class LineIndex:
 
     _BREAK = regex.compile(r"\r\n|\r|\n")
 
+    # Questions answered by counting line breaks before the list of line starts is built:
+    # a finding or two in a long file (a size quota on a 20 MB policy) need no list.
+    _COUNTED = 8
+
     def __init__(self, text: str) -> None:
-        if "\r" in text:
-            self.starts = [0] + [m.end() for m in self._BREAK.finditer(text)]
-        else:  # \n only (almost every file): the lengths of the lines, summed up (3x faster)
-            self.starts = [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
         self._text = text
+        self._starts: list[int] | None = None
+        self._counted = 0 if "\r" not in text else self._COUNTED  # (counting is for \n-only texts)
+
+    @property
+    def starts(self) -> list[int]:
+        """The offset where each line starts."""
+        if self._starts is None:
+            text = self._text
+            if "\r" in text:
+                self._starts = [0] + [m.end() for m in self._BREAK.finditer(text)]
+            else:  # \n only (almost every file): the lengths of the lines, summed up (3x faster)
+                self._starts = [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
+        return self._starts
 
     def line_col(self, offset: int) -> tuple[int, int]:
         text = self._text
+        if self._counted < self._COUNTED and self._starts is None and 0 <= offset <= len(text):
+            self._counted += 1
+            return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
         if 0 < offset < len(text) and text[offset] == "\n" and text[offset - 1] == "\r":
             offset -= 1  # between the two characters of a CRLF break: the break's own position
         line = bisect_right(self.starts, offset) - 1
