@@ -589,3 +589,38 @@ def test_line_col_by_counting_agrees_with_the_line_starts(text, offsets):
     listed.starts  # noqa: B018 - built at once
     for offset in offsets:
         assert counted.line_col(offset) == listed.line_col(offset), (text, offset)
+
+
+def test_field_problems_of_a_list_are_each_entrys_own():
+    import random
+
+    from amplify_policy_lint.catalog import default_catalog
+
+    matcher = default_catalog().resources
+    alone = {}
+    for entry in _FIELD_ENTRIES:
+        matcher._last_arn = matcher._last_answer = None
+        matcher._field_problems.clear()
+        alone[entry] = resources.arn_field_problems(entry, matcher)
+    entries = _FIELD_ENTRIES + [None, "*"] + [f"arn:aws:s3:::b-{i}/k/*" for i in range(20)] + [
+        f"arn:aws:S3:::b-{i}/k/*" for i in range(20)] + [f"arn:aws:dynamodb:us-east-1::table/t{i}*" for i in range(9)] + [
+        f"arn:aws:ssm:us-east-1::document/{name}*" for name in ("AWS-a", "Mine", "aws", "x", "Amazon")]
+    rng = random.Random(5)
+    for _ in range(30):
+        rng.shuffle(entries)
+        matcher._last_arn = matcher._last_answer = None
+        matcher._field_problems.clear()
+        expected = []
+        for index, entry in enumerate(entries):
+            if entry is None or entry == "*":
+                continue
+            if entry not in alone:
+                saved = matcher._last_arn, matcher._last_answer
+                matcher._last_arn = matcher._last_answer = None
+                alone[entry] = resources.arn_field_problems(entry, matcher)
+                matcher._last_arn, matcher._last_answer = saved
+            if alone[entry]:
+                expected.append((index, alone[entry]))
+        matcher._last_arn = matcher._last_answer = None
+        matcher._field_problems.clear()
+        assert list(matcher.field_problems_in(entries)) == expected

@@ -12,12 +12,14 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
+    from operator import attrgetter
+
     matcher = context.catalog.resources
     for statement in document.statements:
-        for item in statement.resources:
-            if item.value is None or item.value == "*":
-                continue
-            for problem in matcher.field_problems(item.value):
+        items = statement.resources
+        for index, problems in matcher.field_problems_in(map(attrgetter("value"), items)):
+            item = items[index]
+            for problem in problems:
                 yield Violation(item.path, {"resource": item.value, "problem": problem.message})
 
 
