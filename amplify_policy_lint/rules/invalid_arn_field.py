@@ -12,12 +12,10 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
-    from operator import attrgetter
-
     matcher = context.catalog.resources
     for statement in document.statements:
         items = statement.resources
-        for index, problems in matcher.field_problems_in(map(attrgetter("value"), items)):
+        for index, problems in matcher.field_problems_in([item.value for item in items]):
             item = items[index]
             for problem in problems:
                 yield Violation(item.path, {"resource": item.value, "problem": problem.message})
