@@ -277,24 +277,34 @@ class PolicyDocument:
     def may_hold_placeholder(self) -> bool:
         """Whether some string of the document may hold ``${`` (a policy variable, a template
         reference): False means surely none does, and the rules that look for one are done."""
-        return "${" in self._marks
+        return self._facts[0]
 
     @property
     def may_hold_intrinsic(self) -> bool:
         """Whether the data may hold an intrinsic function (a one-key mapping of ``Ref``,
         ``Condition`` or ``Fn::...``): False means surely none does."""
-        return not self._marks.isdisjoint(_INTRINSIC_MARKS)
+        return self._facts[1]
+
+    @property
+    def plain_json_size(self) -> int | None:
+        """:func:`plain_json_size` of the data's compact JSON (None without one): what IAM
+        counts for the document's size when it is not None (quotas.document_size)."""
+        return self._facts[2]
 
     @caching.cached_property
-    def _marks(self) -> frozenset[str]:
-        """Which of ``_MARKS`` the ``repr`` of the data shows, written in C. ``repr`` writes a
-        string's printable characters as they are (``$``, ``{``, ``:`` and letters are), and
-        a one-key mapping as ``{`` and its key: what is not there is nowhere in the data."""
+    def _facts(self) -> tuple[bool, bool, int | None]:
+        """What the rules that read the whole document ask, from one text of it written in C:
+        its compact JSON (:func:`compact_json`) or, failing that, its ``repr``. Either writes a
+        string's "$", "{", ":" and letters as they are, and a one-key mapping as "{" and its
+        key: a mark that is not in the text is nowhere in the data. The text is not kept."""
+        text = compact_json(self.data)
+        if text is not None:
+            return "${" in text, any(mark in text for mark in _JSON_INTRINSIC_MARKS), plain_json_size(text)
         try:
             text = repr(self.data)
         except RecursionError:  # pragma: no cover - deeper than the input limits allow
-            return _MARKS
-        return frozenset(mark for mark in _MARKS if mark in text)
+            return True, True, None
+        return "${" in text, any(mark in text for mark in _REPR_INTRINSIC_MARKS), None
 
     @caching.cached_property
     def action_index(self) -> "ActionIndex":
@@ -302,10 +312,48 @@ class PolicyDocument:
         return ActionIndex(self.statements)
 
 
-# Texts the data's repr is searched for (PolicyDocument._marks): "${", and how a mapping whose
-# first key is an intrinsic function's starts (a key holding a quote is written in double quotes).
-_INTRINSIC_MARKS = frozenset({"{'Ref'", "{'Condition'", "{'Fn::", '{"Fn::'})
-_MARKS = frozenset({"${"}) | _INTRINSIC_MARKS
+# How a mapping whose first key is an intrinsic function's starts, in JSON and in a repr (which
+# writes a key holding a quote in double quotes): what PolicyDocument._marks looks for.
+_JSON_INTRINSIC_MARKS = ('{"Ref":', '{"Condition":', '{"Fn::')
+_REPR_INTRINSIC_MARKS = ("{'Ref'", "{'Condition'", "{'Fn::", '{"Fn::')
+
+
+def compact_json(data: Any) -> str | None:
+    """``data`` as compact JSON text: ``json.dumps(data, ensure_ascii=False, separators=(",",
+    ":"), allow_nan=False)``, from json's C encoder without importing json (fastjson.py does
+    the same for reading). None when JSON cannot write it (a YAML date, NaN)."""
+    encode = _compact_encoder()
+    if encode is None:  # pragma: no cover - an interpreter without json's C accelerator
+        return None
+    try:
+        return "".join(encode(data, 0))
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+@caching.lru_cache(maxsize=1)
+def _compact_encoder() -> Any:
+    try:
+        from _json import encode_basestring, make_encoder
+    except ImportError:  # pragma: no cover - an interpreter without json's C accelerator
+        return None
+    # What json.JSONEncoder.iterencode builds for those options (no circular check: the data
+    # of a document is a tree; a cycle would end in RecursionError all the same).
+    return make_encoder(None, _not_json, encode_basestring, None, ":", ",", False, False, False)
+
+
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def plain_json_size(text: str) -> int | None:
+    """The characters of a compact JSON text without whitespace, when no string in it needed an
+    escape (a quote, a backslash, a control character) and nothing looks like an intrinsic
+    function: then what IAM counts for the data (quotas.size_without_whitespace); else None."""
+    if "\\" in text or '"Fn::' in text or '"Ref":' in text:
+        return None
+    return sum(map(len, text.split()))
+
 
 
 class ActionIndex:

@@ -11,14 +11,8 @@ it is over it whatever the others hold.
 """
 from __future__ import annotations
 
-import sys
-
+from .policy import compact_json, plain_json_size
 from .records import named_tuple
-
-# Statements from which counting through the json module is worth importing it (about a
-# millisecond) when nothing has yet: a small document is walked in microseconds.
-_IMPORT_JSON_AT = 16
-
 
 
 @named_tuple
@@ -38,33 +32,27 @@ KMS_KEY = Quota(32_768, "a KMS key policy (32 KB)")
 
 def document_size(document: Any) -> int:
     """:func:`size_without_whitespace` of a PolicyDocument's data, counted once for the rules
-    that ask (APL501 for the document, APL507 for its holder's inline policies together)."""
-    return document.query("size_without_whitespace", lambda: size_without_whitespace(document.data))
+    that ask (APL501 for the document, APL507 for its holder's inline policies together), from
+    the document's compact JSON when that can tell (PolicyDocument.plain_json_size)."""
+    def count() -> int:
+        size = document.plain_json_size
+        return size if size is not None and isinstance(document.data, (dict, list)) else _size(document.data)
+
+    return document.query("size_without_whitespace", count)
 
 
 def size_without_whitespace(data: Any) -> int:
     """The characters IAM counts for a document: its JSON text without whitespace. A value
     only deploy time knows (an intrinsic function) counts as nothing, so the result is a lower
-    bound of what IAM will count."""
-    json = sys.modules.get("json")
-    if json is None and isinstance(data, dict) and _many(data.get("Statement")):
-        import json
-    if json is not None and isinstance(data, (dict, list)):
-        # Most documents are counted from their compact JSON text, written in C: the same
-        # number when no string needs an escape (a quote, a backslash, a control character)
-        # and nothing looks like an intrinsic, which counts as nothing. Anything else, or a
-        # value JSON cannot write (a YAML date, NaN), takes the walk below.
-        try:
-            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        except (TypeError, ValueError):
-            text = None
-        if text is not None and "\\" not in text and '"Fn::' not in text and '"Ref":' not in text:
-            return sum(map(len, text.split()))
+    bound of what IAM will count. Most documents are counted from their compact JSON text,
+    written in C (policy.plain_json_size); the others, and values JSON cannot write (a YAML
+    date, NaN), are walked."""
+    if isinstance(data, (dict, list)):
+        text = compact_json(data)
+        size = plain_json_size(text) if text is not None else None
+        if size is not None:
+            return size
     return _size(data)
-
-
-def _many(statements: Any) -> bool:
-    return isinstance(statements, list) and len(statements) > _IMPORT_JSON_AT
 
 
 def _size(data: Any) -> int:

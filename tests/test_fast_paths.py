@@ -500,18 +500,27 @@ def _has_intrinsic(value):
     return isinstance(value, list) and any(_has_intrinsic(v) for v in value)
 
 
-@given(_DATA)
-def test_the_repr_shortcuts_never_miss_a_placeholder_or_an_intrinsic(data):
-    from amplify_policy_lint.policy import holds_placeholder
+@pytest.mark.parametrize("through_json", [True, False])
+@given(data=_DATA)
+def test_the_text_shortcuts_never_miss_a_placeholder_or_an_intrinsic(through_json, data):
+    from amplify_policy_lint import policy
+    from amplify_policy_lint.quotas import _size
 
-    document = make_document(file="p.json", source=parse_json("p.json", "{}")[0], base=(), data=data,
-                             kind=DocKind.IDENTITY, label="policy")
     placeholder = any("${" in text for text in _strings_in(data))
-    assert holds_placeholder(data) == placeholder  # for data without numbers' or None's reprs in the way
-    if placeholder:
-        assert document.may_hold_placeholder
-    if _has_intrinsic(data):
-        assert document.may_hold_intrinsic
+    assert policy.holds_placeholder(data) == placeholder
+    real = policy.compact_json
+    policy.compact_json = real if through_json else (lambda data: None)  # as for data JSON cannot write
+    try:
+        document = make_document(file="p.json", source=parse_json("p.json", "{}")[0], base=(), data=data,
+                                 kind=DocKind.IDENTITY, label="policy")
+        if document.plain_json_size is not None and isinstance(data, (dict, list)):
+            assert document.plain_json_size == _size(data)
+        if placeholder:
+            assert document.may_hold_placeholder
+        if _has_intrinsic(data):
+            assert document.may_hold_intrinsic
+    finally:
+        policy.compact_json = real
 
 
 # --- APL208: the previous entry's first five fields ---------------------------------------------
