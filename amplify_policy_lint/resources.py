@@ -131,22 +131,32 @@ def check_resource(resource: str) -> ArnProblem | None:
     # The entries almost every policy writes pass every test below, and a policy may list
     # hundreds of thousands, all different: an ARN of a known partition with six fields and
     # no variable, of a service other than IAM, and no S3 ARN with a region but no account.
-    if "${" not in resource and _plain_arn(resource):
+    if "${" not in resource and (resource.startswith(_plain_prefix) or _plain_arn(resource)):
         return None
     return _check_resource(resource)
+
+
+# The first five fields (with their colons) of the last entry _plain_arn passed: its answer
+# depends on them alone, and long lists repeat them. (Its start value passes too.)
+_plain_prefix = "arn:aws:s3:::"
 
 
 def _plain_arn(resource: str) -> bool:
     """Whether ``resource`` starts ``arn:PARTITION:SERVICE:REGION:ACCOUNT:`` with a known partition,
     a service other than IAM, and for S3 no region without an account: split in C (a regular
     expression would import re on the path of every policy)."""
+    global _plain_prefix
     fields = resource.split(":", 5)
     if len(fields) < 6 or fields[0] != "arn" or fields[1] not in _PARTITION_SET:
         return False
     service = fields[2]
     if service == "s3":
-        return fields[3] == "" or fields[4] != ""
-    return service != "" and service != "iam"
+        plain = fields[3] == "" or fields[4] != ""
+    else:
+        plain = service != "" and service != "iam"
+    if plain:
+        _plain_prefix = resource[:len(resource) - len(fields[5])]
+    return plain
 
 
 @lru_cache(maxsize=4096)

@@ -379,6 +379,15 @@ def test_the_plain_arn_shortcut_of_check_resource_answers_as_the_full_check(entr
     assert resources.check_resource(entry) == resources._check_resource.__wrapped__(entry)
 
 
+def test_check_resource_after_any_entry_answers_as_the_full_check():
+    entries = _ENTRIES + ["arn:aws:s3:::", "arn:aws:s3:us-east-1::", "arn:aws:ec2:r:1:", "arn:aws:ec2:r:1:${x}",
+                          "arn:aws:ec2:r:1:x", "arn:aws:ec2:r:1", "arn:aws:ec2:r:12:x", "arn:aws:iam::1:role/x"]
+    for first in entries:
+        for second in entries:
+            resources.check_resource(first)
+            assert resources.check_resource(second) == resources._check_resource.__wrapped__(second), (first, second)
+
+
 def test_the_plain_arn_shortcut_of_check_resource_is_taken_for_plain_arns():
     resources.check_resource("arn:aws:s3:::warm-up")
     resources._check_resource.cache_clear()

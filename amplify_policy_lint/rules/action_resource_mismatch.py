@@ -48,9 +48,10 @@ def _decidable_resources(statement: Statement) -> tuple[Item, ...] | None:
     if statement.data.get("Resource") is None or not statement.resources:
         return None
     for item in statement.resources:
-        if item.value is None or wildcard.matches_everything(item.value):
+        value = item.value
+        if value is None or (value and not value.strip("*")):  # (wildcard.matches_everything, inline)
             return None
-        if check_resource(item.value) is not None:
+        if check_resource(value) is not None:
             return None  # APL106's business
     return statement.resources
 

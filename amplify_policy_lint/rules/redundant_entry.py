@@ -40,14 +40,16 @@ _LENGTHS_AT_ONCE = 8
 
 def redundant(items: Sequence[Item], ignore_case: bool) -> Iterator[tuple[Item, Item]]:
     """(entry, an earlier-or-other entry that covers it) for each covered entry."""
-    entries = [(item, item.value.lower() if ignore_case else item.value)
-               for item in items if item.value is not None and "${" not in item.value]
-    texts = [text for _, text in entries]
+    # (The (item, text) pairs only past the shortcuts: a container per entry of a long list
+    # costs the collector a walk.)
+    kept = [item for item in items if item.value is not None and "${" not in item.value]
+    texts = [item.value.lower() for item in kept] if ignore_case else [item.value for item in kept]
     joined = "".join(texts)
     if "*" not in joined and "?" not in joined and len(set(texts)) == len(texts):
         return  # no pattern and no repeat: nothing covers anything (the common list, settled in C)
-    if len(texts) >= _MANY and _distinct_starts(texts):
+    if len(texts) >= _MANY and "?" not in joined and _distinct_starts(texts):
         return  # patterns, but no two entries start alike (a long generated list, settled in C)
+    entries = list(zip(kept, texts))
     found = _covered(texts)
     if found is None:  # more comparisons than the budget: the rule's own order decides where it stops
         yield from _redundant_in_order(entries)
@@ -62,17 +64,19 @@ def _distinct_starts(texts: list[str]) -> bool:
     "*"), the entries' heads cut to that length are all different. An entry is covered only
     by a pattern whose head starts its own head, and then both cut to that head's length are
     equal. False says nothing (the comparisons decide)."""
-    from itertools import compress, repeat
+    from itertools import repeat
     from operator import contains, itemgetter, methodcaller
 
     if len(set(texts)) != len(texts) or any(map(contains, texts, repeat("?"))):
         return False
-    # (No list of the partition's tuples: containers that live make the collector walk.)
-    owns = list(map(itemgetter(0), map(methodcaller("partition", "*"), texts)))
-    lengths = set(map(len, compress(owns, map(contains, texts, repeat("*")))))  # of the patterns' heads
+    lengths = set(map(methodcaller("find", "*"), texts))  # of the patterns' heads (and -1: no "*")
+    lengths.discard(-1)
     if len(lengths) > _LENGTHS_AT_ONCE:
         return False
-    return all(len(set(map(itemgetter(slice(length)), owns))) == len(owns) for length in lengths)
+    # The texts cut rather than their heads: a text whose head is shorter than the cut has a
+    # "*" where no head of that length has one, so it equals none of them either way, and an
+    # entry a pattern covers starts with the pattern's head, as the pattern does.
+    return all(len(set(map(itemgetter(slice(length)), texts))) == len(texts) for length in lengths)
 
 
 def _covered(texts: list[str]) -> dict[int, int] | None:
