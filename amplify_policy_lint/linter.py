@@ -27,7 +27,7 @@ from .policy import PolicyDocument, Principal, statement_list
 from .principals import context_files, group_of, principal_groups
 from .records import named_tuple, replace
 from .report import Report
-from .rules import LIMIT_RULE_ID, RuleRef, by_id, rule_for_problem
+from .rules import LIMIT_RULE_ID, Facts, RuleRef, by_id, rule_for_problem
 from .source import InputProblem, InputViolation, Problem, Source, decode, decode_loosely, line_index, parse
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
@@ -464,7 +464,9 @@ def _input_finding(name: str, text: str, problem: InputViolation, plan: Plan) ->
 
 
 def _document_findings(document: PolicyDocument, plan: Plan) -> Iterator[Finding]:
-    for rule in _applicable(plan.document_rules, document.kind.value, statement_elements(document)):
+    facts = Facts(document.kind.value, statement_elements(document), document.source.format,
+                  action_services(document), document.may_hold_placeholder)
+    for rule in _applicable(plan.document_rules, facts):
         for violation in _run(rule, document, plan.context, document.file):
             yield _finding(rule, document, violation, plan)
 
@@ -475,15 +477,15 @@ def _document_findings(document: PolicyDocument, plan: Plan) -> Iterator[Finding
 _APPLICABLE: dict[tuple[int, str, frozenset[str] | None], tuple[tuple[RuleRef, ...], tuple[Rule, ...]]] = {}
 
 
-def _applicable(refs: tuple[RuleRef, ...], kind: str, elements: frozenset[str] | None) -> tuple[Rule, ...]:
-    """The rules of ``refs`` that may report on a document of ``kind`` whose statements hold
-    ``elements``, loaded; a rule that cannot is not even imported."""
-    key = (id(refs), kind, elements)
+def _applicable(refs: tuple[RuleRef, ...], facts: Facts) -> tuple[Rule, ...]:
+    """The rules of ``refs`` that may report on a document with these facts, loaded; a rule
+    that cannot is not even imported."""
+    key = (id(refs), facts)
     found = _APPLICABLE.get(key)
     if found is None or found[0] is not refs:
         if len(_APPLICABLE) > 256:
             _APPLICABLE.clear()
-        found = _APPLICABLE[key] = (refs, tuple(ref.load() for ref in refs if ref.applies(kind, elements)))
+        found = _APPLICABLE[key] = (refs, tuple(ref.load() for ref in refs if ref.applies(facts)))
     return found[1]
 
 
@@ -498,6 +500,25 @@ def statement_elements(document: PolicyDocument) -> frozenset[str] | None:
             return None
         elements.update(data)
     return frozenset(elements)
+
+
+def action_services(document: PolicyDocument) -> frozenset[str] | None:
+    """The services (lower case) the document's Action entries name, for the rule registry's
+    ``services``; None when an entry may name any service: a wildcard in its service part, a
+    NotAction, a value that is not a plain string, a statement that is not a mapping."""
+    services = set()
+    for statement in document.statements:
+        if statement.action_key == "NotAction" or not isinstance(statement.data, dict):
+            return None
+        for item in statement.actions + statement.branch_actions:
+            value = item.value
+            if value is None:
+                return None
+            service, colon, _ = value.partition(":")
+            if not colon or "*" in service or "?" in service:
+                return None
+            services.add(service.lower())
+    return frozenset(services)
 
 
 def _placed_principal_findings(located: Sequence[tuple[str, Located]], plan: Plan,

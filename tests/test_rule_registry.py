@@ -52,7 +52,7 @@ def test_a_small_identity_policy_imports_only_the_rules_that_apply(tmp_path):
 def _findings(folder: Path, monkeypatch, every_rule: bool) -> list[tuple]:
     with monkeypatch.context() as patch:
         if every_rule:
-            patch.setattr(RuleRef, "applies", lambda self, kind, elements: True)
+            patch.setattr(RuleRef, "applies", lambda self, facts: True)
         report = lint_paths([str(folder)], Settings(fail_on=Severity.INFO, skip_generated=False))
     return sorted((f.file, f.span.line, f.span.column, f.rule.id, f.message) for f in report.findings)
 

@@ -3,11 +3,14 @@ say anything about. Adding a rule is adding a module and a line here.
 
 A rule's module is imported only when a run needs it (start-up is most of a pre-commit run
 on one file): the registry names each rule without importing its code, and a document rule
-whose ``kinds`` or ``needs`` a document does not meet is neither imported nor run for it.
+whose conditions a document does not meet (its ``Facts``) is neither imported nor run for it.
 ``kinds``: the document kinds it reports on (None: all). ``needs``: statement elements of
-which a document must hold at least one (empty: none needed). They only ever skip a rule
-that would find nothing; tests/test_rule_registry.py checks every line against its module,
-and the fixtures and corpus tests would miss a finding a wrong line skipped.
+which a document must hold at least one (empty: none needed). ``formats``: the source
+formats it reports on. ``services``: the services of the actions it reports on (a document
+whose Action entries name none of them literally, with no wildcard service or NotAction, is
+skipped). ``placeholders``: it reports only on strings that hold "${". They only ever skip a
+rule that would find nothing; tests/test_rule_registry.py checks every line against its
+module, and that skipping loses no finding on the fixtures and the corpus.
 
 ``RULES`` and ``BY_ID`` (every ``Rule`` with its check and documentation) import every rule
 module on first use: for --list-rules, --explain, the README table and the tests.
@@ -17,18 +20,28 @@ from __future__ import annotations
 import importlib
 
 from ..model import Rule, Scope, register_rules
-from ..records import record
+from ..records import named_tuple, record
 from ..source.problems import Problem
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # pragma: no cover - typing only
-    from collections.abc import Collection
 
 # Document kinds (policy.DocKind values) by the rules that look at them only.
 TRUST = frozenset({"trust"})
 RESOURCE = frozenset({"resource"})
 TRUST_OR_RESOURCE = frozenset({"trust", "resource"})
 NOT_IDENTITY = frozenset({"trust", "resource", "unknown"})
+IDENTITY = frozenset({"identity"})
+YAML = frozenset({"yaml"})  # source formats
+IAM = ("iam",)  # services
+
+
+@named_tuple
+class Facts:
+    """What the registry asks of a document to skip the rules that cannot report on it."""
+
+    kind: str  # policy.DocKind value
+    elements: frozenset[str] | None  # the statements' elements; None: not known
+    format: str  # the source's format: json, yaml, ...
+    services: frozenset[str] | None  # the services its Action entries name; None: any (a wildcard, NotAction)
+    placeholders: bool  # some string may hold "${" (PolicyDocument.may_hold_placeholder)
 
 
 @record
@@ -41,16 +54,25 @@ class RuleRef:
     module: str
     kinds: frozenset[str] | None = None
     needs: tuple[str, ...] = ()
+    formats: frozenset[str] | None = None  # the source formats it reports on (None: all)
+    services: tuple[str, ...] = ()  # it reports only on actions of these services (empty: any)
+    placeholders: bool = False  # it reports only on strings holding "${"
 
     def load(self) -> Rule:
         return _load(self.module)
 
-    def applies(self, kind: str, elements: Collection[str] | None) -> bool:
-        """Whether the rule may report on a document of ``kind`` whose statements hold
-        ``elements`` (None: not known, so every rule applies)."""
-        if self.kinds is not None and kind not in self.kinds:
+    def applies(self, facts: Facts) -> bool:
+        """Whether the rule may report on a document with these facts (an unknown fact, None,
+        never skips a rule)."""
+        if self.kinds is not None and facts.kind not in self.kinds:
             return False
-        return not self.needs or elements is None or any(e in elements for e in self.needs)
+        if self.formats is not None and facts.format not in self.formats:
+            return False
+        if self.placeholders and not facts.placeholders:
+            return False
+        if self.services and facts.services is not None and facts.services.isdisjoint(self.services):
+            return False
+        return not self.needs or facts.elements is None or any(e in facts.elements for e in self.needs)
 
 
 INDEX: tuple[RuleRef, ...] = (
@@ -58,17 +80,18 @@ INDEX: tuple[RuleRef, ...] = (
     RuleRef("APL002", "duplicate-key", Scope.INPUT, "duplicate_key"),
     RuleRef("APL003", "undecodable-file", Scope.INPUT, "undecodable_file"),
     RuleRef("APL004", "input-limit", Scope.INPUT, "input_limit"),
-    RuleRef("APL005", "yaml-type-coercion", Scope.DOCUMENT, "yaml_type_coercion"),
+    RuleRef("APL005", "yaml-type-coercion", Scope.DOCUMENT, "yaml_type_coercion", formats=YAML),
     RuleRef("APL101", "invalid-policy-grammar", Scope.DOCUMENT, "invalid_policy_grammar"),
     RuleRef("APL102", "missing-version", Scope.DOCUMENT, "missing_version"),
-    RuleRef("APL103", "duplicate-sid", Scope.DOCUMENT, "duplicate_sid"),
+    RuleRef("APL103", "duplicate-sid", Scope.DOCUMENT, "duplicate_sid", needs=("Sid",)),
     RuleRef("APL104", "principal-misplaced", Scope.DOCUMENT, "principal_misplaced"),
     RuleRef("APL105", "invalid-condition", Scope.DOCUMENT, "invalid_condition", needs=("Condition",)),
     RuleRef("APL106", "invalid-arn", Scope.DOCUMENT, "invalid_arn"),
-    RuleRef("APL107", "policy-variable-without-version", Scope.DOCUMENT, "policy_variable_without_version"),
+    RuleRef("APL107", "policy-variable-without-version", Scope.DOCUMENT, "policy_variable_without_version",
+            placeholders=True),
     RuleRef("APL108", "unevaluated-template-value", Scope.DOCUMENT, "unevaluated_template_value"),
-    RuleRef("APL109", "invalid-sid", Scope.DOCUMENT, "invalid_sid"),
-    RuleRef("APL110", "invalid-policy-variable", Scope.DOCUMENT, "invalid_policy_variable"),
+    RuleRef("APL109", "invalid-sid", Scope.DOCUMENT, "invalid_sid", needs=("Sid",)),
+    RuleRef("APL110", "invalid-policy-variable", Scope.DOCUMENT, "invalid_policy_variable", placeholders=True),
     RuleRef("APL111", "invalid-principal", Scope.DOCUMENT, "invalid_principal", kinds=NOT_IDENTITY, needs=("Principal", "NotPrincipal")),
     RuleRef("APL112", "invalid-trust-policy", Scope.DOCUMENT, "invalid_trust_policy", kinds=TRUST),
     RuleRef("APL113", "resource-policy-mismatch", Scope.DOCUMENT, "resource_policy_mismatch"),
@@ -85,10 +108,12 @@ INDEX: tuple[RuleRef, ...] = (
     RuleRef("APL211", "condition-value-too-broad", Scope.DOCUMENT, "condition_value_too_broad", needs=("Condition",)),
     RuleRef("APL301", "amplify-delete-without-remove-all-backends", Scope.PRINCIPAL, "amplify_delete_without_remove_all_backends"),
     RuleRef("APL302", "passrole-missing", Scope.PRINCIPAL, "passrole_missing"),
-    RuleRef("APL303", "passrole-wildcard-resource", Scope.DOCUMENT, "passrole_wildcard_resource"),
-    RuleRef("APL304", "passrole-without-passed-to-service", Scope.DOCUMENT, "passrole_without_passed_to_service"),
+    RuleRef("APL303", "passrole-wildcard-resource", Scope.DOCUMENT, "passrole_wildcard_resource", kinds=IDENTITY,
+            services=IAM),
+    RuleRef("APL304", "passrole-without-passed-to-service", Scope.DOCUMENT, "passrole_without_passed_to_service",
+            kinds=IDENTITY, services=IAM),
     RuleRef("APL305", "amplify-app-name-for-app-id", Scope.DOCUMENT, "amplify_app_name_for_app_id"),
-    RuleRef("APL306", "create-slr-wildcard-resource", Scope.DOCUMENT, "create_slr_wildcard_resource"),
+    RuleRef("APL306", "create-slr-wildcard-resource", Scope.DOCUMENT, "create_slr_wildcard_resource", services=IAM),
     RuleRef("APL401", "public-trust", Scope.DOCUMENT, "public_trust", kinds=TRUST_OR_RESOURCE),
     RuleRef("APL402", "cross-account-trust-without-condition", Scope.DOCUMENT, "cross_account_trust", kinds=TRUST),
     RuleRef("APL403", "admin-wildcard", Scope.DOCUMENT, "admin_wildcard"),
