@@ -19,9 +19,9 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 
 # What every option is when it is not given: the parse of a command line of paths alone.
-# pre-commit runs the hook with file names only (unless the user adds args), and argparse
-# with the gettext and locale modules it imports costs a tenth of such a run's start-up, so
-# that command line is read without it. tests/test_cli.py checks that the two agree.
+# pre-commit runs the hook with file names (after the user's args, if any), and argparse with
+# the gettext and locale modules it imports costs a third of such a run's start-up, so that
+# command line is read without it. tests/test_cli.py checks that the two agree.
 PLAIN_DEFAULTS = {
     "format": "text", "select": [], "ignore": [], "fail_on": None, "exit_zero": False, "config": None,
     "no_config": False, "baseline": None, "write_baseline": None, "report_unused_suppressions": False,
@@ -37,11 +37,55 @@ class Arguments:
         self.__dict__.update(values)
 
 
+# Options a hook's ``args:`` usually holds, read without argparse too: flags, and options with
+# one value (``--name value`` or ``--name=value``) that is one of their choices. pre-commit
+# puts them before the file names. Anything else (help, an abbreviation, a bad value, an
+# option after a path) goes to argparse, which answers or explains; tests/test_cli.py checks
+# that both read every command line of this form alike.
+_FLAGS = {"--exit-zero": "exit_zero", "--no-config": "no_config", "--assume-complete": "assume_complete",
+          "--report-unused-suppressions": "report_unused_suppressions", "--fix": "fix",
+          "--unsafe-fixes": "unsafe_fixes", "--diff": "diff", "--verbose": "verbose"}
+_VALUES = {"--format": ("format", FORMATS), "--fail-on": ("fail_on", tuple(s.value for s in Severity)),
+           "--select": ("select", None), "--ignore": ("ignore", None), "--config": ("config", None),
+           "--baseline": ("baseline", None)}
+_APPENDED = ("select", "ignore")
+
+
 def parse_arguments(argv: Sequence[str]) -> "Arguments | argparse.Namespace":
-    """The command line, read by argparse only when it holds more than paths."""
-    if all(arg and not arg.startswith("-") for arg in argv):
-        return Arguments(paths=list(argv), **PLAIN_DEFAULTS)
-    return build_parser().parse_args(argv)
+    """The command line, read by argparse only when it holds more than paths and the options
+    above."""
+    quick = _quick_arguments(argv)
+    return quick if quick is not None else build_parser().parse_args(argv)
+
+
+def _quick_arguments(argv: Sequence[str]) -> Arguments | None:
+    values: dict = {**PLAIN_DEFAULTS, "select": [], "ignore": []}
+    paths: list[str] = []
+    position = 0
+    while position < len(argv):
+        arg = argv[position]
+        position += 1
+        if arg and not arg.startswith("-"):
+            paths.append(arg)
+            continue
+        if paths:
+            return None  # an option after a path: argparse's own rules decide
+        name, equals, value = arg.partition("=")
+        if name in _FLAGS and not equals:
+            values[_FLAGS[name]] = True
+            continue
+        if name not in _VALUES:
+            return None
+        if not equals:
+            if position == len(argv) or argv[position].startswith("-"):
+                return None
+            value = argv[position]
+            position += 1
+        destination, choices = _VALUES[name]
+        if choices is not None and value not in choices:
+            return None
+        values[destination] = values[destination] + [value] if destination in _APPENDED else value
+    return Arguments(paths=paths, **values)
 
 
 @caching.lru_cache(maxsize=1)

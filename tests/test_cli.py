@@ -246,10 +246,29 @@ def test_a_command_line_of_paths_reads_as_argparse_would(argv):
     assert vars(fast) == vars(build_parser().parse_args(argv))
 
 
-def test_any_option_goes_through_argparse():
-    import argparse
+@pytest.mark.parametrize("argv", [
+    ["--fail-on", "error", "p.json"], ["--fail-on=info", "a.json", "b.json"], ["--exit-zero"],
+    ["--format", "json", "--select", "APL3", "--select=APL1,APL2", "--ignore", "APL502", "x.json"],
+    ["--format=sarif", "--format", "github", "p.json"], ["--config", "c.yaml", "--no-config", "p.json"],
+    ["--baseline=b.json", "--assume-complete", "--verbose", "--report-unused-suppressions", "p.json"],
+    ["--fix", "--unsafe-fixes", "--diff", "--config=", "p.json"], ["--select", "", "p.json"],
+])
+def test_a_hook_command_line_reads_as_argparse_would(argv):
+    """Options before the file names, as a hook's args: read without argparse, to the values
+    argparse gives (no other option reaches this reading: see the next test)."""
+    from amplify_policy_lint.cli import Arguments, build_parser, parse_arguments
 
-    from amplify_policy_lint.cli import parse_arguments
+    quick = parse_arguments(argv)
+    assert isinstance(quick, Arguments)
+    assert vars(quick) == vars(build_parser().parse_args(argv))
 
-    assert isinstance(parse_arguments(["--fail-on", "error", "p.json"]), argparse.Namespace)
-    assert isinstance(parse_arguments(["-"]), argparse.Namespace)
+
+@pytest.mark.parametrize("argv", [
+    ["-"], [""], ["--fail", "error", "p.json"], ["--fail-on", "fatal", "p.json"], ["--format"],
+    ["--select", "-x", "p.json"], ["p.json", "--exit-zero"], ["--exit-zero=1"], ["--jobs", "2", "p.json"],
+    ["--kind", "policy", "p.json"], ["--", "p.json"], ["-h"], ["--version"], ["--list-rules"],
+])
+def test_any_other_command_line_goes_through_argparse(argv):
+    from amplify_policy_lint import cli
+
+    assert cli._quick_arguments(argv) is None
