@@ -90,7 +90,7 @@ def table() -> Mapping[str, PassRoleEntry]:
     return {key: entry(key) for key in _raw()}
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=32768)  # the managed policies name some 15,000 distinct actions: 4,096 thrashed
 def matching(pattern: str) -> tuple[PassRoleEntry, ...]:
     """The entries whose action the IAM action pattern matches (case-insensitive, ``*``/``?``).
 
