@@ -92,10 +92,13 @@ class _Generator:
         self._names: dict[int, str] = {}  # id(subschema) -> its function
         self._patterns: dict[str, str] = {}  # regular expression -> its constant or function
         self._compiles = False  # whether a pattern needs the regex module
+        self._caches = False  # whether a pattern function is cached (caching.lru_cache)
         self._answers: dict[bool, str] = {}  # the functions of the schemas true and false
 
     def source(self) -> str:
-        header = (["from . import regex", "", ""] if self._compiles else []) + [_JSON_EQUAL_SOURCE]
+        imports = (["from . import regex"] if self._compiles else []) + (
+            ["from .caching import lru_cache"] if self._caches else [])
+        header = ([*imports, "", ""] if imports else []) + [_JSON_EQUAL_SOURCE]
         return "\n".join(header + self.constants + self.lines + self.tables) + "\n"
 
     def constant(self, source: str) -> str:
@@ -151,7 +154,11 @@ class _Generator:
         if pattern not in self._patterns:
             if pattern in _PLAIN_PATTERNS:
                 name = f"p{len(self._patterns)}"
-                self.constants.extend([f"def {name}(text):", f'    """re.search({pattern!r}, text) is not None."""',
+                # Cached: a run asks about the same few thousand actions again and again, and
+                # the answer costs a microsecond of Python (the regex would import re).
+                self._caches = True
+                self.constants.extend(["@lru_cache(maxsize=32768)", f"def {name}(text):",
+                                       f'    """re.search({pattern!r}, text) is not None."""',
                                        _PLAIN_PATTERNS[pattern].rstrip("\n")])
                 self._patterns[pattern] = name
             else:
