@@ -506,52 +506,42 @@ def statement_list(data: Any) -> list[tuple[JsonPath, Any]]:
     return []
 
 
-def _items(statement: Mapping[str, Any], key: str, base: JsonPath) -> tuple[Item, ...]:
-    value = statement.get(key)
-    if isinstance(value, str):
-        return (Item(value, base + (key,)),)
-    if isinstance(value, list):
-        return tuple(Item(v if isinstance(v, str) else None, base + (key, i)) for i, v in enumerate(value))
-    if value is None:
-        return ()
-    return (Item(None, base + (key,)),)
-
-
-def _pick(statement: Mapping[str, Any], first: str, second: str) -> str | None:
-    if first in statement:
-        return first
-    if second in statement:
-        return second
-    return None
-
-
 def normalise(data: Any, implicit_effect: str | None = None) -> tuple[Statement, ...]:
     result = []
     for path, raw in statement_list(data):
         if not isinstance(raw, dict) or _is_intrinsic(raw):
             continue
         effect = raw.get("Effect", implicit_effect)
-        action_key = _pick(raw, "Action", "NotAction")
-        resource_key = _pick(raw, "Resource", "NotResource")
-        principal_key = _pick(raw, "Principal", "NotPrincipal")
         sid = raw.get("Sid")
-        result.append(Statement(
-            path=path,
-            data=raw,
-            sid=sid if isinstance(sid, str) else None,
-            effect=effect if effect in ("Allow", "Deny") else None,
-            action_key=action_key,
-            actions=_items(raw, action_key, path) if action_key else (),
-            resource_key=resource_key,
-            resources=_items(raw, resource_key, path) if resource_key else (),
-            principal_key=principal_key,
-            principal=raw.get(principal_key) if principal_key else None,
-            condition=raw.get("Condition"),
-            branch_actions=_branch_items(raw.get(action_key), path + (action_key,)) if action_key else (),
-            branch_resources=_branch_items(raw.get(resource_key), path + (resource_key,)) if resource_key else (),
-            **_conditions(raw.get("Condition"), path + ("Condition",)),
-        ))
+        condition = raw.get("Condition")
+        action_key = "Action" if "Action" in raw else "NotAction" if "NotAction" in raw else None
+        resource_key = "Resource" if "Resource" in raw else "NotResource" if "NotResource" in raw else None
+        principal_key = "Principal" if "Principal" in raw else "NotPrincipal" if "NotPrincipal" in raw else None
+        actions = branch_actions = resources = branch_resources = ()
+        if action_key:
+            value, at = raw[action_key], path + (action_key,)
+            actions, branch_actions = _entries(value, at), _branch_items(value, at)
+        if resource_key:
+            value, at = raw[resource_key], path + (resource_key,)
+            resources, branch_resources = _entries(value, at), _branch_items(value, at)
+        blocks, unknown = _conditions(condition, path + ("Condition",))
+        result.append(Statement(  # the fields in order, as positional arguments (a statement is built per entry)
+            path, raw, sid if isinstance(sid, str) else None, effect if effect in ("Allow", "Deny") else None,
+            action_key, actions, resource_key, resources, principal_key,
+            raw[principal_key] if principal_key else None, condition, blocks, branch_actions, branch_resources,
+            unknown))
     return tuple(result)
+
+
+def _entries(value: Any, at: JsonPath) -> tuple[Item, ...]:
+    """The entries of an Action/NotAction/Resource/NotResource value written at ``at``."""
+    if isinstance(value, str):
+        return (Item(value, at),)
+    if isinstance(value, list):
+        return tuple([Item(v if isinstance(v, str) else None, at + (i,)) for i, v in enumerate(value)])
+    if value is None:
+        return ()
+    return (Item(None, at),)
 
 
 _NO_VALUE = {"Ref": "AWS::NoValue"}
@@ -620,18 +610,19 @@ def _moved(statement: Statement, path: JsonPath) -> Statement:
     def items(values: tuple[Item, ...]) -> tuple[Item, ...]:
         return tuple(Item(i.value, move(i.path)) for i in values)
 
-    condition = _conditions(statement.condition, path + ("Condition",))
+    blocks, unknown = _conditions(statement.condition, path + ("Condition",))
     return replace(statement, path=path, actions=items(statement.actions), resources=items(statement.resources),
                    branch_actions=items(statement.branch_actions),
-                   branch_resources=items(statement.branch_resources), **condition)
+                   branch_resources=items(statement.branch_resources), condition_blocks=blocks,
+                   condition_unknown=unknown)
 
 
-def _conditions(condition: Any, path: JsonPath) -> dict[str, Any]:
+def _conditions(condition: Any, path: JsonPath) -> tuple[tuple[ConditionBlock, ...], bool]:
     """The Statement fields of a Condition: its blocks, and whether any part is unreadable."""
     if condition is None:
-        return {}
+        return (), False
     if not isinstance(condition, dict) or _is_intrinsic(condition):
-        return {"condition_unknown": True}
+        return (), True
     blocks = []
     unknown = False
     for name, block in condition.items():
@@ -651,7 +642,7 @@ def _conditions(condition: Any, path: JsonPath) -> dict[str, Any]:
                 items = (ConditionValue(values, key_path),)
             tests.append(Condition(operator, key, items, key_path, operator_path, listed))
         blocks.append(ConditionBlock(operator, operator_path, tuple(tests)))
-    return {"condition_blocks": tuple(blocks), "condition_unknown": unknown}
+    return tuple(blocks), unknown
 
 
 def _is_intrinsic(value: Any) -> bool:
