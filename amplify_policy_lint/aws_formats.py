@@ -18,7 +18,7 @@ from __future__ import annotations
 
 
 from . import regex
-from .resources import PARTITIONS
+from .resources import PARTITIONS, region_shape
 
 ACCOUNT_ID = regex.compile(r"[0-9]{12}")
 SERVICE_PRINCIPAL_SUFFIXES = (
@@ -54,8 +54,6 @@ VPCE_ID = regex.compile(r"vpce-(?:[0-9a-zA-Z]{8}|[0-9a-zA-Z]{17})")
 # The shape of a Region code (us-east-1, us-gov-west-1, cn-northwest-1, us-isob-east-1,
 # eu-isoe-west-1, eusc-de-east-1): AWS General Reference, "AWS Regions". A new Region of this
 # shape is accepted without being listed; the list only suggests the closest code.
-_REGION = regex.compile(r"[a-z]{2,4}(?:-[a-z]+)?-(?:north|south|east|west|central|northeast|northwest|"
-                        r"southeast|southwest)-[0-9]{1,2}")
 REGIONS = (
     "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
     "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
@@ -70,7 +68,8 @@ REGIONS = (
 
 
 def is_region(text: str) -> bool:
-    return _REGION.fullmatch(text) is not None
+    """Whether ``text`` has the shape of a Region code (resources.region_shape)."""
+    return region_shape(text)
 
 
 # Private IPv4 ranges (RFC 1918). A request from inside a VPC through an endpoint carries no

@@ -1,4 +1,5 @@
-"""``json.loads`` for text, on the C scanner alone: without importing ``json``.
+"""``json.loads`` for text, on the C scanner alone, and ``json.dumps`` on the C encoder alone:
+without importing ``json``.
 
 ``json.decoder`` imports ``re``, and ``re`` imports ``enum`` and ``functools``: together about a
 sixth of a pre-commit run on one small policy. What ``json.loads`` does on a string is the C
@@ -9,9 +10,10 @@ is raised; an interpreter without the C scanner gets ``json.loads`` itself.
 from __future__ import annotations
 
 try:
-    from _json import make_scanner as _make_scanner
+    from _json import encode_basestring_ascii as _encode_string, make_encoder as _make_encoder, \
+        make_scanner as _make_scanner
 except ImportError:  # pragma: no cover - an interpreter without json's C accelerator
-    _make_scanner = None
+    _make_scanner = _make_encoder = None
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -51,6 +53,23 @@ def loads(text: str, *, object_pairs_hook: Callable | None = None, parse_constan
     if end != len(text) and len(text.rstrip(_WHITESPACE)) > end:
         raise _error("Extra data", text, end + len(text[end:]) - len(text[end:].lstrip(_WHITESPACE)))
     return value
+
+
+def dumps(value: Any, *, sort_keys: bool = False, default: Callable | None = None) -> str:
+    """``json.dumps(value, sort_keys=..., default=...)``: the same C encoder, the same text."""
+    if _make_encoder is None:  # pragma: no cover
+        import json
+
+        return json.dumps(value, sort_keys=sort_keys, default=default)
+    if isinstance(value, str):
+        return _encode_string(value)
+    encode = _make_encoder({}, default if default is not None else _not_serializable, _encode_string, None,
+                           ": ", ", ", sort_keys, False, True)
+    return "".join(encode(value, 0))
+
+
+def _not_serializable(value: Any) -> Any:
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
 
 
 def _error(message: str, text: str, position: int) -> ValueError:

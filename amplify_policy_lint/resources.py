@@ -207,11 +207,31 @@ def _iam_path_ok(path: str) -> bool:
 
 # An account field AWS writes for its own resources (arn:aws:iam::aws:policy/...).
 _AWS_OWNED_ACCOUNT = "aws"
-# The shapes of aws_formats.is_region and aws_formats.ACCOUNT_ID, written here because
-# aws_formats reads PARTITIONS from this module (importing it back would make a cycle).
-_REGION_SHAPE = regex.compile(r"[a-z]{2,4}(?:-[a-z]+)?-(?:north|south|east|west|central|northeast|northwest|"
-                              r"southeast|southwest)-[0-9]{1,2}")
-_ACCOUNT_ID = regex.compile(r"[0-9]{12}")
+# The shapes of a Region code and an account id, here because aws_formats (which asks them
+# too) reads PARTITIONS from this module (importing it back would make a cycle).
+_DIRECTIONS = frozenset({"north", "south", "east", "west", "central", "northeast", "northwest", "southeast",
+                         "southwest"})
+
+
+def region_shape(text: str) -> bool:
+    """Whether ``text`` has a Region code's shape: [a-z]{2,4}(-[a-z]+)?-DIRECTION-[0-9]{1,2}, as
+    str tests (a regular expression would import re on the path of every policy with an ARN)."""
+    parts = text.split("-")
+    if len(parts) == 4:
+        prefix, middle, direction, number = parts
+        if not (middle.isascii() and middle.isalpha() and middle.islower()):
+            return False
+    elif len(parts) == 3:
+        prefix, direction, number = parts
+    else:
+        return False
+    return (2 <= len(prefix) <= 4 and prefix.isascii() and prefix.isalpha() and prefix.islower()
+            and direction in _DIRECTIONS and 1 <= len(number) <= 2 and number.isascii() and number.isdigit())
+
+
+def account_id_shape(text: str) -> bool:
+    """Whether ``text`` is twelve digits (0-9)."""
+    return len(text) == 12 and text.isascii() and text.isdigit()
 
 
 @named_tuple
@@ -353,7 +373,7 @@ def _region_problems(region: str, expected: list, service: str) -> list[FieldPro
     if not region and all(e == "${}" for e in expected):
         return [FieldProblem("MISSING_ARN_REGION", f"has no region, but {service} ARNs of this type have one: "
                                                    "write it, or * for any")]
-    if region and any(e == "${}" for e in expected) and _REGION_SHAPE.fullmatch(region) is None:
+    if region and any(e == "${}" for e in expected) and not region_shape(region):
         return [FieldProblem("INVALID_ARN_REGION", f"has region {region!r}, which is no Region code "
                                                    "(us-east-1, eu-west-3, ...)")]
     return []
@@ -368,7 +388,7 @@ def _account_problems(account: str, expected: list, service: str, owned: bool) -
     if not account and all(e is None for e in expected) and not owned:
         return [FieldProblem("MISSING_ARN_ACCOUNT", f"has no account, but {service} ARNs of this type have one: "
                                                     "write the 12-digit id, or * for any")]
-    if account and any(e is None for e in expected) and _ACCOUNT_ID.fullmatch(account) is None:
+    if account and any(e is None for e in expected) and not account_id_shape(account):
         return [FieldProblem("INVALID_ARN_ACCOUNT", f"has account {account!r}; an account id is 12 digits")]
     return []
 

@@ -18,8 +18,6 @@ knows are not judged.
 """
 from __future__ import annotations
 
-import binascii
-
 from ..condition_keys import key_type, multivalued, scalar
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
@@ -97,6 +95,8 @@ def _value_findings(condition: Condition) -> Iterator[Violation]:
             yield Violation(value.path, {"operator": operator.text, "value": text, "like": like},
                             variant="wildcard")
     elif operator.base == "BinaryEquals":
+        import binascii  # an extension module: loaded only for the rare BinaryEquals (start-up)
+
         for value in condition.values:
             text = value.text
             if text is None or "${" in text:

@@ -13,7 +13,6 @@ private-only check: one definition for both.
 """
 from __future__ import annotations
 
-import ipaddress
 
 from ..aws_formats import is_private_network
 from ..context import Context
@@ -26,6 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 
 def _network(text: str):
+    import ipaddress  # only an IP condition needs it (it imports functools): start-up
+
     try:
         return ipaddress.ip_network(text, strict=False)
     except ValueError:
@@ -34,6 +35,8 @@ def _network(text: str):
 
 def _strict(text: str) -> bool:
     """Whether the CIDR has no host bits set."""
+    import ipaddress
+
     try:
         ipaddress.ip_network(text)
     except ValueError:

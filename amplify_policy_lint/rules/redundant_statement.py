@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from .. import wildcard
 from ..context import Context
+from ..fastjson import dumps
 from ..model import Rule, Scope, Severity, Violation
 from ..policy import PolicyDocument, Statement
 
@@ -28,9 +29,7 @@ _BUDGET = 20_000
 def _canonical(value: Any) -> str:
     if value is None:
         return "null"  # most statements have no Condition: what json.dumps writes, without it
-    import json  # not on the path of a valid policy (json imports re)
-
-    return json.dumps(value, sort_keys=True, default=str)
+    return dumps(value, sort_keys=True, default=str)
 
 
 def _texts(statement: Statement) -> tuple[list[str], list[str]] | None:
