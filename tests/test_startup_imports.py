@@ -64,6 +64,19 @@ def test_one_small_json_policy_imports_nothing_heavy(small_policy):
     assert sorted(name for name in NEVER if name in loaded) == []
 
 
+def test_a_typical_policy_imports_nothing_heavy_either(tmp_path):
+    # Sids, ARNs with a region and an account, two services, a condition, two statements.
+    policy = tmp_path / "deploy.json"
+    policy.write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "ReadAssets", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
+         "Resource": ["arn:aws:s3:::my-app-assets", "arn:aws:s3:::my-app-assets/*"],
+         "Condition": {"StringEquals": {"aws:PrincipalTag/team": "web"}}},
+        {"Sid": "DeployAmplify", "Effect": "Allow", "Action": ["amplify:StartJob", "amplify:GetApp"],
+         "Resource": "arn:aws:amplify:eu-west-1:123456789012:apps/d1a2b3c4e5f6g7/*"}]}, indent=2))
+    loaded = _modules_after(policy.name, cwd=str(policy.parent))
+    assert sorted(name for name in NEVER if name in loaded) == []
+
+
 def test_the_package_never_imports_dataclasses():
     """records.record gives the same frozen value classes without the import (see its docstring)."""
     from pathlib import Path
