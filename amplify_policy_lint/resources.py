@@ -312,7 +312,7 @@ def arn_field_problems(resource: str, matcher: "ResourceMatcher") -> tuple[Field
         # first characters: the next entry with the same first five fields whose resource part
         # gets the same formats there gets these answers (ResourceMatcher.field_problems).
         matcher._last_answer = (last[0], matcher._first_groups(lower), matcher._one_piece[lower].get(""),
-                                formats, answers, found)
+                                formats, answers, found, lower)
     return found + fields if found else fields
 
 
@@ -596,6 +596,13 @@ class ResourceMatcher:
         """(index, problems) of each entry of ``values`` that :meth:`field_problems` finds
         problems with, skipping None and "*": the loop of field_problems' quick answer, with
         the call per entry left out (a Resource list may hold hundreds of thousands)."""
+        values = values if isinstance(values, list) else list(values)
+        if len(values) >= self._BATCH:
+            same = self._one_answer(values)
+            if same is not None:
+                if same:
+                    yield from ((index, same) for index in range(len(values)))
+                return
         quick = self._last_answer
         limit = limits.MAX_ARN_CHARS
         for index, resource in enumerate(values):
@@ -617,6 +624,48 @@ class ResourceMatcher:
             quick = self._last_answer
             if found:
                 yield index, found
+
+    # From this many entries on, field_problems_in first tries _one_answer.
+    _BATCH = 256
+
+    def _one_answer(self, values: list[str | None]) -> tuple["FieldProblem", ...] | None:
+        """The problems each entry of a long list gets when every one of them takes the quick
+        answer of field_problems_in with the same formats (a generated list of one kind of
+        ARN), found in a few passes in C; None when that is not so (then each is asked)."""
+        from itertools import repeat
+        from operator import contains, itemgetter, methodcaller
+
+        if values[0] is None or values[0] == "*":
+            return None
+        arn_field_problems(values[0], self)  # the quick answer, when the entry allows one (not remembered)
+        quick = self._last_answer
+        if quick is None or len(quick[4]) > 1 or None in values or "*" in values:
+            return None  # (with two answers, whether AWS may own each resource decides)
+        prefix = quick[0]
+        if (not all(map(methodcaller("startswith", prefix), values)) or any(map(contains, values, repeat("${")))
+                or max(map(len, values)) > limits.MAX_ARN_CHARS):
+            return None
+        parts = list(map(str.lower, map(itemgetter(slice(len(prefix), None)), values)))
+        # Each part of one piece ending in its only "*": at least two characters, a "*" at the
+        # end of each and as many as parts in all, no "?" or ":".
+        if (min(map(len, parts)) < 2 or not all(map(methodcaller("endswith", "*"), parts))
+                or sum(map(methodcaller("count", "*"), parts)) != len(parts)
+                or any(map(contains, parts, repeat("?"))) or any(map(contains, parts, repeat(":")))):
+            return None
+        groups = {id(group): group for group in (quick[1].get(first, quick[2])
+                                                 for first in set(map(itemgetter(0), parts)))}
+        if len(groups) != 1 or None in groups.values():
+            return None
+        (answers, width), = groups.values()
+        keys = set(map(itemgetter(slice(None, width)), map(itemgetter(slice(None, -1)), parts)))
+        if len(keys) > len(parts) // 8:
+            return None  # (a key per few entries: as well asked one by one)
+        for key in keys:
+            if key not in answers:
+                self.formats_fitting(quick[6], key + "*")  # remembers the key's formats
+            if answers[key] is not quick[3]:
+                return None
+        return quick[5] + quick[4][0]
 
     def _first_groups(self, service: str) -> dict[str, Any]:
         """The one-piece answers (formats_fitting) by an entry's first character, for the

@@ -645,3 +645,56 @@ def test_field_problems_of_a_list_are_each_entrys_own():
         matcher._last_arn = matcher._last_answer = None
         matcher._field_problems.clear()
         assert list(matcher.field_problems_in(entries)) == expected
+
+
+_ODD_PARTS = ["b/k?", "x:y*", "b*/k*", "b/k", "accesspoint/x*", "access-grants/default*", "job/1*", "*", "b/${x}/*",
+              "x" * 2100 + "*", "", "a*", "document/Mine-1*", "document/AWS-1*", "table/t*", "z*",
+              "accesspoint/x*", "accesspoin?/x*", "a-very-long-common-bucket-name-?*", "a-very-long-common-bucket-name-*/*"]
+_LONG_LISTS = [[f"arn:aws:s3:::bucket-{i:05d}/some/prefix/*" for i in range(400)],
+               [f"arn:aws:S3:::bucket-{i:05d}/*" for i in range(400)],
+               [f"arn:aws:s3:us-east-1:123456789012:bucket-{i:05d}/*" for i in range(400)],
+               [f"arn:aws:ssm:us-east-1::document/{'AWS' if i % 7 else 'Mine'}-RunShellScriptVersionForTheTestsWithALongName{i}*"
+                for i in range(400)],
+               [f"arn:aws:dynamodb:us-east-1::table/SomeLongTableName{i}*" for i in range(400)],
+               [f"arn:aws:s3:::{'ab'[i % 2]}{i}/*" for i in range(400)],
+               [f"arn:aws:s3:us-east-1:123456789012:a-very-long-common-bucket-name-for-the-tests-{i}/*" for i in range(400)]]
+
+
+def test_field_problems_of_a_long_list_of_one_kind_are_each_entrys_own():
+    import random
+
+    from amplify_policy_lint.catalog import default_catalog
+
+    matcher = default_catalog().resources
+    rng = random.Random(11)
+    batched = 0
+    for base in _LONG_LISTS:
+        prefix = base[0][:len(base[0]) - len(base[0].split(":", 5)[5])]
+        for odd in [None, "*", "skip", prefix.replace(":s3:", ":S3:") + "b/*"] + [prefix + part for part in _ODD_PARTS]:
+            values = list(base)
+            if odd != "skip":
+                values.insert(rng.randrange(len(values) + 1), odd)
+            matcher._last_arn = matcher._last_answer = None
+            matcher._field_problems.clear()
+            found = list(matcher.field_problems_in(values))
+            batched += matcher._one_answer(values) is not None
+            matcher._last_arn = matcher._last_answer = None
+            matcher._field_problems.clear()
+            matcher._BATCH = 10 ** 9  # entry by entry
+            try:
+                expected = list(matcher.field_problems_in(values))
+            finally:
+                del matcher._BATCH
+            assert found == expected, (base[0], odd)
+    assert batched >= 4  # (the lists that are all of one kind)
+
+
+def test_a_long_list_of_one_kind_is_answered_at_once():
+    from amplify_policy_lint.catalog import default_catalog
+
+    matcher = default_catalog().resources
+    for base in _LONG_LISTS[:3] + _LONG_LISTS[6:]:
+        matcher._last_arn = matcher._last_answer = None
+        assert matcher._one_answer(base) is not None, base[0]
+    matcher._last_arn = matcher._last_answer = None
+    assert matcher._one_answer(_LONG_LISTS[3]) is None  # whether AWS may own each document decides
