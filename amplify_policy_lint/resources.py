@@ -632,35 +632,37 @@ class ResourceMatcher:
         """The problems each entry of a long list gets when every one of them takes the quick
         answer of field_problems_in with the same formats (a generated list of one kind of
         ARN), found in a few passes in C; None when that is not so (then each is asked)."""
-        from itertools import repeat
-        from operator import contains, itemgetter, methodcaller
+        from operator import itemgetter
 
         if values[0] is None or values[0] == "*":
             return None
         arn_field_problems(values[0], self)  # the quick answer, when the entry allows one (not remembered)
         quick = self._last_answer
-        if quick is None or len(quick[4]) > 1 or None in values or "*" in values:
+        if quick is None or len(quick[4]) > 1 or None in values:
             return None  # (with two answers, whether AWS may own each resource decides)
-        prefix = quick[0]
-        if (not all(map(methodcaller("startswith", prefix), values)) or any(map(contains, values, repeat("${")))
-                or max(map(len, values)) > limits.MAX_ARN_CHARS):
+        prefix, count = quick[0], len(values)
+        joined = "\n".join(values)
+        # Counted over the entries joined by a line break, which none holds: each starts with
+        # the prefix (which has five colons and no "*"), ends in "*" and has no other "*", no
+        # further ":", no "?" and no "${"; all ASCII, so that cutting and lowering commute.
+        if (not joined.isascii() or joined.count("\n") != count - 1 or "${" in joined or "?" in joined
+                or ("\n" + joined).count("\n" + prefix) != count or joined.count(":") != 5 * count
+                or "*" in prefix or joined.count("*") != count or joined.count("*\n") != count - 1
+                or not joined.endswith("*")):
             return None
-        parts = list(map(str.lower, map(itemgetter(slice(len(prefix), None)), values)))
-        # Each part of one piece ending in its only "*": at least two characters, a "*" at the
-        # end of each and as many as parts in all, no "?" or ":".
-        if (min(map(len, parts)) < 2 or not all(map(methodcaller("endswith", "*"), parts))
-                or sum(map(methodcaller("count", "*"), parts)) != len(parts)
-                or any(map(contains, parts, repeat("?"))) or any(map(contains, parts, repeat(":")))):
+        sizes = list(map(len, values))
+        if min(sizes) < len(prefix) + 2 or max(sizes) > limits.MAX_ARN_CHARS:
             return None
-        groups = {id(group): group for group in (quick[1].get(first, quick[2])
-                                                 for first in set(map(itemgetter(0), parts)))}
+        groups = {id(group): group for group in (quick[1].get(first.lower(), quick[2])
+                                                 for first in set(map(itemgetter(len(prefix)), values)))}
         if len(groups) != 1 or None in groups.values():
             return None
         (answers, width), = groups.values()
-        keys = set(map(itemgetter(slice(None, width)), map(itemgetter(slice(None, -1)), parts)))
-        if len(keys) > len(parts) // 8:
+        starts = set(map(itemgetter(slice(len(prefix), len(prefix) + width)), values))
+        if len(starts) > count // 8:
             return None  # (a key per few entries: as well asked one by one)
-        for key in keys:
+        for start in starts:
+            key = (start[:-1] if start.endswith("*") else start).lower()  # the part without its "*", cut
             if key not in answers:
                 self.formats_fitting(quick[6], key + "*")  # remembers the key's formats
             if answers[key] is not quick[3]:
