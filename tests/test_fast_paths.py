@@ -581,6 +581,10 @@ def test_the_previous_entrys_fields_give_the_answers_each_entry_gets_alone():
 @example(texts=["a*", "ab"])
 @example(texts=["ab*", "b", "abc/d*", "x:y"])
 @example(texts=["a*b", "acb", "b*"])
+@example(texts=["ab*", "ac*", "a*"])
+@example(texts=["ab*", "ac*", "abc"])
+@example(texts=["ab*", "ac*", "abcd"])
+@example(texts=["ab*", "ab*c"])
 def test_entries_that_start_alike_nowhere_cover_nothing(texts):
     from amplify_policy_lint.rules import redundant_entry
 
@@ -702,3 +706,19 @@ def test_a_long_list_of_one_kind_is_answered_at_once():
         # Not: whether AWS may own each document or table decides (3, 4), two groups of formats (5), a
         # "*" in the first five fields (7).
         assert (matcher._one_answer(base) is None) == (index in (3, 4, 5, 7)), base[0]
+
+
+@settings(max_examples=200)
+@given(values=st.lists(st.none() | st.text(alphabet="aAbB*?:$", max_size=4) | st.just("${x}") | st.just("a${x}*"),
+                       max_size=12), ignore_case=st.booleans())
+@example(values=["a", "A"], ignore_case=True)
+@example(values=["a*", "AB", None, "${x}"], ignore_case=True)
+def test_redundant_entries_of_a_list_are_those_of_the_entry_by_entry_search(values, ignore_case):
+    from amplify_policy_lint.policy import Item
+    from amplify_policy_lint.rules import redundant_entry
+
+    items = tuple(Item(value, ("Resource", index)) for index, value in enumerate(values))
+    entries = [(item, item.value.lower() if ignore_case else item.value)
+               for item in items if item.value is not None and "${" not in item.value]
+    found = [(a.path, b.path) for a, b in redundant_entry.redundant(items, ignore_case)]
+    assert found == [(a.path, b.path) for a, b in redundant_entry._redundant_in_order(entries)]

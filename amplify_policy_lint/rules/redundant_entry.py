@@ -42,9 +42,14 @@ def redundant(items: Sequence[Item], ignore_case: bool) -> Iterator[tuple[Item, 
     """(entry, an earlier-or-other entry that covers it) for each covered entry."""
     # (The (item, text) pairs only past the shortcuts: a container per entry of a long list
     # costs the collector a walk.)
-    kept = [item for item in items if item.value is not None and "${" not in item.value]
-    texts = [item.value.lower() for item in kept] if ignore_case else [item.value for item in kept]
-    joined = "".join(texts)
+    values = [item.value for item in items]
+    joined = "\n".join(values) if None not in values else "${"  # (a line break: no "${" across two entries)
+    if "${" not in joined:  # every entry is judged (the common list: no filtering entry by entry)
+        kept, texts = items, list(map(str.lower, values)) if ignore_case else values
+    else:
+        kept = [item for item in items if item.value is not None and "${" not in item.value]
+        texts = [item.value.lower() for item in kept] if ignore_case else [item.value for item in kept]
+        joined = "".join(texts)
     if "*" not in joined and "?" not in joined and len(set(texts)) == len(texts):
         return  # no pattern and no repeat: nothing covers anything (the common list, settled in C)
     if len(texts) >= _MANY and "?" not in joined and _distinct_starts(texts):
@@ -70,6 +75,8 @@ def _distinct_starts(texts: list[str]) -> bool:
     if len(set(texts)) != len(texts) or any(map(contains, texts, repeat("?"))):
         return False
     lengths = set(map(methodcaller("find", "*"), texts))  # of the patterns' heads (and -1: no "*")
+    if len(lengths) == 1 and -1 not in lengths and set(map(len, texts)) == {min(lengths) + 1}:
+        return True  # each is its head and a "*": the heads differ as the texts do
     lengths.discard(-1)
     if len(lengths) > _LENGTHS_AT_ONCE:
         return False
