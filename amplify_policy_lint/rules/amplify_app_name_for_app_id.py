@@ -29,6 +29,9 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
             continue
         written = statement.data.get(statement.resource_key)
         entries = written if isinstance(written, list) else [written]
+        values = [item.value for item in statement.resources]
+        if None not in values and ":amplify" not in "\n".join(values):
+            continue  # no Amplify ARN among plain entries (_app_of's first test, for the list at once)
         for item, raw in zip(statement.resources, entries if len(entries) == len(statement.resources) else []):
             app = _app_of(item.value if item.value is not None else raw)
             if app is not None and not possible_app_id(app):
