@@ -10,8 +10,8 @@ is raised; an interpreter without the C scanner gets ``json.loads`` itself.
 from __future__ import annotations
 
 try:
-    from _json import encode_basestring_ascii as _encode_string, make_encoder as _make_encoder, \
-        make_scanner as _make_scanner
+    from _json import encode_basestring as _encode_string_as_is, encode_basestring_ascii as _encode_string, \
+        make_encoder as _make_encoder, make_scanner as _make_scanner
 except ImportError:  # pragma: no cover - an interpreter without json's C accelerator
     _make_scanner = _make_encoder = None
 
@@ -55,16 +55,20 @@ def loads(text: str, *, object_pairs_hook: Callable | None = None, parse_constan
     return value
 
 
-def dumps(value: Any, *, sort_keys: bool = False, default: Callable | None = None) -> str:
-    """``json.dumps(value, sort_keys=..., default=...)``: the same C encoder, the same text."""
+def dumps(value: Any, *, sort_keys: bool = False, default: Callable | None = None, ensure_ascii: bool = True,
+          separators: tuple[str, str] = (", ", ": "), allow_nan: bool = True) -> str:
+    """``json.dumps(value, ...)`` with these options: the same C encoder, the same text."""
     if _make_encoder is None:  # pragma: no cover
         import json
 
-        return json.dumps(value, sort_keys=sort_keys, default=default)
+        return json.dumps(value, sort_keys=sort_keys, default=default, ensure_ascii=ensure_ascii,
+                          separators=separators, allow_nan=allow_nan)
+    encode_string = _encode_string if ensure_ascii else _encode_string_as_is
     if isinstance(value, str):
-        return _encode_string(value)
-    encode = _make_encoder({}, default if default is not None else _not_serializable, _encode_string, None,
-                           ": ", ", ", sort_keys, False, True)
+        return encode_string(value)
+    item_separator, key_separator = separators
+    encode = _make_encoder({}, default if default is not None else _not_serializable, encode_string, None,
+                           key_separator, item_separator, sort_keys, False, allow_nan)
     return "".join(encode(value, 0))
 
 

@@ -320,30 +320,14 @@ _REPR_INTRINSIC_MARKS = ("{'Ref'", "{'Condition'", "{'Fn::", '{"Fn::')
 
 def compact_json(data: Any) -> str | None:
     """``data`` as compact JSON text: ``json.dumps(data, ensure_ascii=False, separators=(",",
-    ":"), allow_nan=False)``, from json's C encoder without importing json (fastjson.py does
-    the same for reading). None when JSON cannot write it (a YAML date, NaN)."""
-    encode = _compact_encoder()
-    if encode is None:  # pragma: no cover - an interpreter without json's C accelerator
-        return None
+    ":"), allow_nan=False)``, on json's C encoder without importing json (fastjson.py). None
+    when JSON cannot write it (a YAML date, NaN)."""
+    from .fastjson import dumps
+
     try:
-        return "".join(encode(data, 0))
+        return dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError, RecursionError):
         return None
-
-
-@caching.lru_cache(maxsize=1)
-def _compact_encoder() -> Any:
-    try:
-        from _json import encode_basestring, make_encoder
-    except ImportError:  # pragma: no cover - an interpreter without json's C accelerator
-        return None
-    # What json.JSONEncoder.iterencode builds for those options (no circular check: the data
-    # of a document is a tree; a cycle would end in RecursionError all the same).
-    return make_encoder(None, _not_json, encode_basestring, None, ":", ",", False, False, False)
-
-
-def _not_json(value: Any) -> Any:
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def plain_json_size(text: str) -> int | None:
