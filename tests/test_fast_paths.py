@@ -722,3 +722,21 @@ def test_redundant_entries_of_a_list_are_those_of_the_entry_by_entry_search(valu
                for item in items if item.value is not None and "${" not in item.value]
     found = [(a.path, b.path) for a, b in redundant_entry.redundant(items, ignore_case)]
     assert found == [(a.path, b.path) for a, b in redundant_entry._redundant_in_order(entries)]
+
+
+@settings(max_examples=300)
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=6),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+                    max_leaves=20),
+       st.booleans(), st.sampled_from([(", ", ": "), (",", ":")]), st.booleans(), st.booleans())
+def test_fastjson_dumps_writes_what_json_dumps_writes(value, ensure_ascii, separators, allow_nan, sort_keys):
+    from amplify_policy_lint import fastjson
+
+    def written(dumps):
+        try:
+            return dumps(value, ensure_ascii=ensure_ascii, separators=separators, allow_nan=allow_nan,
+                         sort_keys=sort_keys)
+        except ValueError:  # NaN or infinity without allow_nan
+            return ValueError
+
+    assert written(fastjson.dumps) == written(json.dumps)
