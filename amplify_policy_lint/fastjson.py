@@ -50,6 +50,13 @@ def loads(text: str, *, object_pairs_hook: Callable | None = None, parse_constan
         value, end = _make_scanner(_Options(object_pairs_hook, parse_constant))(text, start)
     except StopIteration as stop:
         raise _error("Expecting value", text, stop.value) from None
+    except SystemError:
+        # Before Python 3.12 the scanner raises its other syntax errors as json.decoder's
+        # JSONDecodeError, which it looks up in sys.modules without importing it: not there,
+        # it fails with a SystemError. A text that is not JSON is read again by json itself.
+        import json
+
+        return json.loads(text, object_pairs_hook=object_pairs_hook, parse_constant=parse_constant)
     if end != len(text) and len(text.rstrip(_WHITESPACE)) > end:
         raise _error("Extra data", text, end + len(text[end:]) - len(text[end:].lstrip(_WHITESPACE)))
     return value

@@ -86,3 +86,41 @@ def test_the_package_never_imports_dataclasses():
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if line.startswith(("import dataclasses", "from dataclasses "))]
     assert offenders == [], "use amplify_policy_lint.records (record, field) instead of dataclasses"
+
+
+@pytest.mark.parametrize("text", ['{"Version": "2012-10-17", "Statement": [{"Effect" "Allow"}]}',
+                                  '{"Statement": [{"Action": "s3:GetObject\x01"}]}', '{"Statement": [1,]}', '{"Statement": [1, 2'])
+def test_a_broken_json_file_in_a_fresh_process_is_a_finding(tmp_path, text):
+    # Without json imported (as on the path of a valid policy), json's C scanner cannot raise
+    # most of its syntax errors before Python 3.12: fastjson reads such a text again with json.
+    import os
+    import site
+    from pathlib import Path
+
+    (tmp_path / "broken.json").write_text(text)
+    paths = [str(Path(__file__).resolve().parent.parent), *site.getsitepackages()]
+    done = subprocess.run([sys.executable, "-S", "-c", "import sys\nfrom amplify_policy_lint.cli import main\n"
+                           "raise SystemExit(main(['broken.json']))"], capture_output=True, text=True, timeout=60,
+                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert " APL001 " in done.stdout and "internal error" not in done.stderr
+
+
+def test_fastjson_raises_what_json_raises_in_a_fresh_process():
+    probe = ("import sys\nfrom amplify_policy_lint.fastjson import loads\nanswers = []\n"
+             "for text in ['{\"a\" 1}', '[1,]', '\"\\\\x\"', '{\"a\": 1} x', '', '[1, 2']:\n"
+             "    try:\n        loads(text)\n    except ValueError as error:\n"
+             "        answers.append((type(error).__name__, str(error)))\n"
+             "import json\nexpected = []\n"
+             "for text in ['{\"a\" 1}', '[1,]', '\"\\\\x\"', '{\"a\": 1} x', '', '[1, 2']:\n"
+             "    try:\n        json.loads(text)\n    except ValueError as error:\n"
+             "        expected.append((type(error).__name__, str(error)))\n"
+             "assert answers == expected, (answers, expected)\nprint(len(answers))\n")
+    import os
+    import site
+    from pathlib import Path
+
+    paths = [str(Path(__file__).resolve().parent.parent), *site.getsitepackages()]
+    done = subprocess.run([sys.executable, "-S", "-c", probe], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)})
+    assert done.returncode == 0 and done.stdout.strip() == "6", done.stdout + done.stderr
