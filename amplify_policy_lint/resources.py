@@ -316,6 +316,24 @@ def arn_field_problems(resource: str, matcher: "ResourceMatcher") -> tuple[Field
     return found + fields if found else fields
 
 
+def _quick_answer(quick: tuple[Any, ...], resource: str) -> tuple[FieldProblem, ...] | None:
+    """The answers of ``resource`` when the entry before it (``quick``: what the end of
+    arn_field_problems remembered) had the same first five fields and a resource part of one
+    piece ending in "*", and this one's is such a piece too that fits the same formats; None
+    when that is not so (the entry is then asked in full)."""
+    if not resource.startswith(quick[0]) or "${" in resource or len(resource) > limits.MAX_ARN_CHARS:
+        return None
+    written = resource[len(quick[0]):]
+    part = written.lower()
+    if len(part) > 1 and part.find("*") == len(part) - 1 and "?" not in part and ":" not in part:
+        group = quick[1].get(part[0], quick[2])
+        if group is not None and group[0].get(part[:-1][:group[1]]) is quick[3]:
+            answers = quick[4]
+            fields = answers[1] if len(answers) > 1 and _aws_owned(written) else answers[0]
+            return quick[5] + fields if quick[5] else fields
+    return None
+
+
 def _field_answers(service: str, region: str, account: str,
                    formats: tuple[_ArnTemplate, ...]) -> tuple[tuple[FieldProblem, ...], ...]:
     """The region's and account's problems against the formats: for a resource AWS cannot own,
@@ -574,19 +592,10 @@ class ResourceMatcher:
         """What the catalog's ARN formats say is wrong with the fields of a ``Resource`` entry
         that IAM accepts (see :func:`arn_field_problems`); remembered per entry."""
         quick = self._last_answer
-        if quick is not None and resource.startswith(quick[0]) and "${" not in resource \
-                and len(resource) <= limits.MAX_ARN_CHARS:
-            # The entry before had these first five fields and a resource part of one piece
-            # ending in "*": when this one's is such a piece too and fits the same formats,
-            # its answers are those (see the end of arn_field_problems, which set them).
-            written = resource[len(quick[0]):]
-            part = written.lower()
-            if len(part) > 1 and part.find("*") == len(part) - 1 and "?" not in part and ":" not in part:
-                group = quick[1].get(part[0], quick[2])
-                if group is not None and group[0].get(part[:-1][:group[1]]) is quick[3]:
-                    answers = quick[4]
-                    fields = answers[1] if len(answers) > 1 and _aws_owned(written) else answers[0]
-                    return quick[5] + fields if quick[5] else fields
+        if quick is not None:
+            answer = _quick_answer(quick, resource)
+            if answer is not None:
+                return answer
         found = self._field_problems.get(resource)
         if found is None:
             found = self._field_problems[resource] = arn_field_problems(resource, self)
@@ -594,8 +603,8 @@ class ResourceMatcher:
 
     def field_problems_in(self, values: Iterable[str | None]) -> Iterator[tuple[int, tuple["FieldProblem", ...]]]:
         """(index, problems) of each entry of ``values`` that :meth:`field_problems` finds
-        problems with, skipping None and "*": the loop of field_problems' quick answer, with
-        the call per entry left out (a Resource list may hold hundreds of thousands)."""
+        problems with, skipping None and "*" (a Resource list may hold hundreds of thousands:
+        a long list of one kind is answered at once, by _one_answer)."""
         values = values if isinstance(values, list) else list(values)
         if len(values) >= self._BATCH:
             same = self._one_answer(values)
@@ -604,23 +613,12 @@ class ResourceMatcher:
                     yield from ((index, same) for index in range(len(values)))
                 return
         quick = self._last_answer
-        limit = limits.MAX_ARN_CHARS
         for index, resource in enumerate(values):
             if resource is None or resource == "*":
                 continue
-            if quick is not None and resource.startswith(quick[0]) and "${" not in resource \
-                    and len(resource) <= limit:
-                written = resource[len(quick[0]):]
-                part = written.lower()
-                if len(part) > 1 and part.find("*") == len(part) - 1 and "?" not in part and ":" not in part:
-                    group = quick[1].get(part[0], quick[2])
-                    if group is not None and group[0].get(part[:-1][:group[1]]) is quick[3]:
-                        answers = quick[4]
-                        fields = answers[1] if len(answers) > 1 and _aws_owned(written) else answers[0]
-                        if fields or quick[5]:
-                            yield index, quick[5] + fields
-                        continue
-            found = self.field_problems(resource)
+            found = _quick_answer(quick, resource) if quick is not None else None
+            if found is None:
+                found = self.field_problems(resource)
             quick = self._last_answer
             if found:
                 yield index, found
