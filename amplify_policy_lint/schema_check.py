@@ -90,7 +90,7 @@ class _Generator:
         self.lines: list[str] = []
         self.tables: list[str] = []
         self._names: dict[int, str] = {}  # id(subschema) -> its function
-        self._patterns: dict[str, str] = {}  # regular expression -> its constant or function
+        self._patterns: dict[str, str] = {}  # regular expression -> its test, "{}" for the string
         self._compiles = False  # whether a pattern needs the regex module
         self._caches = False  # whether a pattern function is cached (caching.lru_cache)
         self._answers: dict[bool, str] = {}  # the functions of the schemas true and false
@@ -160,12 +160,12 @@ class _Generator:
                 self.constants.extend(["@lru_cache(maxsize=32768)", f"def {name}(text):",
                                        f'    """re.search({pattern!r}, text) is not None."""',
                                        _PLAIN_PATTERNS[pattern].rstrip("\n")])
-                self._patterns[pattern] = name
+                self._patterns[pattern] = name + "({})"
             else:
                 self._compiles = True
-                self._patterns[pattern] = self.constant(f"regex.compile({pattern!r})") + ".search"
-        found = self._patterns[pattern]
-        return f"({found}({var}) is not None)" if found.endswith(".search") else f"{found}({var})"
+                compiled = self.constant(f"regex.compile({pattern!r})")
+                self._patterns[pattern] = f"({compiled}.search({{}}) is not None)"
+        return self._patterns[pattern].format(var)
 
     def condition(self, keyword: str, value: Any, var: str) -> str:
         """The test of an inlinable keyword."""
