@@ -219,11 +219,12 @@ def _main(argv: list[str]) -> int:
         _say(f"{PROG}: error: {exc}")
         return 2
     from .linter import failing, lint_paths
+    from .progress import for_stream
 
     if args.verbose and settings.config_file:
         _say(f"using configuration {settings.config_file}")
     paths = args.paths or ["."]
-    progress = _progress(args.format)
+    progress = for_stream(sys.stderr, args.format)
     try:
         report = lint_paths(paths, settings, progress=progress)
     except ConfigError as exc:
@@ -282,19 +283,6 @@ def _write_baseline(path: str, report, paths: list[str], settings) -> int:
         return 2
     _say(f"wrote {count} finding{'s' if count != 1 else ''} to baseline {path}")
     return 2 if report.errors else 0
-
-
-def _progress(fmt: str):
-    """The progress line for this run, or None. Only a terminal shows one: the hook's and CI's
-    runs never import its module."""
-    try:
-        if fmt != "text" or not sys.stderr.isatty():
-            return None
-    except (AttributeError, ValueError):  # no stream, or a closed one
-        return None
-    from .progress import for_stream
-
-    return for_stream(sys.stderr, fmt)
 
 
 def _reporters() -> dict:
