@@ -48,6 +48,9 @@ class Plan:
     principal_rules: tuple[RuleRef, ...]
     enabled: frozenset[str]
     context: Context
+    # The document rules that apply, by a document's facts: a run lints thousands of documents
+    # of a few kinds and shapes. Filled as the run goes (each --jobs worker builds its own plan).
+    applicable: dict
 
     @classmethod
     def build(cls, settings: Settings) -> "Plan":
@@ -59,6 +62,7 @@ class Plan:
             enabled=frozenset(r.id for r in rules),
             context=Context(accounts=settings.accounts, assume_complete=settings.assume_complete,
                             size_quotas=settings.size_quotas),
+            applicable={},
         )
 
 
@@ -466,27 +470,18 @@ def _input_finding(name: str, text: str, problem: InputViolation, plan: Plan) ->
 def _document_findings(document: PolicyDocument, plan: Plan) -> Iterator[Finding]:
     facts = Facts(document.kind.value, statement_elements(document), document.source.format,
                   action_services(document), document.may_hold_placeholder)
-    for rule in _applicable(plan.document_rules, facts):
+    for rule in _applicable(plan, facts):
         for violation in _run(rule, document, plan.context, document.file):
             yield _finding(rule, document, violation, plan)
 
 
-# The rules that apply to a document, by (rules of the plan, kind, elements): a run lints
-# thousands of documents of a few kinds and element sets. The plan's rule tuple is kept
-# beside its answers, so that its id cannot be taken by another tuple while they are here.
-_APPLICABLE: dict[tuple[int, str, frozenset[str] | None], tuple[tuple[RuleRef, ...], tuple[Rule, ...]]] = {}
-
-
-def _applicable(refs: tuple[RuleRef, ...], facts: Facts) -> tuple[Rule, ...]:
-    """The rules of ``refs`` that may report on a document with these facts, loaded; a rule
-    that cannot is not even imported."""
-    key = (id(refs), facts)
-    found = _APPLICABLE.get(key)
-    if found is None or found[0] is not refs:
-        if len(_APPLICABLE) > 256:
-            _APPLICABLE.clear()
-        found = _APPLICABLE[key] = (refs, tuple(ref.load() for ref in refs if ref.applies(facts)))
-    return found[1]
+def _applicable(plan: Plan, facts: Facts) -> tuple[Rule, ...]:
+    """The document rules of the plan that may report on a document with these facts, loaded;
+    a rule that cannot is not even imported."""
+    found = plan.applicable.get(facts)
+    if found is None:
+        found = plan.applicable[facts] = tuple(ref.load() for ref in plan.document_rules if ref.applies(facts))
+    return found
 
 
 def statement_elements(document: PolicyDocument) -> frozenset[str] | None:
