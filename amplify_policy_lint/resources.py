@@ -869,8 +869,9 @@ LOOSE, SLASH_FREE, SEGMENTS = 0, 1, 2
 class _ArnTemplate:
     """An ARN format from the catalog (``arn:${Partition}:amplify:${Region}:${Account}:apps/${AppId}``),
     compared with a policy's resource pattern by walking both at once (no regular expression:
-    the pattern comes from the file being linted). The walk visits each pair of positions at
-    most once, so it costs O(len(pattern) * len(format)) at worst."""
+    the pattern comes from the file being linted). The walk reads the pattern once, with the
+    positions of the format it may have reached as the bits of an integer, so it costs
+    O(len(pattern) * len(format)) bit operations at worst (see _automaton)."""
 
     __slots__ = ("source", "tokens", "fields", "resource_tokens", "resource_head", "ends_with_placeholder",
                  "arn_service", "_plain_forms")
@@ -1074,6 +1075,12 @@ def _formats_fitting(by_first: dict[str | None, tuple[Any, ...]], resource_part:
     head = wildcard.literal_head(resource_part)
     candidates = by_first.get(head[0], by_first.get("", ())) if head else by_first[None]
     plain = _plain_pieces(resource_part, LOOSE)
+    if plain is None and candidates:
+        # A "?" or an inner "*": the walk, for all the candidates at once.
+        automaton = _automaton(tuple(t.resource_tokens for t, _ in candidates), LOOSE, True)
+        reached = _run(resource_part, automaton)
+        return tuple(t for (t, _), bit in zip(candidates, automaton[6])
+                     if reached & bit and (head.startswith(t.resource_head) or t.resource_head.startswith(head)))
     return tuple(t for t, _ in candidates
                  if (head.startswith(t.resource_head) or t.resource_head.startswith(head))
                  and (_walk(resource_part, t.resource_tokens, LOOSE, True) if plain is None
@@ -1117,65 +1124,87 @@ def _aligned_cached(parts: tuple[str, ...], template: _ArnTemplate, mode: int) -
 @lru_cache(maxsize=16384)
 def _walk(pattern: str, tokens: tuple[Any, ...], mode: int, colon_in_last: bool) -> bool:
     """Whether some text matches both the wildcard ``pattern`` and the format ``tokens``."""
-    n, m = len(pattern), len(tokens)
-    width = m + 1
-    last = m - 1
+    automaton = _automaton((tokens,), mode, colon_in_last)
+    return _run(pattern, automaton) & automaton[5] != 0
+
+
+# The walk reads the pattern once, left to right, carrying the set of format positions the
+# text so far can have reached, one bit per position (bit j: j tokens of the format read);
+# a pair of positions (i, j) is what the depth-first walk this replaced visited, so both say
+# the same, and a format costs a few integer operations per character of the pattern
+# instead of Python steps per pair. Several formats share one integer: each one's bits end
+# with its own "all read" bit, which no move leaves, so no move crosses into the next one
+# (a service's formats are compared with an entry in one pass, _formats_fitting).
+#
+# The moves, for the pattern's character c and the format's token t at position j:
+# * t a placeholder or a field (no character of it left): j -> j+1 without reading c;
+# * c "*": it matches nothing more (go on to the next character, same positions), or it takes
+#   a literal character of the format (not "/" or ":" in SEGMENTS) or the character of a field
+#   that needs one: j -> j+1 on the same character of the pattern;
+# * c otherwise: a literal equal to c (any literal for "?") or the character of a field: read
+#   both, j -> j+1; a field or placeholder takes c and stays at j, a field unless c is ":" or
+#   "/" (a "?" always), a placeholder the same but a "/" in LOOSE, a "/" in SEGMENTS' last one,
+#   a ":" in the last one with ``colon_in_last``.
+# Closing a set over "j -> j+1 where bit j of M is set" is one addition: M + (S & M) carries
+# each run of M's bits from the lowest bit of S in it to the bit past its end, and the
+# exclusive or with M leaves exactly the positions so reached (each run ends at a 0 of M).
+@lru_cache(maxsize=8192)
+def _automaton(sequences: tuple[tuple[Any, ...], ...], mode: int,
+               colon_in_last: bool) -> tuple[int, int, dict[str, tuple[int, int]], tuple[int, int], int, tuple[int, ...]]:
+    """(starts, epsilon, star, moves by character, moves of any other character, all read,
+    each format's "all read" bit) of the formats ``sequences`` side by side."""
     segments = mode == SEGMENTS
-    seen = {0}
-    stack = [(0, 0)]
-    push = stack.append
-    while stack:
-        i, j = stack.pop()
-        # Literal against literal has one move only: follow it without branching.
-        while i < n and j < m:
-            char, token = pattern[i], tokens[j]
-            if char == "*" or char == "?" or token.__class__ is not str or char != token:
-                break
-            i += 1
-            j += 1
-        if i == n and j == m:
-            return True
-        if j == last and tokens[j] is _PLACEHOLDER:
-            # Only the last placeholder is left: it takes the rest of the pattern when it may
-            # hold every character of it (a "*" of the pattern can always match nothing).
-            # Decided at once, where the walk took one step per character of a long name.
-            if _last_takes(pattern[i:], mode, colon_in_last):
-                return True
-            continue
-        char = pattern[i] if i < n else None
-        token = tokens[j] if j < m else None
-        moves = []
-        if char == "*":
-            moves.append((i + 1, j))  # the star matches nothing more
-        if token is _PLACEHOLDER or token is _FIELD:
-            moves.append((i, j + 1))  # the placeholder holds nothing more
-        if char is not None and token is not None:
-            if token is _FIELD or token is _FIELD_CHAR:
-                step = 1 if token is _FIELD_CHAR else 0
-                if char == "*":
-                    if step:
-                        moves.append((i, j + 1))  # the star supplies the field's character
-                elif char == "?" or (char != ":" and char != "/"):
-                    moves.append((i + 1, j + step))
-            elif token is _PLACEHOLDER:
-                if char == "?" or (char != "*" and (char != ":" or (colon_in_last and j == last)) and (
-                        char != "/" or mode == LOOSE or (segments and j == last))):
-                    moves.append((i + 1, j))  # the placeholder takes the pattern's character
-            elif char == "*":
+    starts = epsilon = star = field_char = fields = placeholders = last_placeholders = literals = 0
+    literal: dict[str, int] = {}
+    accepts = []
+    offset = 0
+    for tokens in sequences:
+        starts |= 1 << offset
+        for j, token in enumerate(tokens):
+            bit = 1 << (offset + j)
+            if token is _PLACEHOLDER:
+                epsilon |= bit
+                placeholders |= bit
+            elif token is _FIELD:
+                epsilon |= bit
+                fields |= bit
+            elif token is _FIELD_CHAR:
+                field_char |= bit
+                star |= bit
+            else:
+                literal[token] = literal.get(token, 0) | bit
+                literals |= bit
                 if not segments or (token != "/" and token != ":"):
-                    moves.append((i, j + 1))  # the star takes the format's character
-            elif char == "?":
-                moves.append((i + 1, j + 1))
-        for a, b in moves:
-            key = a * width + b
-            if key not in seen:
-                seen.add(key)
-                push((a, b))
-    return False
+                    star |= bit
+        if tokens and tokens[-1] is _PLACEHOLDER:
+            last_placeholders |= 1 << (offset + len(tokens) - 1)
+        offset += len(tokens)
+        accepts.append(1 << offset)
+        offset += 1
+    star |= epsilon
+    anywhere = fields | placeholders
+    moves = {char: (bits | field_char, anywhere) for char, bits in literal.items()}
+    moves["?"] = (literals | field_char, anywhere)
+    moves[":"] = (literal.get(":", 0), last_placeholders if colon_in_last else 0)
+    moves["/"] = (literal.get("/", 0),
+                  placeholders if mode == LOOSE else last_placeholders if segments else 0)
+    accepted = 0
+    for bit in accepts:
+        accepted |= bit
+    return starts, epsilon, star, moves, (field_char, anywhere), accepted, tuple(accepts)
 
 
-
-def _last_takes(rest: str, mode: int, colon_in_last: bool) -> bool:
-    """Whether a format's last placeholder can hold ``rest`` (the moves of _walk for it: a
-    ":" only with ``colon_in_last``, a "/" except in SLASH_FREE, anything else always)."""
-    return (colon_in_last or ":" not in rest) and (mode != SLASH_FREE or "/" not in rest)
+def _run(pattern: str, automaton: tuple[Any, ...]) -> int:
+    """The positions the formats can have reached when the whole pattern is read."""
+    reached, epsilon, star, moves, other = automaton[:5]
+    get = moves.get
+    for char in pattern:
+        if char == "*":
+            reached |= (star + (reached & star)) ^ star
+        else:
+            reached |= (epsilon + (reached & epsilon)) ^ epsilon
+            advance, stay = get(char, other)
+            reached = ((reached & advance) << 1) | (reached & stay)
+            if not reached:
+                return 0
+    return reached | ((epsilon + (reached & epsilon)) ^ epsilon)

@@ -212,7 +212,8 @@ def test_few_files_are_linted_in_this_process(monkeypatch, tmp_path):
 # --- the ARN format walk's shortcut for a last placeholder -----------------------------------
 
 def _reference_walk(pattern, tokens, mode, colon_in_last):
-    """resources._walk as it was before the shortcut for the last placeholder."""
+    """resources._walk as it was before it read the pattern once with a bit per format position
+    (a depth-first walk over pairs of positions), and before its shortcut for the last placeholder."""
     n, m = len(pattern), len(tokens)
     width = m + 1
     last = m - 1
@@ -408,6 +409,44 @@ def test_the_formats_an_entry_fits_are_those_the_walk_finds():
             expected = tuple(t for t in own if (head.startswith(t.resource_head) or t.resource_head.startswith(head))
                              and _reference_walk(resource_part, t.resource_tokens, resources.LOOSE, True))
             assert matcher.formats_fitting(service, resource_part) == expected, (service, resource_part)
+
+
+_SERVICES = ("s3", "amplify", "logs", "lambda", "iam", "ec2", "dms", "apigateway", "rds", "ssm", "storagegateway",
+             "secretsmanager", "sagemaker")
+
+
+def _formats_fitting_one_by_one(matcher, service, resource_part):
+    own = [t for t in matcher._all_templates(service) if t.fields and t.arn_service in (service, None)]
+    head = wildcard.literal_head(resource_part)
+    return tuple(t for t in own if (head.startswith(t.resource_head) or t.resource_head.startswith(head))
+                 and _reference_walk(resource_part, t.resource_tokens, resources.LOOSE, True))
+
+
+@settings(max_examples=300)
+@given(service=st.sampled_from(_SERVICES), resource_part=st.text(alphabet="abcdeilnorstuv/:-*?", max_size=30))
+def test_the_formats_of_a_service_walked_in_one_pass_are_those_each_walk_finds(service, resource_part):
+    from amplify_policy_lint.catalog import default_catalog
+
+    matcher = default_catalog().resources
+    assert matcher.formats_fitting(service, resource_part) == _formats_fitting_one_by_one(matcher, service, resource_part)
+
+
+def test_the_walk_in_one_pass_answers_as_each_walk_for_every_catalog_format():
+    from amplify_policy_lint.catalog import default_catalog
+
+    # Entries with a "?" or an inner "*" (the walk's), against every format of the catalog.
+    for source in _catalog_formats():
+        template = resources._ArnTemplate(source.lower())
+        for pattern in _plain_candidates(source.lower().split(":", 5)[5]) + ["*", "*/*", "?*", "*a*", "*:*"]:
+            for mode in (resources.LOOSE, resources.SLASH_FREE, resources.SEGMENTS):
+                assert resources._walk.__wrapped__(pattern, template.resource_tokens, mode, True) == _reference_walk(
+                    pattern, template.resource_tokens, mode, True), (source, pattern, mode)
+    for service in _SERVICES:
+        matcher = resources.ResourceMatcher(default_catalog())
+        own = [t for t in matcher._all_templates(service) if t.fields and t.arn_service in (service, None)]
+        for resource_part in {p for t in own for p in _plain_candidates(t.source.lower().split(":", 5)[5])}:
+            assert matcher.formats_fitting(service, resource_part) == _formats_fitting_one_by_one(
+                matcher, service, resource_part), (service, resource_part)
 
 
 @pytest.mark.parametrize("entry", ["*", "**", "", "arn", "arn:", "arn:aws", "arn:aws:*", "arn:aws:*:*:*:*", "arn:*:*:*:*:*",
