@@ -680,9 +680,13 @@ class ResourceMatcher:
         """The service fields of every ARN format in the catalog. Read only when an entry names
         a service that is no action prefix: every service's resource types are loaded then."""
         if self._namespaces is None:
+            # From the formats' text: making every service's _ArnTemplate would cost more than
+            # the entries of a whole corpus.
             self._namespaces = frozenset(
-                t.arn_service for prefix in self.catalog.service_prefixes()
-                for t in self._all_templates(prefix) if t.arn_service)
+                service for prefix in self.catalog.service_prefixes()
+                for resource_type in self.catalog.resource_types(prefix).values()
+                for text in resource_type.arn_pattern.split(", ")
+                if text.strip() and (service := _arn_service(text.strip().lower())))
         return self._namespaces
 
     def formats_fitting(self, service: str, resource_part: str) -> tuple[_ArnTemplate, ...] | None:
@@ -881,7 +885,7 @@ class _ArnTemplate:
         lowered = source.lower()
         self.tokens = _tokens(lowered, colons=0)
         parts = lowered.split(":", 5)
-        self.arn_service = parts[2] if len(parts) > 2 and "${" not in parts[2] else None
+        self.arn_service = _arn_service(lowered)
         # The first five fields (each a literal, "${}" for a placeholder, or None for "any
         # text") and the resource part, when the format has all six fields.
         self.fields: tuple[str | None, ...] = ()
@@ -927,26 +931,41 @@ class _ArnTemplate:
         return _overlaps(pattern.lower(), self, mode)
 
 
+def _arn_service(lowered: str) -> str | None:
+    """The service field of a (lower-case) ARN format, unless it holds a placeholder."""
+    parts = lowered.split(":", 3)
+    return parts[2] if len(parts) > 2 and "${" not in parts[2] else None
+
+
 def _tokens(text: str, colons: int) -> tuple[Any, ...]:
     """Characters and placeholders of (part of) an ARN format that follows ``colons`` colons."""
     tokens: list[Any] = []
-    rest = text
-    while rest:
-        if rest.startswith("${") and "}" in rest:
-            if colons >= 5:
-                tokens.append(_PLACEHOLDER)
-            elif colons in (1, 3):  # a partition or region is never empty; an account may be
-                tokens.extend((_FIELD_CHAR, _FIELD))  # (AWS-owned SSM documents and parameters)
-            else:
-                tokens.append(_FIELD)
-            rest = rest[rest.index("}") + 1:]
-            continue
-        char, rest = rest[0], rest[1:]
-        if char == "*":  # a few formats are written with a "*" for any text
-            tokens.append(_FIELD if colons < 5 else _PLACEHOLDER)
+    start, size = 0, len(text)
+    while start < size:
+        # The literal text up to the next "${...}" (one with a "}" after it), read in C.
+        opening = text.find("${", start)
+        closing = text.find("}", opening) if opening >= 0 else -1
+        end = opening if closing >= 0 else size
+        literal = text[start:end]
+        if "*" in literal:  # a few formats are written with a "*" for any text
+            for char in literal:
+                if char == "*":
+                    tokens.append(_FIELD if colons < 5 else _PLACEHOLDER)
+                else:
+                    colons += char == ":"
+                    tokens.append(char)
         else:
-            colons += char == ":"
-            tokens.append(char)
+            tokens.extend(literal)
+            colons += literal.count(":")
+        if end == size:
+            break
+        if colons >= 5:
+            tokens.append(_PLACEHOLDER)
+        elif colons in (1, 3):  # a partition or region is never empty; an account may be
+            tokens.extend((_FIELD_CHAR, _FIELD))  # (AWS-owned SSM documents and parameters)
+        else:
+            tokens.append(_FIELD)
+        start = closing + 1
     return tuple(tokens)
 
 

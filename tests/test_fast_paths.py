@@ -291,6 +291,54 @@ def test_the_walk_shortcut_agrees_on_patterns_that_spell_out_the_format(source, 
         pattern, template.tokens, mode, colon_in_last)
 
 
+def _reference_tokens(text, colons):
+    """resources._tokens as it was before it read the literal runs between placeholders in C."""
+    tokens = []
+    rest = text
+    while rest:
+        if rest.startswith("${") and "}" in rest:
+            if colons >= 5:
+                tokens.append(resources._PLACEHOLDER)
+            elif colons in (1, 3):
+                tokens.extend((resources._FIELD_CHAR, resources._FIELD))
+            else:
+                tokens.append(resources._FIELD)
+            rest = rest[rest.index("}") + 1:]
+            continue
+        char, rest = rest[0], rest[1:]
+        if char == "*":
+            tokens.append(resources._FIELD if colons < 5 else resources._PLACEHOLDER)
+        else:
+            colons += char == ":"
+            tokens.append(char)
+    return tuple(tokens)
+
+
+@given(text=st.text(alphabet="a:*${}/", max_size=30), colons=st.integers(0, 6))
+def test_the_format_tokens_read_in_runs_are_those_read_character_by_character(text, colons):
+    assert resources._tokens(text, colons) == _reference_tokens(text, colons)
+
+
+def test_the_format_tokens_of_every_catalog_format_are_those_read_character_by_character():
+    for source in _catalog_formats():
+        lowered = source.lower()
+        template = resources._ArnTemplate(source)
+        assert template.tokens == _reference_tokens(lowered, 0), source
+        if template.fields:
+            assert template.resource_tokens == _reference_tokens(lowered.split(":", 5)[5], 5), source
+
+
+def test_the_arn_namespaces_are_the_service_fields_of_every_format():
+    from amplify_policy_lint.catalog import default_catalog
+
+    catalog = default_catalog()
+    matcher = resources.ResourceMatcher(catalog)
+    expected = frozenset(t.arn_service for prefix in catalog.service_prefixes()
+                         for t in matcher._all_templates(prefix) if t.arn_service)
+    assert resources.ResourceMatcher(catalog).arn_namespaces() == expected
+    assert "catalog" in expected and "s3" in expected
+
+
 # --- the plain resource part without the walk (resources._plain_walk) ------------------------
 
 # Formats beside the catalog's with the shapes the shortcut must get right: colons in the
