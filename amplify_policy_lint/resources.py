@@ -500,6 +500,7 @@ class ResourceMatcher:
         self._one_piece: dict[str, dict[str, tuple[dict[str, tuple[_ArnTemplate, ...]], int]]] = {}
         self._heads: dict[str, dict[str | None, tuple[Any, ...]] | None] = {}
         self._namespaces: frozenset[str] | None = None
+        self._actions_named: dict[str, Any] = {}
 
     def fits(self, info: "ActionInfo", resource: str) -> bool | None:
         """Whether a policy ``Resource`` entry can match a resource that a request for the
@@ -517,10 +518,15 @@ class ResourceMatcher:
         specific ARN. An entry longer than any ARN (``limits.MAX_ARN_CHARS``) is not judged
         (None): comparing it with the formats would cost time in proportion to its length.
         """
-        key = (_resource_kinds(info), resource)
-        if key not in self._fits:
-            self._fits[key] = self._fits_uncached(info, resource)
-        return self._fits[key]
+        return self.fits_kind(_resource_kinds(info), info, resource)
+
+    def fits_kind(self, kind: tuple[str, tuple[str, ...]], info: "ActionInfo", resource: str) -> bool | None:
+        """:meth:`fits` for an action of the kind ``kind`` (its :func:`_resource_kinds`)."""
+        key = (kind, resource)
+        found = self._fits.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._fits[key] = self._fits_uncached(info, resource)
+        return found
 
     def _fits_uncached(self, info: "ActionInfo", resource: str) -> bool | None:
         if len(resource) > limits.MAX_ARN_CHARS:
@@ -555,13 +561,18 @@ class ResourceMatcher:
         * the entry is a resource of another service (a type listed there), while every type
           of the action is a resource of the action's own service.
         """
-        key = (_resource_kinds(info), resource)
-        if key not in self._misfits:
-            self._misfits[key] = self._surely_misfits(info, resource)
-        return self._misfits[key]
+        return self.surely_misfits_kind(_resource_kinds(info), info, resource)
 
-    def _surely_misfits(self, info: "ActionInfo", resource: str) -> bool:
-        if self.fits(info, resource) is not False:
+    def surely_misfits_kind(self, kind: tuple[str, tuple[str, ...]], info: "ActionInfo", resource: str) -> bool:
+        """:meth:`surely_misfits` for an action of the kind ``kind`` (its :func:`_resource_kinds`)."""
+        key = (kind, resource)
+        found = self._misfits.get(key)
+        if found is None:
+            found = self._misfits[key] = self._surely_misfits(kind, info, resource)
+        return found
+
+    def _surely_misfits(self, kind: tuple[str, tuple[str, ...]], info: "ActionInfo", resource: str) -> bool:
+        if self.fits_kind(kind, info, resource) is not False:
             return False
         if not info.resource_types:
             return True
@@ -580,6 +591,32 @@ class ResourceMatcher:
         if own_services != {info.service} or not self.catalog.has_service(arn_service):
             return False
         return bool(self._aligned_templates(arn_service, pattern))
+
+    def actions_named(self, token: str) -> tuple[tuple["ActionInfo", ...], tuple[tuple[Any, "ActionInfo"], ...]]:
+        """The catalog entries an Action entry names (several for a pattern; none when the
+        catalog does not surely know it, or for the service "*"), and one of each kind
+        (:func:`_resource_kinds`, what every resource question depends on) with its kind;
+        remembered per entry (APL205 asks it for every Action entry of every statement)."""
+        found = self._actions_named.get(token)
+        if found is None:
+            infos = self._actions_of(token)
+            kinds = {_resource_kinds(info): info for info in infos}
+            found = self._actions_named[token] = (infos, tuple(kinds.items()))
+        return found
+
+    def _actions_of(self, token: str) -> tuple["ActionInfo", ...]:
+        catalog = self.catalog
+        status = catalog.check_action(token)
+        if status is not type(status).KNOWN:  # (ActionStatus: catalog imports this module)
+            return ()
+        service, _, name = token.partition(":")
+        if service == "*":
+            return ()
+        if not has_wildcard(name):
+            info = catalog.action(service, name)
+            return (info,) if info is not None else ()
+        return tuple(info for full in catalog.expand(token)
+                     if (info := catalog.action(*full.split(":", 1))) is not None)
 
     def has_service(self, service: str) -> bool:
         """``catalog.has_service`` for a lower-case name, remembered (asked for every entry)."""
@@ -1018,7 +1055,9 @@ def _plain_walk(pattern: str, template: _ArnTemplate, mode: int) -> bool | None:
     return None if plain is None else _plain_answer(plain, template.plain_form(mode))
 
 
-def _plain_pieces(pattern: str, mode: int) -> tuple[list[str], str, bool] | None:
+# Remembered: asked for each format an entry is compared with.
+@lru_cache(maxsize=4096)
+def _plain_pieces(pattern: str, mode: int) -> tuple[tuple[str, ...], str, bool] | None:
     """A plain pattern cut at the separators of ``mode``: its pieces, its separators, and
     whether it ends in "*"; None for a pattern with a "?" or another "*"."""
     star = pattern.find("*")
@@ -1026,10 +1065,10 @@ def _plain_pieces(pattern: str, mode: int) -> tuple[list[str], str, bool] | None
         return None
     text = pattern[:star] if star >= 0 else pattern
     if mode == LOOSE:
-        pieces = text.split(":")
+        pieces = tuple(text.split(":"))
         return pieces, ":" * (len(pieces) - 1), star >= 0
     # Cut at both separators in C (a regular expression would import re for a small policy).
-    pieces = text.replace(":", "/").split("/")
+    pieces = tuple(text.replace(":", "/").split("/"))
     separators = []
     end = -1
     for piece in pieces[:-1]:
@@ -1038,7 +1077,7 @@ def _plain_pieces(pattern: str, mode: int) -> tuple[list[str], str, bool] | None
     return pieces, "".join(separators), star >= 0
 
 
-def _plain_answer(plain: tuple[list[str], str, bool], form: tuple[Any, ...] | None) -> bool | None:
+def _plain_answer(plain: tuple[tuple[str, ...], str, bool], form: tuple[Any, ...] | None) -> bool | None:
     if form is None:
         return None
     pieces, written, open_end = plain
@@ -1065,7 +1104,7 @@ def _plain_answer(plain: tuple[list[str], str, bool], form: tuple[Any, ...] | No
 def _overlaps(pattern: str, template: _ArnTemplate, mode: int) -> bool:
     head = pattern.split(":", 3)
     if len(head) == 4 and template.arn_service is not None and "*" not in head[0] + head[1] + head[2] \
-            and not wildcard.match(head[2], template.arn_service):
+            and not _field_matches(head[2], template.arn_service):
         return False  # the service is written out, and it is another one
     if mode == SEGMENTS:
         return _walk(pattern, template.tokens, SEGMENTS, colon_in_last=True)
@@ -1131,9 +1170,17 @@ def _aligned_cached(parts: tuple[str, ...], template: _ArnTemplate, mode: int) -
         if expected == "${}":
             if not written or "/" in written:
                 return False
-        elif not wildcard.match(written, expected):
+        elif written != expected and not _field_matches(written, expected):
             return False
     return _resource_part_fits(parts[5], template, mode)
+
+
+def _field_matches(written: str, expected: str) -> bool:
+    """``wildcard.match(written, expected)``, without the pattern for a field without wildcards
+    (most are: the partition, the service, a region, an account)."""
+    if "*" in written or "?" in written:
+        return wildcard.match(written, expected)
+    return written.lower() == expected.lower()
 
 
 # Remembered: the same resource part is walked against the same format for every entry that

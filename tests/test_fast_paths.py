@@ -827,3 +827,55 @@ def test_fastjson_dumps_writes_what_json_dumps_writes(value, ensure_ascii, separ
             return ValueError
 
     assert written(fastjson.dumps) == written(json.dumps)
+
+
+# --- APL205: each kind of action once per statement, the entries' actions remembered ---------
+
+_ACTION_TOKENS = ["s3:GetObject", "s3:ListBucket", "s3:Get*", "s3:*", "S3:getobject", "amplify:DeleteApp",
+                  "amplify:*Branch", "amplify:ListApps", "ec2:Describe*", "ec2:RunInstances", "logs:PutLogEvents",
+                  "logs:Create*", "iam:PassRole", "lambda:InvokeFunction", "*", "*:Get*", "s3:NoSuchAction",
+                  "nosuchservice:Get", "s3:Get?bject", "s3", "s3:Get:Object", "cloudformation:CreateChangeSet"]
+_RESOURCES = ["arn:aws:s3:::bucket", "arn:aws:s3:::bucket/*", "arn:aws:s3:::*", "arn:aws:amplify:us-east-1:1:apps/a",
+              "arn:aws:amplify:*:*:apps/a/branches/*", "arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:us-east-1:1:volume/v",
+              "arn:aws:logs:*:*:log-group:/aws/lambda/*", "arn:aws:logs:*:*:log-group:g:log-stream:s",
+              "arn:aws:iam::1:role/r", "arn:aws:lambda:*:*:function:f", "arn:aws:dynamodb:*:*:table/t",
+              "arn:aws:s3:::${aws:username}/*", "arn:aws:cloudformation:*:*:stack/s/*"]
+
+
+def _actions_one_by_one(catalog, token):
+    from amplify_policy_lint.catalog import ActionStatus
+
+    if catalog.check_action(token) is not ActionStatus.KNOWN:
+        return ()
+    service, _, name = token.partition(":")
+    if service == "*":
+        return ()
+    if not wildcard.has_wildcard(name):
+        info = catalog.action(service, name)
+        return (info,) if info is not None else ()
+    return tuple(info for full in catalog.expand(token) if (info := catalog.action(*full.split(":", 1))) is not None)
+
+
+@given(tokens=st.lists(st.sampled_from(_ACTION_TOKENS), min_size=1, max_size=6),
+       values=st.lists(st.sampled_from(_RESOURCES), min_size=1, max_size=3))
+def test_apl205_asks_each_kind_of_action_once_per_statement_with_the_answers_of_each_action(tokens, values):
+    from amplify_policy_lint.catalog import Catalog
+    from amplify_policy_lint.policy import Item
+    from amplify_policy_lint.rules import action_resource_mismatch
+
+    catalog = Catalog()
+    matcher = catalog.resources
+    items = tuple(Item(value, ("Resource", index)) for index, value in enumerate(values))
+    misfits = {}
+    for token in tokens:
+        infos, kinds = matcher.actions_named(token)
+        assert infos == _actions_one_by_one(catalog, token)
+        assert {kind for kind, _ in kinds} == {resources._resource_kinds(info) for info in infos}
+        expected = all(catalog.surely_misfits(info, value) for info in infos for value in values)
+        assert action_resource_mismatch._surely_misfit(kinds, items, matcher, misfits) == expected
+
+
+@given(written=st.text(alphabet="aAbB*?-1", max_size=6), expected=st.text(alphabet="aAbB?-1", max_size=6))
+def test_a_field_without_wildcards_matches_as_the_pattern_does(written, expected):
+    assert resources._field_matches(written, expected) == wildcard.match(written, expected)
+    assert (written == expected or resources._field_matches(written, expected)) == wildcard.match(written, expected)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 from .. import wildcard
-from ..catalog import ActionInfo, ActionStatus
+from ..catalog import ActionInfo
 from ..evaluate import Tri, action_matches_statement
 from ..context import Context
 from ..model import Rule, Scope, Severity, Violation
@@ -20,6 +20,7 @@ _LISTED = 3
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     catalog = context.catalog
+    matcher = catalog.resources
     covering: dict[tuple[str, str | None], tuple[Statement, ...]] = {}
     for statement in document.statements:
         resources = _decidable_resources(statement)
@@ -27,11 +28,16 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
             continue
         # Mismatched action entries, grouped by the resource entry the finding is placed on.
         groups: dict[int, list[tuple[Item, tuple[ActionInfo, ...]]]] = {}
+        # Whether each kind of action misfits all the resources: the statement's entries
+        # (s3:GetObject, s3:PutObject, ...) share a few kinds.
+        misfits: dict[Any, bool] = {}
         for item in statement.actions:
-            infos = _actions(item, catalog)
+            if item.value is None:
+                continue
+            infos, kinds = matcher.actions_named(item.value)
             if not infos:
                 continue
-            if not _surely_misfit(infos, resources, catalog):
+            if not _surely_misfit(kinds, resources, matcher, misfits):
                 continue
             if all(_granted_elsewhere(info, statement, document, catalog, covering) for info in infos):
                 continue  # another statement covers it on resources it acts on: redundant, not broken
@@ -56,28 +62,20 @@ def _decidable_resources(statement: Statement) -> tuple[Item, ...] | None:
     return statement.resources
 
 
-def _actions(item: Item, catalog: Any) -> tuple[ActionInfo, ...]:
-    """The catalog entries an Action entry names (several for a pattern); empty when undecidable."""
-    token = item.value
-    if token is None or catalog.check_action(token) is not ActionStatus.KNOWN:
-        return ()
-    service, _, name = token.partition(":")
-    if service == "*":
-        return ()
-    if not wildcard.has_wildcard(name):
-        info = catalog.action(service, name)
-        return (info,) if info is not None else ()
-    return tuple(info for full in catalog.expand(token)
-                 if (info := catalog.action(*full.split(":", 1))) is not None)
-
-
-def _surely_misfit(infos: tuple[ActionInfo, ...], resources: tuple[Item, ...], catalog: Any) -> bool:
+def _surely_misfit(kinds: tuple[tuple[Any, ActionInfo], ...], resources: tuple[Item, ...], matcher: Any,
+                   misfits: dict[Any, bool]) -> bool:
     """True when no action can act on any resource, as far as the catalog surely knows.
 
     Actions of the same service with the same resource types get the same answer, so one of
-    each kind is asked (ec2:Describe* names hundreds of actions of a few kinds)."""
-    one_of_each = {(info.service, info.resource_types): info for info in infos}.values()
-    return all(catalog.surely_misfits(info, item.value) for info in one_of_each for item in resources)
+    each kind is asked (ec2:Describe* names hundreds of actions of a few kinds), once per
+    statement (``misfits``)."""
+    for kind, info in kinds:
+        answer = misfits.get(kind)
+        if answer is None:
+            answer = misfits[kind] = all(matcher.surely_misfits_kind(kind, info, item.value) for item in resources)
+        if not answer:
+            return False
+    return True
 
 
 def _granted_elsewhere(info: ActionInfo, statement: Statement, document: PolicyDocument, catalog: Any,
