@@ -17,7 +17,7 @@ from .. import wildcard
 from ..context import Context
 from ..fastjson import dumps
 from ..model import Rule, Scope, Severity, Violation
-from ..policy import PolicyDocument, Statement
+from ..policy import Item, PolicyDocument, Statement
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -36,21 +36,26 @@ def _texts(statement: Statement) -> tuple[list[str], list[str]] | None:
     """The statement's actions (lower case) and resources, or None when it cannot be judged."""
     if statement.action_key != "Action" or statement.resource_key not in ("Resource", None):
         return None
-    actions = []
-    for item in statement.actions:
-        value = item.value
-        if value is None or "${" in value:
-            return None
-        actions.append(value.lower())
+    actions = _plain_values(statement.actions)
     if not actions:
         return None
-    resources = []
-    for item in statement.resources:
-        value = item.value
-        if value is None or "${" in value:
-            return None
-        resources.append(value)
-    return actions, resources
+    resources = _plain_values(statement.resources)
+    if resources is None:
+        return None
+    # Lower case for the whole list at once, in C: a line break is its own lower case and no
+    # character lowers to one, so the pieces are the entries' own, unless an entry holds one.
+    lowered = "\n".join(actions).lower().split("\n")
+    if len(lowered) != len(actions):
+        lowered = [value.lower() for value in actions]
+    return lowered, resources
+
+
+def _plain_values(items: tuple[Item, ...]) -> list[str] | None:
+    """The entries' texts, or None when one is not a plain string or holds ``${``."""
+    values = [item.value for item in items]
+    if None in values or "${" in "\n".join(values):  # (a line break: no "${" across two entries)
+        return None
+    return values  # type: ignore[return-value]
 
 
 class _Entries:
@@ -61,12 +66,16 @@ class _Entries:
 
     def __init__(self, texts: Sequence[str], ignore_case: bool) -> None:
         self.texts = tuple(texts)
+        self.ignore_case = ignore_case
+        joined = "".join(self.texts)
+        if "*" not in joined and "?" not in joined:  # most statements: every entry plain (settled in C)
+            self.plain, self.patterns = frozenset(self.texts), ()
+            return
         plain, patterns = [], []
         for text in texts:
             (patterns if "*" in text or "?" in text else plain).append(text)  # wildcard.has_wildcard
         self.plain = frozenset(plain)
         self.patterns = tuple(patterns)
-        self.ignore_case = ignore_case
 
     def cover(self, other: "_Entries") -> bool:
         """Whether every entry of ``other`` is covered by one of these."""
@@ -76,36 +85,28 @@ class _Entries:
 
 
 class _Index:
-    """Which statements of a group have an entry that may cover a given entry: the plain
-    entries equal to it, and the patterns whose literal head is a prefix of its own (a
-    pattern can only cover a text that starts with its head).
+    """Which statements of a group have an entry that may cover one of the texts it will be
+    asked about (``asked``: each statement's first entry): the plain entries equal to it, and
+    the patterns whose literal head is a prefix of its own (a pattern can only cover a text
+    that starts with its head).
 
-    Plain entries are asked about once per statement of the group: when the group has few
-    statements and they have many entries, looking in each statement's set costs less than
-    indexing every entry (both give the same answer)."""
+    Only the plain entries that are asked about are indexed, found by intersecting each
+    statement's set of plain entries with the set of those texts (in C)."""
 
-    def __init__(self, entries: Sequence[_Entries]) -> None:
-        self.entries = entries
-        self.plain: dict[str, set[int]] | None = None
+    def __init__(self, entries: Sequence[_Entries], asked: Sequence[str]) -> None:
+        self.plain: dict[str, set[int]] = {}
         self.heads: dict[str, set[int]] = {}
+        wanted = frozenset(text for text in asked if "*" not in text and "?" not in text)
         for position, group in enumerate(entries):
+            for text in group.plain & wanted:
+                self.plain.setdefault(text, set()).add(position)
             for pattern in group.patterns:
                 self.heads.setdefault(wildcard.literal_head(pattern), set()).add(position)
         self.lengths = sorted({len(head) for head in self.heads})
-        self._scan = len(entries) ** 2 <= sum(len(group.plain) for group in entries)
-
-    def _holding(self, text: str) -> set[int]:
-        if self._scan:
-            return {position for position, group in enumerate(self.entries) if text in group.plain}
-        if self.plain is None:
-            self.plain = {}
-            for position, group in enumerate(self.entries):
-                for entry in group.plain:
-                    self.plain.setdefault(entry, set()).add(position)
-        return set(self.plain.get(text, ()))
 
     def covering(self, text: str) -> set[int]:
-        found = self._holding(text) if not wildcard.has_wildcard(text) else set()
+        """The statements with an entry that may cover ``text`` (one of the texts asked about)."""
+        found = set(self.plain.get(text, ())) if not wildcard.has_wildcard(text) else set()
         if self.lengths:
             own = wildcard.literal_head(text)
             size = len(own)
@@ -136,27 +137,37 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     for group in grouped.values():
         if len(group) < 2:
             continue
-        members = [(index, statement, _Entries(texts[0], False), _Entries(texts[1], False),
-                    _canonical(statement.condition))
-                   for index, statement, texts in group]
-        actions_index = _Index([m[2] for m in members])
-        resources_index = _Index([m[3] for m in members])
-        for position, (index, statement, actions, resources, condition) in enumerate(members):
-            candidates = actions_index.covering(actions.texts[0])
-            if resources.texts:
-                candidates &= resources_index.covering(resources.texts[0])
+        actions = [_Entries(texts[0], False) for _, _, texts in group]
+        actions_index = _Index(actions, [entries.texts[0] for entries in actions])
+        # Built only once some statement has a candidate by its actions (most have none): the
+        # resources' entries and index, and each statement's Condition as canonical text.
+        resources: list[_Entries] | None = None
+        resources_index: _Index | None = None
+        conditions: dict[int, str] = {}
+        for position, (index, statement, texts) in enumerate(group):
+            candidates = actions_index.covering(actions[position].texts[0])
             candidates.discard(position)
+            if not candidates:
+                continue
+            if resources is None:
+                resources = [_Entries(texts[1], False) for _, _, texts in group]
+                resources_index = _Index(resources, [entries.texts[0] for entries in resources if entries.texts])
+            own_resources = resources[position]
+            if own_resources.texts:
+                candidates &= resources_index.covering(own_resources.texts[0])  # type: ignore[union-attr]
+            condition = _condition(conditions, position, statement)
             for other in sorted(candidates):
                 budget -= 1
                 if budget < 0:
                     return
-                other_index, other_statement, other_actions, other_resources, other_condition = members[other]
-                same_condition = other_condition == condition
+                other_index, other_statement, _ = group[other]
+                same_condition = _condition(conditions, other, other_statement) == condition
                 if other_statement.condition not in (None, {}) and not same_condition:
                     continue
-                if not (other_resources.cover(resources) and other_actions.cover(actions)):
+                if not (resources[other].cover(own_resources) and actions[other].cover(actions[position])):
                     continue
-                mutual = same_condition and resources.cover(other_resources) and actions.cover(other_actions)
+                mutual = (same_condition and own_resources.cover(resources[other])
+                          and actions[position].cover(actions[other]))
                 if mutual and other_index > index:
                     continue  # equal statements: the later one is reported
                 sid = other_statement.sid
@@ -165,6 +176,13 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
                                 part="opening")
                 break
 
+
+def _condition(conditions: dict[int, str], position: int, statement: Statement) -> str:
+    """The statement's Condition as canonical text, worked out once (kept in ``conditions``)."""
+    found = conditions.get(position)
+    if found is None:
+        found = conditions[position] = _canonical(statement.condition)
+    return found
 
 RULE = Rule(
     id="APL506",

@@ -1,0 +1,118 @@
+"""The shortcuts of the statement rules (APL302, APL502, APL506, APL101, ...) give the answers
+the plain way gives: each is checked here against a direct, unoptimised statement of the rule
+on generated policies. No test here times anything (benchmarks/ measures)."""
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from amplify_policy_lint import wildcard
+from amplify_policy_lint.context import Context
+from amplify_policy_lint.fastjson import dumps
+from amplify_policy_lint.model import PrincipalKey
+from amplify_policy_lint.policy import DocKind, make_document
+from amplify_policy_lint.source import parse_json
+
+# Few letters, so that entries repeat, differ in case only, and patterns cover one another.
+ACTION_TEXTS = st.sampled_from(["s3:GetObject", "s3:getobject", "s3:Get*", "s3:*", "S3:Put*", "s3:PutObject",
+                                "iam:PassRole", "iam:*", "*", "s3:G?tObject", "s3:*Object", "ec2:Run*"])
+RESOURCE_TEXTS = st.sampled_from(["*", "*", "arn:aws:s3:::b/*", "arn:aws:s3:::b/k", "arn:aws:s3:::B/k",
+                                  "arn:aws:s3:::b*", "arn:aws:iam::1:role/r", "arn:aws:iam::1:role/*", "${x}"])
+CONDITIONS = st.sampled_from([None, None, None, {}, {"Bool": {"aws:SecureTransport": "true"}},
+                              {"Bool": {"aws:SecureTransport": "false"}}])
+
+
+def _entries(texts):
+    return st.lists(texts, min_size=0, max_size=3) | texts | texts
+
+
+@st.composite
+def statements(draw):
+    statement = {"Effect": draw(st.sampled_from(["Allow", "Allow", "Allow", "Deny", "allow"]))}
+    statement[draw(st.sampled_from(["Action", "Action", "Action", "NotAction"]))] = draw(_entries(ACTION_TEXTS))
+    key = draw(st.sampled_from(["Resource", "Resource", "Resource", "NotResource", None]))
+    if key is not None:
+        statement[key] = draw(_entries(RESOURCE_TEXTS))
+    condition = draw(CONDITIONS)
+    if condition is not None:
+        statement["Condition"] = condition
+    if draw(st.booleans()) and draw(st.booleans()):
+        statement["Principal"] = draw(st.sampled_from(["*", {"AWS": "arn:aws:iam::1:root"}]))
+    return statement
+
+
+def _document(statement_list):
+    data = {"Version": "2012-10-17", "Statement": statement_list}
+    source, _ = parse_json("p.json", json.dumps(data))
+    return make_document(file="p.json", source=source, base=(), data=source.data, kind=DocKind.IDENTITY,
+                         label="identity policy", principals=(PrincipalKey("file", "p.json"),))
+
+
+# --- APL506 redundant-statement -------------------------------------------------------------
+
+def _plain_texts(statement):
+    """APL506's judged entries, the plain way: entry by entry."""
+    if statement.action_key != "Action" or statement.resource_key not in ("Resource", None):
+        return None
+    values = [item.value for item in statement.actions]
+    resources = [item.value for item in statement.resources]
+    if not values or any(v is None or "${" in v for v in values + resources):
+        return None
+    return values, resources
+
+
+def _covers_all(general, specific, ignore_case):
+    return all(any(wildcard.covers(g, s, ignore_case=ignore_case) for g in general) for s in specific)
+
+
+def _redundant_statements_plainly(document):
+    """For each statement, the first other statement of the document that makes it (by the
+    rule's definition), compared with every other statement."""
+    def canonical(value):
+        return dumps(value, sort_keys=True, default=str)
+
+    judged = [(index, statement, texts) for index, statement in enumerate(document.statements)
+              if statement.effect is not None and (texts := _plain_texts(statement)) is not None]
+    found = []
+    for index, statement, (actions, resources) in judged:
+        key = (statement.effect, statement.principal_key, canonical(statement.principal), statement.resource_key)
+        for other_index, other, (other_actions, other_resources) in judged:
+            if other_index == index or (other.effect, other.principal_key, canonical(other.principal),
+                                        other.resource_key) != key:
+                continue
+            same_condition = canonical(other.condition) == canonical(statement.condition)
+            if other.condition not in (None, {}) and not same_condition:
+                continue
+            if not (_covers_all(other_resources, resources, False) and _covers_all(other_actions, actions, True)):
+                continue
+            mutual = (same_condition and _covers_all(resources, other_resources, False)
+                      and _covers_all(actions, other_actions, True))
+            if mutual and other_index > index:
+                continue
+            found.append((statement.path, other_index))
+            break
+    return found
+
+
+@given(st.lists(statements(), max_size=7))
+def test_redundant_statements_are_those_every_pair_of_statements_gives(statement_list):
+    from amplify_policy_lint.rules import redundant_statement
+
+    document = _document(statement_list)
+    got = [(v.path, int(v.args["other"].split()[1].split()[0]) - 1)
+           for v in redundant_statement.check(document, Context())]
+    assert got == _redundant_statements_plainly(document)
+
+
+@given(st.lists(st.text(alphabet="aAΣσςİı'\n·:*", max_size=5), min_size=1, max_size=5))
+def test_apl506_lowers_a_list_at_once_as_entry_by_entry(values):
+    """Lower case of the joined list: final sigma, dotted I and line breaks inside entries."""
+    from amplify_policy_lint.rules import redundant_statement
+
+    document = _document([{"Effect": "Allow", "Action": values, "Resource": "*"}])
+    (statement,) = document.statements
+    texts = redundant_statement._texts(statement)
+    expected = None if any("${" in v for v in values) else [v.lower() for v in values]
+    assert (texts[0] if texts is not None else None) == expected
