@@ -104,13 +104,17 @@ def action_matches_statement(statement: Statement, action: str) -> tuple[Tri, tu
     """
     if statement.action_key is None:
         return Tri.NO, ()
-    matching = []
-    unknown = False
-    for item in statement.actions:
-        if item.value is None:
-            unknown = True
-        elif wildcard.compile(item.value).matches(action):
-            matching.append(item)
+    items = statement.actions
+    if len(items) > _SCANNED:
+        matching, unknown = _entries_matching(statement, action)
+    else:
+        matching = []
+        unknown = False
+        for item in items:
+            if item.value is None:
+                unknown = True
+            elif wildcard.compile(item.value).matches(action):
+                matching.append(item)
     if statement.action_key == "NotAction":
         if matching:
             return Tri.NO, ()
@@ -118,6 +122,41 @@ def action_matches_statement(statement: Statement, action: str) -> tuple[Tri, tu
     if matching:
         return Tri.YES, tuple(matching)
     return (Tri.MAYBE, ()) if unknown else (Tri.NO, ())
+
+
+# Up to this many entries, a statement's entries are matched one by one; a longer list is
+# looked up in a table of its entries, built on first use and kept with the statement
+# (a statement of 300 actions is asked about each action a rule evaluates).
+_SCANNED = 8
+
+
+def _entries_matching(statement: Statement, action: str) -> tuple[list[Item], bool]:
+    """The entries that match ``action``, in order, and whether some entry is unresolved:
+    what matching each entry gives, from the plain entries by lower-case name and the
+    patterns matched one by one."""
+    table = statement.__dict__.get("_entry_table")
+    if table is None:
+        names: dict[str, list[int]] = {}
+        patterns = []
+        unknown = False
+        for position, item in enumerate(statement.actions):
+            value = item.value
+            if value is None:
+                unknown = True
+            elif "*" in value or "?" in value:  # wildcard.has_wildcard
+                patterns.append((position, wildcard.compile(value)))
+            else:
+                names.setdefault(value.lower(), []).append(position)
+        # Set in the instance's dict, as cached_property does (the record is frozen).
+        table = statement.__dict__["_entry_table"] = (names, tuple(patterns), unknown)
+    names, patterns, unknown = table
+    positions = names.get(action.lower(), [])
+    if patterns:
+        found = [position for position, pattern in patterns if pattern.matches(action)]
+        if found:
+            positions = sorted(positions + found)
+    items = statement.actions
+    return [items[position] for position in positions], unknown
 
 
 def statement_covers_resource(statement: Statement, resource: str | None) -> Tri:

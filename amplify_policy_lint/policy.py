@@ -50,6 +50,11 @@ A minimal condition check, as an Access Analyzer rule would write it::
 from __future__ import annotations
 
 
+try:
+    from _bisect import bisect_right  # what bisect re-exports, without its module (start-up)
+except ImportError:  # pragma: no cover - an interpreter without the C accelerator
+    from bisect import bisect_right
+
 from . import caching, regex, wildcard
 from .conditions import Operator, parse_operator
 from .model import JsonPath, PrincipalKey
@@ -347,17 +352,23 @@ class ActionIndex:
 
     ``candidates(action)`` is a superset of the statements whose Action/NotAction can cover
     ``action`` (never one too few), in document order; the caller still judges each.
+
+    The plain names are not put in a mapping one by one: each statement's list is lowered at
+    once and written on lines of one text (``_text``, in C), where a name is found by looking
+    for it between two line breaks; ``_starts`` holds where each statement's lines begin.
     """
 
-    __slots__ = ("_statements", "_names", "_patterns", "_anywhere", "_always")
+    __slots__ = ("_statements", "_text", "_starts", "_owners", "_patterns", "_anywhere", "_always")
 
     def __init__(self, statements: Sequence[Statement]) -> None:
         self._statements = tuple(statements)
-        self._names: dict[str, list[int]] = {}  # plain entries, by lower-case name
         self._patterns: dict[str, list[tuple[wildcard.Pattern, int]]] = {}  # by literal service prefix
         self._anywhere: list[tuple[wildcard.Pattern, int]] = []  # a wildcard before the colon
         self._always: list[int] = []  # NotAction, or an unresolved entry: judged for every action
-        names = self._names
+        chunks = ["\n"]  # "\n" + each statement's names, one per line, each line ended by "\n"
+        starts: list[int] = []  # where each chunk's first name begins in the text
+        owners: list[int] = []  # the statement of each chunk
+        size = 1
         for index, statement in enumerate(self._statements):
             if statement.effect is None or statement.action_key is None:
                 continue  # never grants or denies anything
@@ -365,16 +376,27 @@ class ActionIndex:
             if statement.action_key == "NotAction" or None in values:
                 self._always.append(index)
                 continue
-            for value in values:
-                if "*" in value or "?" in value:  # wildcard.has_wildcard
-                    self._add(value, index)
-                else:  # most entries: a name (written out here, once per entry of the document)
-                    names.setdefault(value.lower(), []).append(index)
+            if not values:
+                continue
+            # (A name holding a line break is still found: it lies between two line breaks too.)
+            chunk = "\n".join(values).lower() + "\n"
+            if "*" in chunk or "?" in chunk:  # wildcard.has_wildcard of some entry
+                names = [value for value in values if "*" not in value and "?" not in value]
+                for value in values:
+                    if "*" in value or "?" in value:
+                        self._add(value, index)
+                if not names:
+                    continue
+                chunk = "\n".join(names).lower() + "\n"
+            chunks.append(chunk)
+            starts.append(size)
+            owners.append(index)
+            size += len(chunk)
+        self._text = "".join(chunks)
+        self._starts = starts
+        self._owners = owners
 
     def _add(self, value: str, index: int) -> None:
-        if not wildcard.has_wildcard(value):
-            self._names.setdefault(value.lower(), []).append(index)
-            return
         service, colon, _ = value.partition(":")
         # A name holds one colon: a pattern whose text before its colon is literal can only
         # match actions of that service.
@@ -385,14 +407,19 @@ class ActionIndex:
 
     def candidates(self, action: str) -> list[Statement]:
         lower = action.lower()
-        found = set(self._names.get(lower, ()))
+        found = set(self._always)
+        text, starts, owners = self._text, self._starts, self._owners
+        needle = "\n" + lower + "\n"
+        position = text.find(needle)
+        while position >= 0:
+            found.add(owners[bisect_right(starts, position + 1) - 1])
+            position = text.find(needle, position + 1)
         for pattern, index in self._patterns.get(lower.partition(":")[0], ()):
             if index not in found and pattern.matches(lower):
                 found.add(index)
         for pattern, index in self._anywhere:
             if index not in found and pattern.matches(lower):
                 found.add(index)
-        found.update(self._always)
         return [self._statements[i] for i in sorted(found)]
 
 

@@ -116,3 +116,99 @@ def test_apl506_lowers_a_list_at_once_as_entry_by_entry(values):
     texts = redundant_statement._texts(statement)
     expected = None if any("${" in v for v in values) else [v.lower() for v in values]
     assert (texts[0] if texts is not None else None) == expected
+
+
+# --- the evaluator: the action index and the entry table of long statements ----------------
+
+ODD_NAMES = st.sampled_from(["iam:PassRole", "IAM:passrole", "iam:Pass*", "iam:PassRole\n", "iam:Pass\nRole",
+                             "", "*", "i?m:PassRole", "s3:GetObject", "s3:getobject", "ΑΣ:Σ", "ας:σ", "İ:x",
+                             "lambda:CreateFunction", "lambda:*", "*:CreateFunction", "a:b\nc:d"])
+ASKED = st.sampled_from(["iam:PassRole", "s3:GetObject", "lambda:CreateFunction", "ας:σ", "ΑΣ:Σ", "i̇:x",
+                         "iam:Pass\nRole", "c:d", "", "a:b\nc:d"])
+
+
+@st.composite
+def odd_statements(draw):
+    statement = {"Effect": draw(st.sampled_from(["Allow", "Deny", "Allow"]))}
+    statement[draw(st.sampled_from(["Action", "Action", "NotAction"]))] = draw(
+        st.lists(ODD_NAMES | st.just({"Ref": "X"}), max_size=12) | ODD_NAMES)
+    statement["Resource"] = "*"
+    if draw(st.booleans()) and draw(st.booleans()):
+        statement["Condition"] = {"Bool": {"aws:SecureTransport": "true"}}
+    return statement
+
+
+def _evaluate_plainly(document, action):
+    """evaluate() judging every statement, entry by entry."""
+    import pytest
+
+    from amplify_policy_lint import evaluate as module
+    from amplify_policy_lint.policy import ActionIndex
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "_SCANNED", 10 ** 9)
+        patch.setattr(ActionIndex, "candidates", lambda self, _: list(self._statements))
+        return module._evaluate((document,), action, None)
+
+
+@given(st.lists(odd_statements(), max_size=6), ASKED)
+def test_evaluation_through_the_index_and_entry_tables_is_the_plain_one(statement_list, action):
+    from amplify_policy_lint.evaluate import action_matches_statement, evaluate
+
+    document = _document(statement_list)
+    indexed = evaluate([document], action)
+    plain = _evaluate_plainly(document, action)
+    assert indexed.decision is plain.decision
+    assert [(g.statement.path, g.path, g.conditional) for g in indexed.grants] == [
+        (g.statement.path, g.path, g.conditional) for g in plain.grants]
+    assert [(g.statement.path, g.path) for g in indexed.denials] == [(g.statement.path, g.path) for g in plain.denials]
+    for statement in document.statements:  # asked twice: the kept table answers as the first time
+        assert action_matches_statement(statement, action) == action_matches_statement(statement, action)
+
+
+# --- APL302: the PassRole candidates ---------------------------------------------------------
+
+def _candidates_plainly(documents):
+    from amplify_policy_lint import passrole
+
+    found = set()
+    for document in documents:
+        for statement in document.statements:
+            if statement.effect != "Allow":
+                continue
+            values = [item.value for item in statement.actions]
+            if statement.action_key == "Action":
+                for value in values:
+                    if value is not None:
+                        found.update(passrole.matching(value))
+            elif statement.action_key == "NotAction" and None not in values:
+                found.update(passrole.not_matching(values))
+    return found
+
+
+@given(st.lists(odd_statements(), max_size=6), st.booleans())
+def test_passrole_candidates_are_each_entrys_matches(statement_list, one_by_one):
+    import pytest
+
+    from amplify_policy_lint import passrole
+    from amplify_policy_lint.rules import passrole_missing
+
+    document = _document(statement_list)
+    with pytest.MonkeyPatch.context() as patch:  # both ways of looking names up
+        patch.setattr(passrole, "_named_one_by_one", 10 ** 9 if one_by_one else 0)
+        assert passrole_missing._candidates((document,)) == _candidates_plainly((document,))
+
+
+@given(st.lists(st.sampled_from(sorted(__import__("amplify_policy_lint.passrole", fromlist=["x"])._raw()))
+                | st.text(alphabet="iamPsRole:*x", max_size=14), max_size=30))
+def test_passrole_named_is_matching_of_each_name(names):
+    from amplify_policy_lint import passrole
+
+    names = [name.lower() for name in names if "*" not in name and "?" not in name]
+    expected = sorted({e.key for name in names for e in passrole.matching(name)})
+    for budget in (0, 10 ** 9):
+        passrole._named_one_by_one, saved = budget, passrole._named_one_by_one
+        try:
+            assert sorted({e.key for e in passrole.named(names)}) == expected
+        finally:
+            passrole._named_one_by_one = saved

@@ -114,9 +114,16 @@ def _candidates(documents: tuple[PolicyDocument, ...]) -> set[PassRoleEntry]:
                 continue
             values = [item.value for item in statement.actions]
             if statement.action_key == "Action":
+                if None in values:
+                    values = [value for value in values if value is not None]
+                # Most lists are plain names: lowered at once and looked up together (in C).
+                lowered = "\n".join(values).lower()
+                plain = lowered.split("\n") if "*" not in lowered and "?" not in lowered else ()
+                if len(plain) == len(values):  # (a name holding a line break is matched on its own)
+                    found.update(passrole.named(plain))
+                    continue
                 for value in values:
-                    if value is not None:
-                        found.update(passrole.matching(value))
+                    found.update(passrole.matching(value))
             elif statement.action_key == "NotAction" and None not in values:
                 found.update(passrole.not_matching(values))  # type: ignore[arg-type]
     return found
