@@ -535,6 +535,10 @@ class ResourceMatcher:
         if not info.resource_types:
             return wildcard.has_wildcard(pattern)
         types = self.catalog.resource_types(info.service)
+        # The text before the first wildcard of the resource part: most formats of a type are
+        # settled by it (see _ArnTemplate.head_decides).
+        parts = pattern.lower().split(":", 5)
+        head = wildcard.literal_head(parts[5]) if len(parts) == 6 else None
         undecided = False
         for listed in info.resource_types:
             resource_type = types.get(listed.name.lower())
@@ -542,6 +546,9 @@ class ResourceMatcher:
                 undecided = True
                 continue
             for template in self._templates(info.service, resource_type):
+                if head is not None and template.head_decides and not (
+                        head.startswith(template.resource_head) or template.resource_head.startswith(head)):
+                    continue
                 if self._template_fits(info.service, template, pattern):
                     return True
         return None if undecided else False
@@ -915,7 +922,7 @@ class _ArnTemplate:
     O(len(pattern) * len(format)) bit operations at worst (see _automaton)."""
 
     __slots__ = ("source", "tokens", "fields", "resource_tokens", "resource_head", "ends_with_placeholder",
-                 "arn_service", "_plain_forms")
+                 "arn_service", "head_decides", "_plain_forms")
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -938,6 +945,11 @@ class _ArnTemplate:
         while literal < len(self.resource_tokens) and self.resource_tokens[literal].__class__ is str:
             literal += 1
         self.resource_head = "".join(self.resource_tokens[:literal])
+        # Whether a six-field pattern whose resource part starts with text that neither starts
+        # nor is a start of resource_head overlaps the format in no mode but SEGMENTS: its
+        # resource part cannot be aligned with the format's (a text of both starts with both),
+        # and with no ":" in the format's resource part, _overlaps compares no other way.
+        self.head_decides = bool(self.fields) and ":" not in self.resource_tokens
         self.ends_with_placeholder = bool(self.tokens) and self.tokens[-1] is _PLACEHOLDER
         self._plain_forms: dict[int, Any] = {}
 

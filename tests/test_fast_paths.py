@@ -879,3 +879,68 @@ def test_apl205_asks_each_kind_of_action_once_per_statement_with_the_answers_of_
 def test_a_field_without_wildcards_matches_as_the_pattern_does(written, expected):
     assert resources._field_matches(written, expected) == wildcard.match(written, expected)
     assert (written == expected or resources._field_matches(written, expected)) == wildcard.match(written, expected)
+
+
+# --- fits: formats settled by the literal head of the entry's resource part -------------------
+
+def _fits_one_by_one(matcher, info, resource):
+    """ResourceMatcher._fits_uncached as it was before it passed over the formats that the
+    head of the entry's resource part settles."""
+    if len(resource) > resources.limits.MAX_ARN_CHARS:
+        return None
+    pattern = wildcard.variables_as_stars(resource)
+    if not info.resource_types:
+        return wildcard.has_wildcard(pattern)
+    types = matcher.catalog.resource_types(info.service)
+    undecided = False
+    for listed in info.resource_types:
+        resource_type = types.get(listed.name.lower())
+        if resource_type is None or not resource_type.arn_pattern:
+            undecided = True
+            continue
+        for template in matcher._templates(info.service, resource_type):
+            if matcher._template_fits(info.service, template, pattern):
+                return True
+    return None if undecided else False
+
+
+def test_a_format_settled_by_the_head_overlaps_no_entry_with_another_head():
+    from amplify_policy_lint.catalog import default_catalog
+
+    matcher = default_catalog().resources
+    settled = 0
+    for service in ("s3", "amplify", "apigateway", "ec2", "iam", "logs", "rds"):
+        templates = matcher._all_templates(service)
+        parts = sorted({p for t in templates if t.fields for p in _plain_candidates(t.source.lower().split(":", 5)[5])})
+        parts = parts[::max(1, len(parts) // 40)] + ["*a", "a*", "?x", "x?y/*", ""]
+        for template in templates[:40]:
+            if not template.head_decides:
+                continue
+            for part in parts:
+                head = wildcard.literal_head(part)
+                if head.startswith(template.resource_head) or template.resource_head.startswith(head):
+                    continue
+                for fields in ("arn:aws:" + service + ":us-east-1:123456789012:", "arn:aws:*:*:*:",
+                               "arn:a?s:" + service + ":*::"):
+                    for mode in (resources.LOOSE, resources.SLASH_FREE):
+                        assert not template.overlaps(fields + part, mode), (template.source, fields + part, mode)
+                        settled += 1
+    assert settled > 500
+
+
+@given(action=st.sampled_from(["s3:GetObject", "s3:ListBucket", "s3:CreateJob", "amplify:DeleteBranch",
+                               "amplify:ListApps", "apigateway:GET", "logs:PutLogEvents", "ec2:RunInstances",
+                               "rds:CreateDBInstance", "lambda:InvokeFunction", "iam:PassRole", "ssm:SendCommand",
+                               "sagemaker:CreateTrainingJob", "storagegateway:ListVolumes"]),
+       fields=st.sampled_from(["arn:aws:s3:::", "arn:aws:amplify:*:*:", "arn:aws:apigateway:*::", "arn:aws:logs:*:*:",
+                               "arn:aws:ec2:us-east-1:123456789012:", "arn:aws:rds:*:*:", "arn:*:*:*:*:",
+                               "arn:aws:lambda:*:*:", "arn:aws:iam::*:", "arn:aws:ssm:*:*:", "arn:aws", "*:"]),
+       part=st.text(alphabet="abdeglnorstuv/:-*?", max_size=20))
+def test_fits_passing_over_the_formats_the_head_settles_answers_as_trying_each(action, fields, part):
+    from amplify_policy_lint.catalog import default_catalog
+
+    catalog = default_catalog()
+    matcher = resources.ResourceMatcher(catalog)
+    info = catalog.action(*action.split(":"))
+    resource = fields + part
+    assert matcher.fits(info, resource) == _fits_one_by_one(resources.ResourceMatcher(catalog), info, resource)
