@@ -796,7 +796,12 @@ class ResourceMatcher:
         found = self._aligned_by.get(key)
         if found is None:
             fields = pattern.split(":", 5)
-            found = tuple(t for t in self._all_templates(prefix) if _aligned(fields, t, LOOSE))
+            # Only a format whose literal head the resource part's starts, or starts with, can
+            # be aligned with it (a text of both starts with both).
+            head = wildcard.literal_head(fields[5]) if len(fields) == 6 else None
+            found = tuple(t for t in self._all_templates(prefix)
+                          if (head is None or head.startswith(t.resource_head) or t.resource_head.startswith(head))
+                          and _aligned(fields, t, LOOSE))
             self._aligned_by[key] = found
         return found
 

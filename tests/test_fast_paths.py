@@ -944,3 +944,18 @@ def test_fits_passing_over_the_formats_the_head_settles_answers_as_trying_each(a
     info = catalog.action(*action.split(":"))
     resource = fields + part
     assert matcher.fits(info, resource) == _fits_one_by_one(resources.ResourceMatcher(catalog), info, resource)
+
+
+def test_the_formats_an_entry_is_aligned_with_are_those_each_comparison_finds():
+    from amplify_policy_lint.catalog import default_catalog
+
+    catalog = default_catalog()
+    for service in ("s3", "amplify", "apigateway", "logs", "lambda", "iam", "ec2", "rds"):
+        matcher = resources.ResourceMatcher(catalog)
+        templates = matcher._all_templates(service)
+        parts = sorted({p for t in templates if t.fields for p in _plain_candidates(t.source.lower().split(":", 5)[5])})
+        for part in parts[::max(1, len(parts) // 60)] + ["*", "*a", "?", "", "a*:b"]:
+            for fields in ("arn:aws:" + service + ":us-east-1:123456789012:", "arn:*:*:*:*:", "arn:aws:" + service + ":::"):
+                pattern = fields + part
+                expected = tuple(t for t in templates if resources._aligned(pattern.split(":", 5), t, resources.LOOSE))
+                assert matcher._aligned_templates(service, pattern) == expected, pattern
