@@ -34,7 +34,10 @@ def snapshot(jobs: int = 1) -> list[str]:
     from amplify_policy_lint.linter import lint_paths
     from amplify_policy_lint.model import Severity
 
-    settings = make_settings(None, fail_on=Severity.INFO, jobs=jobs)
+    from amplify_policy_lint.catalog_cache import default_cache_dir
+
+    # The catalog cache as the command line uses it (AMPLIFY_POLICY_LINT_NO_CACHE=1: none).
+    settings = make_settings(None, fail_on=Severity.INFO, jobs=jobs)._replace(cache_dir=default_cache_dir(os.environ))
     lines: list[str] = []
     # Relative paths keep the snapshot independent of where the checkout lives.
     previous = os.getcwd()
