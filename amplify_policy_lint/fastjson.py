@@ -11,9 +11,9 @@ from __future__ import annotations
 
 try:
     from _json import encode_basestring as _encode_string_as_is, encode_basestring_ascii as _encode_string, \
-        make_encoder as _make_encoder, make_scanner as _make_scanner
+        make_encoder as _make_encoder, make_scanner as _make_scanner, scanstring as _scan_string
 except ImportError:  # pragma: no cover - an interpreter without json's C accelerator
-    _make_scanner = _make_encoder = None
+    _make_scanner = _make_encoder = _scan_string = None
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -87,3 +87,33 @@ def _error(message: str, text: str, position: int) -> ValueError:
     from json import JSONDecodeError
 
     return JSONDecodeError(message, text, position)
+
+
+_value_scanner: Callable[[str, int], tuple[Any, int]] | None = None
+
+
+def value_at(text: str, start: int) -> tuple[Any, int]:
+    """The JSON value that starts at offset ``start`` of ``text`` (no white space before it),
+    and the offset just after it: ``json.JSONDecoder().raw_decode(text, start)``, in C."""
+    global _value_scanner
+    if _value_scanner is None:
+        if _make_scanner is None:  # pragma: no cover
+            import json
+
+            _value_scanner = json.JSONDecoder().raw_decode
+        else:
+            _value_scanner = _make_scanner(_Options(None, None))
+    try:
+        return _value_scanner(text, start)
+    except StopIteration as stop:
+        raise _error("Expecting value", text, stop.value) from None
+
+
+def string_at(text: str, start: int) -> tuple[str, int]:
+    """The JSON string whose opening quote is at offset ``start``, and the offset after its
+    closing quote (``json.decoder.scanstring``, in C)."""
+    if _scan_string is None:  # pragma: no cover
+        from json.decoder import scanstring
+
+        return scanstring(text, start + 1, True)
+    return _scan_string(text, start + 1, True)

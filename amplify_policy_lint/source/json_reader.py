@@ -8,7 +8,7 @@ on depth and string length are applied alike by both.
 from __future__ import annotations
 
 from .. import limits, regex
-from ..fastjson import loads
+from ..fastjson import loads, string_at, value_at
 from ..model import JsonPath
 from .core import PositionTable, Source
 from .problems import InputProblem, InputViolation, Problem, duplicate_key
@@ -108,124 +108,123 @@ _NOT_JSON = {"NaN": "NaN", "Infinity": "Infinity", "-Infinity": "-Infinity",
 
 
 class _JsonPositions:
-    """Where each value and member name of a JSON text that parsed was written, compactly.
+    """Where the values and member names of a JSON text that parsed were written, found on
+    demand: only a finding needs a position, and most files have none or a few.
 
-    Built only when a finding needs a position. Nodes are numbered in the order their values
-    start (the order of the text, and of the parsed data: the parser keeps member order, and
-    a text with duplicate names never gets here), and five arrays of 32-bit offsets describe
-    them: where the value starts and ends, where its member name starts and ends (-1 in a
-    list), and the number of the first node after it. A path is found by walking the parsed
-    data alongside: a child is reached by hopping over its elder siblings. About 20 bytes a
-    node, where a table from path tuples to offset pairs took some 45 bytes per byte of text.
-
-    The text is known to be valid JSON, so a token is a string, a bracket, or a run of
-    number or literal characters, and commas, colons and whitespace only separate them.
+    A path is followed through the text from the root: in each container on the way, the
+    members (or elements) before the one asked for are passed over by json's C scanner, which
+    reads a value and says where it ends. What a container's pass found (each member's name
+    and value offsets, each element's start) is kept with the point it stopped at, so later
+    questions about the same container go on from there: the text is passed over about once
+    however many findings a file has. The text is valid JSON without duplicate names (a text
+    with any never gets here), and the parsed data says which names and indexes exist.
     """
 
-    __slots__ = ("_data", "_text", "_starts", "_ends", "_key_starts", "_key_ends", "_after")
+    __slots__ = ("_data", "_text", "_containers", "_ends")
 
     def __init__(self, text: str, data: Any) -> None:
-        from array import array  # only a finding's position needs the table
-
         self._data = data
-        self._text: str | None = text  # until the nodes are read (None after)
-        self._starts, self._ends = array("i"), array("i")
-        self._key_starts, self._key_ends = array("i"), array("i")
-        self._after = array("i")
-
-    def _nodes(self) -> None:
-        """Read the nodes on the first question about a path below the root: a finding on the
-        whole document (a size quota) needs only the root's span, and a 20 MB policy's
-        nodes take a third of a second."""
-        if self._text is not None:
-            self._read(self._text)
-            self._text = None
-
-    def _read(self, text: str) -> None:
-        starts, ends, key_starts, key_ends, after = (
-            self._starts, self._ends, self._key_starts, self._key_ends, self._after)
-        open_nodes: list[int] = []  # the containers being read, innermost last
-        in_object: list[bool] = []
-        name_start = name_end = -1  # the member name that the next value belongs to
-        wants_name = False
-        for match in _JSON_TOKEN.finditer(text):
-            start, end = match.span()
-            char = text[start]
-            if wants_name:  # a member name ("}" of an empty object is handled below)
-                if char == '"':
-                    name_start, name_end, wants_name = start, end, False
-                    continue
-            if char == "}" or char == "]":
-                node = open_nodes.pop()
-                in_object.pop()
-                ends[node], after[node] = end, len(starts)
-            else:
-                node = len(starts)
-                starts.append(start)
-                ends.append(end)
-                key_starts.append(name_start)
-                key_ends.append(name_end)
-                after.append(node + 1)
-                name_start = name_end = -1
-                if char == "{" or char == "[":
-                    open_nodes.append(node)
-                    in_object.append(char == "{")
-            if char == "{":
-                wants_name = True
-            elif char == "[":
-                wants_name = False
-            else:  # after a value, an object's next token is a member name (or its "}")
-                wants_name = bool(in_object) and in_object[-1]
-
-    def _node(self, path: JsonPath) -> int | None:
-        node, value = 0, self._data
-        after = self._after
-        for part in path:
-            child = node + 1
-            if isinstance(value, dict):
-                if not isinstance(part, str) or part not in value:
-                    return None
-                for name in value:
-                    if name == part:
-                        break
-                    child = after[child]
-            elif isinstance(value, list):
-                if not isinstance(part, int) or not 0 <= part < len(value):
-                    return None
-                for _ in range(part):
-                    child = after[child]
-            else:
-                return None
-            node, value = child, value[part]
-        return node if node < len(self._starts) else None
+        self._text = text
+        # A container's start offset -> what its pass found so far: [found, resume, pending]:
+        # found maps a member name to (name start, name end, value start), or lists element
+        # starts; resume is where the pass goes on (after a whole member, or just inside the
+        # opening bracket); pending is the start of the last value found, still to be passed
+        # over before resuming (-1: none). Values are passed over only when the pass goes on.
+        self._containers: dict[int, list[Any]] = {}
+        self._ends: dict[int, int] = {}  # a value's start -> its end, once read
 
     def value(self, path: JsonPath) -> tuple[int, int] | None:
-        if not path and self._text is not None:
-            # The root of a valid JSON text is all of it but the whitespace around it.
-            text = self._text
-            start = len(text) - len(text.lstrip(_JSON_SPACE))
-            return (start, len(text.rstrip(_JSON_SPACE))) if start < len(text) else None
-        self._nodes()
-        node = self._node(path)
-        return None if node is None else (self._starts[node], self._ends[node])
+        found = self._find(path)
+        if found is None:
+            return None
+        start = found[2]
+        end = self._ends.get(start)
+        if end is None:
+            if not path:
+                # The root of a valid JSON text is all of it but the white space around it.
+                end = len(self._text.rstrip(_JSON_SPACE))
+            else:
+                end = value_at(self._text, start)[1]
+            self._ends[start] = end
+        return start, end
 
     def key(self, path: JsonPath) -> tuple[int, int] | None:
         if not path:
             return None
-        self._nodes()
-        node = self._node(path)
-        if node is None or self._key_starts[node] < 0:
+        found = self._find(path)
+        if found is None or found[0] < 0:
             return None
-        return self._key_starts[node], self._key_ends[node]
+        return found[0], found[1]
 
     @staticmethod
     def resolve(path: JsonPath) -> JsonPath:
         return path  # JSON has no aliases
 
+    def _find(self, path: JsonPath) -> tuple[int, int, int] | None:
+        """(name start, name end, value start) of the value at ``path`` (-1, -1 for the root
+        and list elements), or None when the data has no such path."""
+        text = self._text
+        value = self._data
+        start = len(text) - len(text.lstrip(_JSON_SPACE))
+        found = (-1, -1, start)
+        for part in path:
+            if isinstance(value, dict):
+                if not isinstance(part, str) or part not in value:
+                    return None
+                found = self._member(start, part)
+            elif isinstance(value, list):
+                if not isinstance(part, int) or not 0 <= part < len(value):
+                    return None
+                found = (-1, -1, self._element(start, part))
+            else:
+                return None
+            value, start = value[part], found[2]
+        return found
+
+    def _member(self, container: int, name: str) -> tuple[int, int, int]:
+        state = self._containers.get(container)
+        if state is None:
+            state = self._containers[container] = [{}, container + 1, -1]
+        members, resume, pending = state
+        known = members.get(name)
+        if known is not None:
+            return known
+        text, skip = self._text, _WHITESPACE.match
+        while True:  # the name is in the data, so the pass finds it before the "}"
+            if pending >= 0:
+                resume = value_at(text, pending)[1]
+            position = skip(text, resume).end()
+            if text[position] == ",":
+                position = skip(text, position + 1).end()
+            member, name_end = string_at(text, position)
+            value_start = skip(text, skip(text, name_end).end() + 1).end()  # past the ":"
+            found = members[member] = (position, name_end, value_start)
+            resume, pending = name_end, value_start
+            if member == name:
+                state[1], state[2] = resume, pending
+                return found
+
+    def _element(self, container: int, index: int) -> int:
+        state = self._containers.get(container)
+        if state is None:
+            state = self._containers[container] = [[], container + 1, -1]
+        starts, resume, pending = state
+        if index < len(starts):
+            return starts[index]
+        text, skip = self._text, _WHITESPACE.match
+        while len(starts) <= index:  # the index is in the data, so the pass gets there
+            if pending >= 0:
+                resume = value_at(text, pending)[1]
+            position = skip(text, resume).end()
+            if text[position] == ",":
+                position = skip(text, position + 1).end()
+            starts.append(position)
+            resume, pending = position, position
+        state[1], state[2] = resume, pending
+        return starts[index]
+
 
 _JSON_SPACE = " \t\n\r"
-# A token of a valid JSON text (see _JsonPositions).
-_JSON_TOKEN = regex.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]]|[^\s,:{}\[\]"]+')
 
 
 @named_tuple
