@@ -37,7 +37,10 @@ _TYPES: Mapping[str, str] = {
 }
 # Keywords whose test is one expression: a subschema made only of them (an action, a
 # version, an effect) is tested inline where it is used, without a call.
-_INLINE = frozenset({"type", "enum", "const", "pattern"})
+_INLINE = frozenset({"type", "enum", "const", "pattern", "required"})
+# Types whose test is one isinstance of a class (a list of items of these is tested in C).
+_CLASSES: Mapping[str, str] = {"object": "dict", "array": "list", "string": "str", "boolean": "bool",
+                               "null": "type(None)"}
 
 
 # Patterns of the shipped schema with an exact equivalent in plain Python: checking a valid
@@ -93,10 +96,12 @@ class _Generator:
         self._patterns: dict[str, str] = {}  # regular expression -> its test, "{}" for the string
         self._compiles = False  # whether a pattern needs the regex module
         self._caches = False  # whether a pattern function is cached (caching.lru_cache)
+        self._repeats = False  # whether a list's items are tested with itertools.repeat
         self._answers: dict[bool, str] = {}  # the functions of the schemas true and false
 
     def source(self) -> str:
-        imports = (["from . import regex"] if self._compiles else []) + (
+        imports = (["from itertools import repeat"] if self._repeats else []) + (
+            ["from . import regex"] if self._compiles else []) + (
             ["from .caching import lru_cache"] if self._caches else [])
         header = ([*imports, "", ""] if imports else []) + [_JSON_EQUAL_SOURCE]
         return "\n".join(header + self.constants + self.lines + self.tables) + "\n"
@@ -138,9 +143,22 @@ class _Generator:
         if set(schema) == {"$ref"}:
             return self.inline(self.target(schema["$ref"]), var)
         keywords = [k for k in schema if _constrains(k)]
-        if not keywords or not set(keywords) <= _INLINE:
+        if not keywords:
             return None
-        return " and ".join(f"({self.condition(k, schema[k], var)})" for k in keywords)
+        parts = []
+        for keyword in keywords:
+            if keyword in _INLINE:
+                parts.append(self.condition(keyword, schema[keyword], var))
+                continue
+            # A combination of inlinable subschemas (anyOf of two required, not of a required)
+            # is one expression too.
+            subs = schema[keyword] if keyword in ("anyOf", "allOf") else [schema[keyword]] if keyword == "not" else None
+            tests = [self.inline(sub, var) for sub in subs] if isinstance(subs, list) and subs else None
+            if tests is None or None in tests:
+                return None
+            joined = {"anyOf": " or ", "allOf": " and ", "not": ""}[keyword].join(f"({t})" for t in tests)
+            parts.append(f"not ({joined})" if keyword == "not" else joined)
+        return " and ".join(f"({part})" for part in parts)
 
     def target(self, reference: str) -> Any:
         if not reference.startswith("#/$defs/"):
@@ -180,6 +198,9 @@ class _Generator:
             if isinstance(value, str):
                 return f"{var} == {value!r}"
             return f"_json_equal({var}, {self.constant(repr(value))})"
+        if keyword == "required":
+            present = " and ".join(f"{name!r} in {var}" for name in value) or "True"
+            return f"not isinstance({var}, dict) or ({present})"
         assert keyword == "pattern"
         return f"not isinstance({var}, str) or {self.search(value, var)}"
 
@@ -187,9 +208,6 @@ class _Generator:
         """Lines that return False when ``v`` fails the keyword."""
         if keyword in _INLINE:
             return [f"if not ({self.condition(keyword, value, 'v')}): return False"]
-        if keyword == "required":
-            present = " and ".join(f"{name!r} in v" for name in value) or "True"
-            return [f"if isinstance(v, dict) and not ({present}): return False"]
         if keyword == "properties":
             table = self.table({name: self.function(sub) for name, sub in value.items()})
             return ["if isinstance(v, dict):",
@@ -200,6 +218,9 @@ class _Generator:
             # Written out sorted: the repr of a set changes from run to run (hash randomisation).
             names = sorted(schema.get("properties", {}))
             known = self.constant(f"frozenset({{{', '.join(map(repr, names))}}})" if names else "frozenset()")
+            if value is False and not schema.get("patternProperties"):
+                # Every key must be a known name: asked of the whole mapping at once (in C).
+                return [f"if isinstance(v, dict) and not {known}.issuperset(v): return False"]
             unmatched = "".join(f" and not {self.search(p, 'k')}" for p in schema.get("patternProperties", {}))
             fails = "" if value is False else f" and not {self.test(value, 'x')}"
             return ["if isinstance(v, dict):",
@@ -211,6 +232,9 @@ class _Generator:
                     "    for k, x in v.items():",
                     *(f"        if {found} and not {check}(x): return False" for found, check in rules)]
         if keyword == "items":
+            at_once = self.items_at_once(value)
+            if at_once is not None:
+                return ["if isinstance(v, list):", *("    " + line for line in at_once)]
             return ["if isinstance(v, list):",
                     "    for x in v:",
                     f"        if not {self.test(value, 'x')}: return False"]
@@ -233,6 +257,38 @@ class _Generator:
                 lines.append(f"elif not {self.test(otherwise, 'v')}: return False")
             return lines
         raise UnsupportedSchema(f"the fast validator does not support the keyword {keyword!r}")
+
+    def items_at_once(self, schema: Any) -> list[str] | None:
+        """Lines testing every item of the list ``v`` against ``schema`` with ``all(map(...))``
+        (the loop runs in C), when the schema is a type of plain classes, and a pattern if the
+        type is string; None otherwise (each item is tested in a loop)."""
+        if not isinstance(schema, Mapping):
+            return None
+        if set(schema) == {"$ref"}:
+            return self.items_at_once(self.target(schema["$ref"]))
+        keywords = {k for k in schema if _constrains(k)}
+        types = schema.get("type")
+        types = [types] if isinstance(types, str) else types
+        if "type" not in keywords or not keywords <= {"type", "pattern"} or not isinstance(types, list) or not all(
+                t in _CLASSES for t in types):
+            return None
+        if "pattern" in keywords and types != ["string"]:
+            return None  # a pattern tests only the strings among other types: the loop says so
+        classes = self.constant(f"({', '.join(_CLASSES[t] for t in types)},)")
+        self._repeats = True
+        lines = [f"if not all(map(isinstance, v, repeat({classes}))): return False"]
+        if "pattern" in keywords:
+            lines.append(f"if not all(map({self.searcher(schema['pattern'])}, v)): return False")
+        return lines
+
+    def searcher(self, pattern: str) -> str:
+        """A callable whose result is true exactly when ``pattern`` matches somewhere in its
+        argument (a string): the pattern's function, or the compiled pattern's search."""
+        test = self.search(pattern, "{}")
+        if test.endswith("({})") and test.startswith("p"):
+            return test[:-len("({})")]
+        assert test.startswith("(") and test.endswith(".search({}) is not None)")
+        return test[1:-len("({}) is not None)")]
 
     def table(self, checks: Mapping[str, str]) -> str:
         """A dict from property name to check function (written after the functions exist)."""
