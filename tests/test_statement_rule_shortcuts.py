@@ -212,3 +212,12 @@ def test_passrole_named_is_matching_of_each_name(names):
             assert sorted({e.key for e in passrole.named(names)}) == expected
         finally:
             passrole._named_one_by_one = saved
+
+
+# --- APL502: short lists -----------------------------------------------------------------------
+
+@given(st.lists(st.text(alphabet="ab*?:", max_size=5), max_size=12))
+def test_redundant_entries_of_a_short_list_are_those_of_the_sorted_index(texts):
+    from amplify_policy_lint.rules import redundant_entry
+
+    assert redundant_entry._covered_few(texts) == redundant_entry._covered(texts)

@@ -36,6 +36,8 @@ _BUDGET = 20_000
 # at most this many lengths of wildcard heads are tried for it.
 _MANY = 1_000
 _LENGTHS_AT_ONCE = 8
+# Up to this many entries, a list's patterns are tried on every entry (_covered_few).
+_FEW = 8
 
 
 def redundant(items: Sequence[Item], ignore_case: bool) -> Iterator[tuple[Item, Item]]:
@@ -55,7 +57,8 @@ def redundant(items: Sequence[Item], ignore_case: bool) -> Iterator[tuple[Item, 
     if len(texts) >= _MANY and "?" not in joined and _distinct_starts(texts):
         return  # patterns, but no two entries start alike (a long generated list, settled in C)
     entries = list(zip(kept, texts))
-    found = _covered(texts)
+    # (A short list cannot reach the budget: each pattern is compared with the others once.)
+    found = _covered_few(texts) if len(texts) <= _FEW and len(texts) ** 2 <= _BUDGET else _covered(texts)
     if found is None:  # more comparisons than the budget: the rule's own order decides where it stops
         yield from _redundant_in_order(entries)
         return
@@ -84,6 +87,34 @@ def _distinct_starts(texts: list[str]) -> bool:
     # "*" where no head of that length has one, so it equals none of them either way, and an
     # entry a pattern covers starts with the pattern's head, as the pattern does.
     return all(len(set(map(itemgetter(slice(length)), texts))) == len(texts) for length in lengths)
+
+
+def _covered_few(texts: list[str]) -> dict[int, int]:
+    """:func:`_covered` of a short list (most lists), each pattern tried on every entry:
+    without the sorted index, whose building costs more than the comparisons it saves."""
+    found: dict[int, int] = {}
+    first: dict[str, int] = {}
+    wild = []
+    for index, text in enumerate(texts):
+        if "*" in text or "?" in text:  # wildcard.has_wildcard
+            wild.append((len(wildcard.literal_head(text)), index))
+        elif text in first:  # a plain text repeated: the later ones repeat the first
+            found[index] = first[text]
+        else:
+            first[text] = index
+    wild.sort()  # shortest literal head first, as the entry-by-entry search tries them
+    for _, pattern in wild:
+        general = texts[pattern]
+        compiled = None if "?" in general else wildcard.compile(general, False)  # "?": only an equal text
+        for index, text in enumerate(texts):
+            if index == pattern or index in found:
+                continue
+            if not (compiled.matches(text) if compiled is not None else general == text):
+                continue
+            if pattern > index and wildcard.covers(text, general, ignore_case=False):
+                continue  # equal patterns: the later one is the redundant one
+            found[index] = pattern
+    return found
 
 
 def _covered(texts: list[str]) -> dict[int, int] | None:
@@ -116,6 +147,9 @@ def _covered(texts: list[str]) -> dict[int, int] | None:
         # A text the pattern matches holds each of its literal pieces: the longest one, looked
         # for in C, turns away most texts that only share the head (ARNs of one service).
         piece = max(general.split("*"), key=len)
+        # And it ends with the text after the last "*" (a pattern of one service's ARNs often
+        # shares its head and its longest piece with every other: "arn:aws:apigateway:*::/apis").
+        tail = general[general.rfind("*") + 1:]
         position = bisect_left(keys, head)
         while position < count and keys[position].startswith(head):
             index = owns[position][1]
@@ -128,7 +162,8 @@ def _covered(texts: list[str]) -> dict[int, int] | None:
             if index in found:
                 continue  # covered already, by a pattern the entry-by-entry search tries first
             text = texts[index]
-            if not (piece in text and compiled.matches(text) if compiled is not None else general == text):
+            if not (piece in text and text.endswith(tail) and compiled.matches(text) if compiled is not None
+                    else general == text):
                 continue
             if pattern > index and wildcard.covers(text, general, ignore_case=False):
                 continue  # equal patterns: the later one is the redundant one
