@@ -926,37 +926,51 @@ class _ArnTemplate:
     positions of the format it may have reached as the bits of an integer, so it costs
     O(len(pattern) * len(format)) bit operations at worst (see _automaton)."""
 
-    __slots__ = ("source", "tokens", "fields", "resource_tokens", "resource_head", "ends_with_placeholder",
-                 "arn_service", "head_decides", "_plain_forms")
+    __slots__ = ("source", "fields", "resource_tokens", "resource_head", "arn_service", "head_decides",
+                 "ends_with_placeholder", "_tokens", "_plain_forms")
 
     def __init__(self, source: str) -> None:
+        # Made for every format of every service an entry names (hundreds in a run): what only
+        # a rare comparison needs (the whole format's tokens) is made on first use.
         self.source = source
         lowered = source.lower()
-        self.tokens = _tokens(lowered, colons=0)
         parts = lowered.split(":", 5)
         self.arn_service = _arn_service(lowered)
         # The first five fields (each a literal, "${}" for a placeholder, or None for "any
         # text") and the resource part, when the format has all six fields.
         self.fields: tuple[str | None, ...] = ()
         self.resource_tokens: tuple[Any, ...] = ()
+        # The literal characters the resource part starts with, before its first placeholder
+        # (a "${...}", or a "*" for any text).
+        self.resource_head = ""
         if len(parts) == 6:
-            self.fields = tuple(
-                "${}" if index in (1, 3) and f.startswith("${") and f.endswith("}") and f.count("${") == 1
-                else None if "${" in f or "*" in f else f
-                for index, f in enumerate(parts[:5]))
-            self.resource_tokens = _tokens(parts[5], colons=5)
-        # The literal characters the resource part starts with, before its first placeholder.
-        literal = 0
-        while literal < len(self.resource_tokens) and self.resource_tokens[literal].__class__ is str:
-            literal += 1
-        self.resource_head = "".join(self.resource_tokens[:literal])
+            self.fields = tuple(map(_format_field, parts[:5], _FIELD_INDEXES))
+            resource = parts[5]
+            self.resource_tokens = _tokens(resource, colons=5)
+            opening = resource.find("${")
+            cut = opening if opening >= 0 and resource.find("}", opening) >= 0 else len(resource)
+            star = resource.find("*", 0, cut)
+            self.resource_head = resource[:star if star >= 0 else cut]
         # Whether a six-field pattern whose resource part starts with text that neither starts
         # nor is a start of resource_head overlaps the format in no mode but SEGMENTS: its
         # resource part cannot be aligned with the format's (a text of both starts with both),
         # and with no ":" in the format's resource part, _overlaps compares no other way.
-        self.head_decides = bool(self.fields) and ":" not in self.resource_tokens
-        self.ends_with_placeholder = bool(self.tokens) and self.tokens[-1] is _PLACEHOLDER
+        self.head_decides = bool(self.fields) and (":" not in parts[5] or ":" not in self.resource_tokens)
+        self._tokens: tuple[Any, ...] | None = None
         self._plain_forms: dict[int, Any] = {}
+        if self.fields and _fields_apart(lowered[:len(lowered) - len(parts[5])]):
+            # The whole format's tokens are the first five fields' and then resource_tokens.
+            self.ends_with_placeholder = bool(self.resource_tokens) and self.resource_tokens[-1] is _PLACEHOLDER
+        else:
+            self.ends_with_placeholder = bool(self.tokens) and self.tokens[-1] is _PLACEHOLDER
+
+    @property
+    def tokens(self) -> tuple[Any, ...]:
+        """Characters and placeholders of the whole format."""
+        tokens = self._tokens
+        if tokens is None:
+            tokens = self._tokens = _tokens(self.source.lower(), colons=0)
+        return tokens
 
     def plain_form(self, mode: int) -> tuple[Any, ...] | None:
         """The resource part cut at the separators its placeholders cannot hold in ``mode``
@@ -983,6 +997,32 @@ class _ArnTemplate:
         its "/"- or ":"-separated segment and the last placeholder may hold anything.
         """
         return _overlaps(pattern.lower(), self, mode)
+
+
+_FIELD_INDEXES = range(5)
+
+
+def _format_field(text: str, index: int) -> str | None:
+    """A field of the first five of an ARN format: "${}" for the placeholder of a partition or
+    region (never empty), None for any text (another placeholder, a "*"), else the literal."""
+    if index in (1, 3) and text.startswith("${") and text.endswith("}") and text.count("${") == 1:
+        return "${}"
+    return None if "${" in text or "*" in text else text
+
+
+def _fields_apart(prefix: str) -> bool:
+    """Whether every "${" of an ARN format's first five fields and their colons (``prefix``)
+    closes within its field: then the format's tokens are the prefix's and then the resource
+    part's (read with five colons behind), as _tokens reads them."""
+    start = 0
+    while True:
+        opening = prefix.find("${", start)
+        if opening < 0:
+            return True
+        closing = prefix.find("}", opening)
+        if closing < 0 or ":" in prefix[opening:closing]:
+            return False
+        start = closing + 1
 
 
 def _arn_service(lowered: str) -> str | None:

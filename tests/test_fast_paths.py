@@ -974,3 +974,43 @@ def test_the_formats_an_entry_is_aligned_with_are_those_each_comparison_finds():
                 pattern = fields + part
                 expected = tuple(t for t in templates if resources._aligned(pattern.split(":", 5), t, resources.LOOSE))
                 assert matcher._aligned_templates(service, pattern) == expected, pattern
+
+
+# --- an ARN format's parts, made once per format ----------------------------------------------
+
+def _reference_template(source):
+    """What _ArnTemplate made of a format before it read the resource head and the end from the
+    text and left the whole format's tokens to first use."""
+    lowered = source.lower()
+    tokens = _reference_tokens(lowered, 0)
+    parts = lowered.split(":", 5)
+    fields, resource_tokens = (), ()
+    if len(parts) == 6:
+        fields = tuple("${}" if index in (1, 3) and f.startswith("${") and f.endswith("}") and f.count("${") == 1
+                       else None if "${" in f or "*" in f else f for index, f in enumerate(parts[:5]))
+        resource_tokens = _reference_tokens(parts[5], 5)
+    literal = 0
+    while literal < len(resource_tokens) and resource_tokens[literal].__class__ is str:
+        literal += 1
+    return {"tokens": tokens, "fields": fields, "resource_tokens": resource_tokens,
+            "resource_head": "".join(resource_tokens[:literal]),
+            "arn_service": parts[2] if len(parts) > 2 and "${" not in parts[2] else None,
+            "head_decides": bool(fields) and ":" not in resource_tokens,
+            "ends_with_placeholder": bool(tokens) and tokens[-1] is resources._PLACEHOLDER}
+
+
+def _template_parts(template):
+    return {name: getattr(template, name) for name in ("fields", "resource_tokens", "resource_head", "arn_service",
+                                                       "head_decides", "ends_with_placeholder", "tokens")}
+
+
+def test_every_catalog_format_is_made_into_the_parts_it_was():
+    for source in _catalog_formats() + ["arn:${a:b}:s3:::x/${y}", "arn:${P:s3:::x/${y}", "arn:p:s3:${R}::x}${",
+                                        "arn:*:s3:::*", "", "arn", "a:b:c:d:e:", "arn:${P}:s3:::${B}:${C}",
+                                        "arn:p:${s:x}:r:*", "arn:p:${s}x}:r:a:*"]:
+        assert _template_parts(resources._ArnTemplate(source)) == _reference_template(source), source
+
+
+@given(source=st.text(alphabet="arn:${P}*/x", max_size=30))
+def test_any_format_is_made_into_the_parts_it_was(source):
+    assert _template_parts(resources._ArnTemplate(source)) == _reference_template(source)
