@@ -549,7 +549,7 @@ class ResourceMatcher:
                 if head is not None and template.head_decides and not (
                         head.startswith(template.resource_head) or template.resource_head.startswith(head)):
                     continue
-                if self._template_fits(info.service, template, pattern):
+                if self._template_fits(info.service, template, pattern, parts):
                     return True
         return None if undecided else False
 
@@ -828,10 +828,15 @@ class ResourceMatcher:
             self._arn_extensions[key] = found
         return found
 
-    def _template_fits(self, prefix: str, template: _ArnTemplate, pattern: str) -> bool:
-        if not template.overlaps(pattern, LOOSE):
+    def _template_fits(self, prefix: str, template: _ArnTemplate, pattern: str,
+                       parts: list[str] | None = None) -> bool:
+        """Whether the pattern fits the format (see fits); ``parts``: the lower-case pattern
+        split into its six fields, when the caller has them."""
+        loose, slash_free = _aligned_plainly(parts, template) if parts is not None else (None, None)
+        if not (template.overlaps(pattern, LOOSE) if loose is None else loose):
             return False
-        if not template.ends_with_placeholder or template.overlaps(pattern, SLASH_FREE):
+        if not template.ends_with_placeholder or (
+                template.overlaps(pattern, SLASH_FREE) if slash_free is None else slash_free):
             return True
         # Only a placeholder holding a "/" lets the pattern match. If the pattern spells out,
         # segment by segment, a more specific format of the same service, it is that type;
@@ -927,7 +932,7 @@ class _ArnTemplate:
     O(len(pattern) * len(format)) bit operations at worst (see _automaton)."""
 
     __slots__ = ("source", "fields", "resource_tokens", "resource_head", "arn_service", "head_decides",
-                 "ends_with_placeholder", "_tokens", "_plain_forms")
+                 "resource_colon", "ends_with_placeholder", "_tokens", "_plain_forms")
 
     def __init__(self, source: str) -> None:
         # Made for every format of every service an entry names (hundreds in a run): what only
@@ -955,7 +960,8 @@ class _ArnTemplate:
         # nor is a start of resource_head overlaps the format in no mode but SEGMENTS: its
         # resource part cannot be aligned with the format's (a text of both starts with both),
         # and with no ":" in the format's resource part, _overlaps compares no other way.
-        self.head_decides = bool(self.fields) and (":" not in parts[5] or ":" not in self.resource_tokens)
+        self.resource_colon = len(parts) == 6 and ":" in parts[5] and ":" in self.resource_tokens
+        self.head_decides = bool(self.fields) and not self.resource_colon
         self._tokens: tuple[Any, ...] | None = None
         self._plain_forms: dict[int, Any] = {}
         if self.fields and _fields_apart(lowered[:len(lowered) - len(parts[5])]):
@@ -1177,6 +1183,43 @@ def _overlaps(pattern: str, template: _ArnTemplate, mode: int) -> bool:
 
 
 _UNSEEN = object()
+
+
+def _aligned_plainly(parts: list[str], template: _ArnTemplate) -> tuple[bool | None, bool | None]:
+    """What ``_overlaps`` answers in LOOSE and in SLASH_FREE for the (lower-case) pattern of
+    ``parts`` against the format, when it answers field by field and the resource part is
+    plain (_plain_walk); None for a mode it answers otherwise (a walk). The field comparison,
+    the same in both modes, is made once, and no answer is remembered (a pattern is compared
+    with each format once: the caller remembers what it found)."""
+    if len(parts) != 6 or not template.fields:
+        return None, None
+    service = template.arn_service
+    if service is not None and "*" not in parts[0] and "*" not in parts[1] and "*" not in parts[2] \
+            and not _field_matches(parts[2], service):
+        return False, False  # the service is written out, and it is another one
+    for written, expected in zip(parts, template.fields):
+        if expected is None:
+            continue
+        if expected == "${}":
+            if not written or "/" in written:
+                break
+        elif written != expected and not _field_matches(written, expected):
+            break
+    else:
+        resource = parts[5]
+        plain = _plain_pieces(resource, LOOSE)
+        if plain is None:
+            return None, None
+        loose = _plain_answer(plain, template.plain_form(LOOSE))
+        if loose:
+            slash_free = _plain_answer(_plain_pieces(resource, SLASH_FREE), template.plain_form(SLASH_FREE))
+            if slash_free is False and template.resource_colon:
+                slash_free = None
+            return True, slash_free
+        if loose is None:
+            return None, None
+    # Not aligned: without a ":" in the format's resource part, there is no other way.
+    return (None, None) if template.resource_colon else (False, False)
 
 
 def _one_piece_fitting(candidates: tuple[Any, ...], head: str) -> tuple[_ArnTemplate, ...]:

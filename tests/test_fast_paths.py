@@ -914,9 +914,18 @@ def _fits_one_by_one(matcher, info, resource):
             undecided = True
             continue
         for template in matcher._templates(info.service, resource_type):
-            if matcher._template_fits(info.service, template, pattern):
+            if _template_fits_by_overlaps(matcher, info.service, template, pattern):
                 return True
     return None if undecided else False
+
+
+def _template_fits_by_overlaps(matcher, prefix, template, pattern):
+    """ResourceMatcher._template_fits as it was before it compared the fields once for both modes."""
+    if not template.overlaps(pattern, resources.LOOSE):
+        return False
+    if not template.ends_with_placeholder or template.overlaps(pattern, resources.SLASH_FREE):
+        return True
+    return not any(e.overlaps(pattern, resources.SEGMENTS) for e in matcher._extensions(prefix, template))
 
 
 def test_a_format_settled_by_the_head_overlaps_no_entry_with_another_head():
@@ -1014,3 +1023,39 @@ def test_every_catalog_format_is_made_into_the_parts_it_was():
 @given(source=st.text(alphabet="arn:${P}*/x", max_size=30))
 def test_any_format_is_made_into_the_parts_it_was(source):
     assert _template_parts(resources._ArnTemplate(source)) == _reference_template(source)
+
+
+def test_a_format_compared_field_by_field_once_fits_as_compared_in_each_mode():
+    from amplify_policy_lint.catalog import default_catalog
+
+    matcher = default_catalog().resources
+    compared = 0
+    for service in ("s3", "amplify", "apigateway", "logs", "lambda", "iam", "ec2", "rds", "ssm", "secretsmanager"):
+        templates = matcher._all_templates(service)
+        parts = sorted({p for t in templates if t.fields for p in _plain_candidates(t.source.lower().split(":", 5)[5])})
+        for part in parts[::max(1, len(parts) // 50)] + ["*", "*a", "?", "", "a*:b", "x/*"]:
+            for fields in ("arn:aws:" + service + ":us-east-1:123456789012:", "arn:*:*:*:*:", "arn:aws:" + service + ":::",
+                           "arn:aws:s3:::", "arn:aws:" + service + ":*:*:", "arn:aws:" + service.upper() + ":a/b:*:",
+                           "arn:a?s:" + service + "::aws:"):
+                pattern = fields + part
+                for template in templates[:60]:
+                    expected = _template_fits_by_overlaps(matcher, service, template, pattern)
+                    parts_of = pattern.lower().split(":", 5)
+                    assert matcher._template_fits(service, template, pattern, parts_of) == expected, (template.source,
+                                                                                                       pattern)
+                    compared += 1
+    assert compared > 10000
+
+
+@given(source=st.sampled_from(ARN_FORMATS + _ODD_FORMATS), fields=st.sampled_from(
+           ["arn:aws:s3:::", "arn:aws:logs:*:*:", "arn:*:*:*:*:", "arn:aws:x:us-east-1:1:", "arn:aws:iam::*:", "arn:aws:*",
+            "arn:aws:lambda:r:123456789012:", "arn:aws:amplify:*:*:", "arn::x:::", "arn:aws:x:a/b::"]),
+       part=st.text(alphabet="abgrlo:/-*?", max_size=20))
+def test_any_format_compared_field_by_field_once_fits_as_compared_in_each_mode(source, fields, part):
+    from amplify_policy_lint.catalog import default_catalog
+
+    matcher = resources.ResourceMatcher(default_catalog())
+    template = resources._ArnTemplate(source)
+    pattern = fields + part
+    assert matcher._template_fits("x", template, pattern, pattern.lower().split(":", 5)) == _template_fits_by_overlaps(
+        matcher, "x", template, pattern)
