@@ -501,6 +501,7 @@ class ResourceMatcher:
         self._heads: dict[str, dict[str | None, tuple[Any, ...]] | None] = {}
         self._namespaces: frozenset[str] | None = None
         self._actions_named: dict[str, Any] = {}
+        self._kind_formats: dict[tuple[str, tuple[str, ...]], tuple[tuple[_ArnTemplate, ...], bool]] = {}
 
     def fits(self, info: "ActionInfo", resource: str) -> bool | None:
         """Whether a policy ``Resource`` entry can match a resource that a request for the
@@ -525,33 +526,45 @@ class ResourceMatcher:
         key = (kind, resource)
         found = self._fits.get(key, _UNSEEN)
         if found is _UNSEEN:
-            found = self._fits[key] = self._fits_uncached(info, resource)
+            found = self._fits[key] = self._fits_uncached(kind, info, resource)
         return found
 
-    def _fits_uncached(self, info: "ActionInfo", resource: str) -> bool | None:
+    def _fits_uncached(self, kind: tuple[str, tuple[str, ...]], info: "ActionInfo", resource: str) -> bool | None:
         if len(resource) > limits.MAX_ARN_CHARS:
             return None  # no ARN is that long: not judged
         pattern = wildcard.variables_as_stars(resource)
         if not info.resource_types:
             return wildcard.has_wildcard(pattern)
-        types = self.catalog.resource_types(info.service)
+        templates, undecided = self._kind_templates(kind, info)
         # The text before the first wildcard of the resource part: most formats of a type are
         # settled by it (see _ArnTemplate.head_decides).
         parts = pattern.lower().split(":", 5)
         head = wildcard.literal_head(parts[5]) if len(parts) == 6 else None
-        undecided = False
-        for listed in info.resource_types:
-            resource_type = types.get(listed.name.lower())
-            if resource_type is None or not resource_type.arn_pattern:
-                undecided = True
+        for template in templates:
+            if head is not None and template.head_decides and not (
+                    head.startswith(template.resource_head) or template.resource_head.startswith(head)):
                 continue
-            for template in self._templates(info.service, resource_type):
-                if head is not None and template.head_decides and not (
-                        head.startswith(template.resource_head) or template.resource_head.startswith(head)):
-                    continue
-                if self._template_fits(info.service, template, pattern, parts):
-                    return True
+            if self._template_fits(info.service, template, pattern, parts):
+                return True
         return None if undecided else False
+
+    def _kind_templates(self, kind: tuple[str, tuple[str, ...]],
+                        info: "ActionInfo") -> tuple[tuple[_ArnTemplate, ...], bool]:
+        """The ARN formats of the action's resource types, in order, and whether a type has
+        none in the catalog (then a misfit is not sure); remembered per kind of action."""
+        found = self._kind_formats.get(kind)
+        if found is None:
+            types = self.catalog.resource_types(info.service)
+            templates: list[_ArnTemplate] = []
+            undecided = False
+            for listed in info.resource_types:
+                resource_type = types.get(listed.name.lower())
+                if resource_type is None or not resource_type.arn_pattern:
+                    undecided = True
+                    continue
+                templates.extend(self._templates(info.service, resource_type))
+            found = self._kind_formats[kind] = (tuple(templates), undecided)
+        return found
 
     def surely_misfits(self, info: "ActionInfo", resource: str) -> bool:
         """Whether a policy ``Resource`` entry surely matches no resource the action acts on.
