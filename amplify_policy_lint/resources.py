@@ -945,7 +945,7 @@ class _ArnTemplate:
     O(len(pattern) * len(format)) bit operations at worst (see _automaton)."""
 
     __slots__ = ("source", "fields", "resource_tokens", "resource_head", "arn_service", "head_decides",
-                 "resource_colon", "ends_with_placeholder", "_tokens", "_plain_forms")
+                 "resource_colon", "ends_with_placeholder", "aligned_colons", "_tokens", "_plain_forms")
 
     def __init__(self, source: str) -> None:
         # Made for every format of every service an entry names (hundreds in a run): what only
@@ -977,9 +977,13 @@ class _ArnTemplate:
         self.head_decides = bool(self.fields) and not self.resource_colon
         self._tokens: tuple[Any, ...] | None = None
         self._plain_forms: dict[int, Any] = {}
+        # The number of colons the whole format writes, when they are the five after its first
+        # five fields and those of its resource part (see _colons_align); else None.
+        self.aligned_colons: int | None = None
         if self.fields and _fields_apart(lowered[:len(lowered) - len(parts[5])]):
             # The whole format's tokens are the first five fields' and then resource_tokens.
             self.ends_with_placeholder = bool(self.resource_tokens) and self.resource_tokens[-1] is _PLACEHOLDER
+            self.aligned_colons = 5 + (self.resource_tokens.count(":") if self.resource_colon else 0)
         else:
             self.ends_with_placeholder = bool(self.tokens) and self.tokens[-1] is _PLACEHOLDER
 
@@ -1188,11 +1192,24 @@ def _overlaps(pattern: str, template: _ArnTemplate, mode: int) -> bool:
     if len(parts) == 6 and template.fields:
         if _aligned(parts, template, mode):
             return True
-        if ":" not in template.resource_tokens:
+        if ":" not in template.resource_tokens or _colons_align(parts, template):
             # The pattern's five colons can only meet the format's five: a star that
             # crosses colons could not do better than the comparison field by field.
             return False
     return _walk(pattern, template.tokens, mode, colon_in_last=False)
+
+
+def _colons_align(parts: list[str], template: _ArnTemplate) -> bool:
+    """Whether a six-field pattern that is not aligned with the format (_aligned) surely
+    overlaps it in no other way, LOOSE or SLASH_FREE, because it writes at least as many
+    colons as the whole format. A colon the pattern writes meets a colon the format writes
+    (no placeholder or field holds one, in the walk that _overlaps makes then), each another
+    one and in order: with as many as the format's, the pattern's i-th meets the format's
+    i-th, and when the format's first five fields close their placeholders (aligned_colons),
+    the pattern's fields meet the format's fields and its resource part the format's: a
+    text of both would make them aligned. With more, there is no text of both."""
+    colons = template.aligned_colons
+    return colons is not None and 5 + parts[5].count(":") >= colons
 
 
 _UNSEEN = object()
@@ -1226,13 +1243,13 @@ def _aligned_plainly(parts: list[str], template: _ArnTemplate) -> tuple[bool | N
         loose = _plain_answer(plain, template.plain_form(LOOSE))
         if loose:
             slash_free = _plain_answer(_plain_pieces(resource, SLASH_FREE), template.plain_form(SLASH_FREE))
-            if slash_free is False and template.resource_colon:
+            if slash_free is False and template.resource_colon and not _colons_align(parts, template):
                 slash_free = None
             return True, slash_free
         if loose is None:
             return None, None
     # Not aligned: without a ":" in the format's resource part, there is no other way.
-    return (None, None) if template.resource_colon else (False, False)
+    return (None, None) if template.resource_colon and not _colons_align(parts, template) else (False, False)
 
 
 def _one_piece_fitting(candidates: tuple[Any, ...], head: str) -> tuple[_ArnTemplate, ...]:

@@ -919,13 +919,33 @@ def _fits_one_by_one(matcher, info, resource):
     return None if undecided else False
 
 
-def _template_fits_by_overlaps(matcher, prefix, template, pattern):
-    """ResourceMatcher._template_fits as it was before it compared the fields once for both modes."""
-    if not template.overlaps(pattern, resources.LOOSE):
+def _reference_overlaps(pattern, template, mode):
+    """resources._overlaps (of a lower-case pattern) as it was before it counted colons, with
+    the former walk."""
+    head = pattern.split(":", 3)
+    if len(head) == 4 and template.arn_service is not None and "*" not in head[0] + head[1] + head[2] \
+            and not wildcard.match(head[2], template.arn_service):
         return False
-    if not template.ends_with_placeholder or template.overlaps(pattern, resources.SLASH_FREE):
+    if mode == resources.SEGMENTS:
+        return _reference_walk(pattern, template.tokens, resources.SEGMENTS, True)
+    parts = pattern.split(":", 5)
+    if len(parts) == 6 and template.fields:
+        if resources._aligned(parts, template, mode):
+            return True
+        if ":" not in template.resource_tokens:
+            return False
+    return _reference_walk(pattern, template.tokens, mode, False)
+
+
+def _template_fits_by_overlaps(matcher, prefix, template, pattern):
+    """ResourceMatcher._template_fits as it was before it compared the fields once for both
+    modes, with _overlaps as it was before it counted colons."""
+    lowered = pattern.lower()
+    if not _reference_overlaps(lowered, template, resources.LOOSE):
+        return False
+    if not template.ends_with_placeholder or _reference_overlaps(lowered, template, resources.SLASH_FREE):
         return True
-    return not any(e.overlaps(pattern, resources.SEGMENTS) for e in matcher._extensions(prefix, template))
+    return not any(_reference_overlaps(lowered, e, resources.SEGMENTS) for e in matcher._extensions(prefix, template))
 
 
 def test_a_format_settled_by_the_head_overlaps_no_entry_with_another_head():
@@ -1059,3 +1079,38 @@ def test_any_format_compared_field_by_field_once_fits_as_compared_in_each_mode(s
     pattern = fields + part
     assert matcher._template_fits("x", template, pattern, pattern.lower().split(":", 5)) == _template_fits_by_overlaps(
         matcher, "x", template, pattern)
+
+
+_COLON_FORMATS = ["arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}",
+                  "arn:${Partition}:rds:${Region}:${Account}:cluster:${DbClusterInstanceName}",
+                  "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}:${Alias}",
+                  "arn:${Partition}:x:${Region}:${Account}:a:${A}/b:${B}", "arn:${P:x}:y:${R}:${A}:t:${N}",
+                  "arn:${Partition}:x:${Region}::${A}:b:c", "arn:p:x:${R}:*:t:${N}"]
+
+
+@settings(max_examples=300)
+@given(source=st.sampled_from(_COLON_FORMATS + ARN_FORMATS + _ODD_FORMATS),
+       pattern=st.text(alphabet="arnlogsx:*?/-b", max_size=40), mode=st.sampled_from([0, 1, 2]))
+def test_a_pattern_with_as_many_colons_as_the_format_overlaps_it_as_the_walk_says(source, pattern, mode):
+    template = resources._ArnTemplate(source)
+    assert template.overlaps(pattern, mode) == _reference_overlaps(pattern.lower(), template, mode)
+
+
+def test_entries_with_as_many_colons_as_a_catalog_format_overlap_it_as_the_walk_says():
+    from amplify_policy_lint.catalog import default_catalog
+
+    matcher = default_catalog().resources
+    compared = 0
+    for service in ("logs", "rds", "lambda", "ssm", "secretsmanager", "glue", "states"):
+        templates = [t for t in matcher._all_templates(service) if t.resource_colon]
+        parts = sorted({p for t in templates for p in _plain_candidates(t.source.lower().split(":", 5)[5])})
+        for part in parts[::max(1, len(parts) // 30)] + ["*", "*:*", "a:*:b", "*:*:*"]:
+            for fields in ("arn:aws:" + service + ":*:*:", "arn:*:*:*:*:", "arn:aws:" + service + ":us-east-1:1:",
+                           "arn:aws:*:", "arn:*", "arn:aws:" + service + ":*:"):
+                pattern = fields + part
+                for template in templates[:30]:
+                    for mode in (resources.LOOSE, resources.SLASH_FREE):
+                        assert template.overlaps(pattern, mode) == _reference_overlaps(pattern.lower(), template, mode), (
+                            template.source, pattern, mode)
+                        compared += 1
+    assert compared > 5000
