@@ -501,7 +501,7 @@ class ResourceMatcher:
         self._heads: dict[str, dict[str | None, tuple[Any, ...]] | None] = {}
         self._namespaces: frozenset[str] | None = None
         self._actions_named: dict[str, Any] = {}
-        self._kind_formats: dict[tuple[str, tuple[str, ...]], tuple[tuple[_ArnTemplate, ...], bool]] = {}
+        self._kind_formats: dict[tuple[str, tuple[str, ...]], tuple[Any, ...]] = {}
 
     def fits(self, info: "ActionInfo", resource: str) -> bool | None:
         """Whether a policy ``Resource`` entry can match a resource that a request for the
@@ -535,11 +535,13 @@ class ResourceMatcher:
         pattern = wildcard.variables_as_stars(resource)
         if not info.resource_types:
             return wildcard.has_wildcard(pattern)
-        templates, undecided = self._kind_templates(kind, info)
+        templates, undecided, by_first = self._kind_templates(kind, info)
         # The text before the first wildcard of the resource part: most formats of a type are
-        # settled by it (see _ArnTemplate.head_decides).
+        # settled by it (see _ArnTemplate.head_decides), the others by its first character.
         parts = pattern.lower().split(":", 5)
         head = wildcard.literal_head(parts[5]) if len(parts) == 6 else None
+        if head:
+            templates = by_first.get(head[0], by_first[""])
         for template in templates:
             if head is not None and template.head_decides and not (
                     head.startswith(template.resource_head) or template.resource_head.startswith(head)):
@@ -549,9 +551,12 @@ class ResourceMatcher:
         return None if undecided else False
 
     def _kind_templates(self, kind: tuple[str, tuple[str, ...]],
-                        info: "ActionInfo") -> tuple[tuple[_ArnTemplate, ...], bool]:
-        """The ARN formats of the action's resource types, in order, and whether a type has
-        none in the catalog (then a misfit is not sure); remembered per kind of action."""
+                        info: "ActionInfo") -> tuple[tuple[_ArnTemplate, ...], bool, dict[str, Any]]:
+        """The ARN formats of the action's resource types, in order; whether a type has none
+        in the catalog (then a misfit is not sure); and by the first character of an entry's
+        resource part, the formats its literal head may not settle (those whose literal head
+        starts with that character or is empty, and those the head does not settle), with
+        "" for any other character. Remembered per kind of action."""
         found = self._kind_formats.get(kind)
         if found is None:
             types = self.catalog.resource_types(info.service)
@@ -563,7 +568,10 @@ class ResourceMatcher:
                     undecided = True
                     continue
                 templates.extend(self._templates(info.service, resource_type))
-            found = self._kind_formats[kind] = (tuple(templates), undecided)
+            by_first = {first: tuple(t for t in templates if not t.head_decides or t.resource_head[:1] in ("", first))
+                        for first in {t.resource_head[:1] for t in templates}}
+            by_first[""] = tuple(t for t in templates if not t.head_decides or not t.resource_head)
+            found = self._kind_formats[kind] = (tuple(templates), undecided, by_first)
         return found
 
     def surely_misfits(self, info: "ActionInfo", resource: str) -> bool:

@@ -1114,3 +1114,22 @@ def test_entries_with_as_many_colons_as_a_catalog_format_overlap_it_as_the_walk_
                             template.source, pattern, mode)
                         compared += 1
     assert compared > 5000
+
+
+def test_fits_answers_as_trying_each_format_for_every_kind_of_action_of_a_few_services():
+    from amplify_policy_lint.catalog import default_catalog
+
+    catalog = default_catalog()
+    compared = 0
+    for service in ("s3", "ec2", "logs", "rds", "apigateway", "iam", "sagemaker"):
+        matcher = resources.ResourceMatcher(catalog)
+        kinds = {resources._resource_kinds(info): info for info in catalog.actions(service).values()}
+        templates = matcher._all_templates(service)
+        parts = sorted({p for t in templates if t.fields for p in _plain_candidates(t.source.lower().split(":", 5)[5])})
+        entries = ["arn:aws:" + service + ":*:*:" + part for part in parts[::max(1, len(parts) // 12)]]
+        entries += ["arn:aws:" + service + ":::*", "arn:aws:" + service + ":*:*:*", "arn:aws:s3:::b/*", "arn:*:*:*:*:x*"]
+        for info in list(kinds.values())[::max(1, len(kinds) // 25)]:
+            for entry in entries:
+                assert matcher.fits(info, entry) == _fits_one_by_one(matcher, info, entry), (info.full_name, entry)
+                compared += 1
+    assert compared > 500
