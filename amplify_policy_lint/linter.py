@@ -27,7 +27,7 @@ from .policy import PolicyDocument, Principal, statement_list
 from .principals import context_files, group_of, principal_groups
 from .records import named_tuple, replace
 from .report import Report
-from .rules import LIMIT_RULE_ID, Facts, RuleRef, by_id, rule_for_problem
+from .rules import LIMIT_RULE_ID, SERVICES_ASKED, Facts, RuleRef, by_id, rule_for_problem
 from .source import InputProblem, InputViolation, Problem, Source, decode, decode_loosely, line_index, parse
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
@@ -468,8 +468,9 @@ def _input_finding(name: str, text: str, problem: InputViolation, plan: Plan) ->
 
 
 def _document_findings(document: PolicyDocument, plan: Plan) -> Iterator[Finding]:
+    services = action_services(document)
     facts = Facts(document.kind.value, statement_elements(document), document.source.format,
-                  action_services(document), document.may_hold_placeholder)
+                  services & SERVICES_ASKED if services is not None else None, document.may_hold_placeholder)
     for rule in _applicable(plan, facts):
         for violation in _run(rule, document, plan.context, document.file):
             yield _finding(rule, document, violation, plan)

@@ -72,3 +72,21 @@ def test_skipping_loses_no_finding_on_the_corpus(folder, monkeypatch):
 def test_rules_and_by_id_hold_every_rule_for_documentation():
     assert [rule.id for rule in rules.RULES] == [ref.id for ref in INDEX]
     assert set(rules.BY_ID) == {ref.id for ref in INDEX}
+
+
+SERVICE_NAMES = sorted(rules.SERVICES_ASKED | {"s3", "amplify", "ec2", "iam-ish", "sts"})
+
+
+@pytest.mark.parametrize("ref", [r for r in INDEX if r.scope.value == "document"], ids=lambda r: r.id)
+def test_facts_keep_only_the_services_some_rule_asks_about_and_decide_the_same(ref):
+    """linter keeps, of a document's services, only SERVICES_ASKED in its Facts: every rule
+    answers alike with the whole set and with that part of it."""
+    from itertools import combinations
+
+    for size in range(4):
+        for services in combinations(SERVICE_NAMES, size):
+            whole = frozenset(services)
+            for kind in ("identity", "trust", "resource", "unknown"):
+                full = rules.Facts(kind, frozenset({"Action", "Condition"}), "json", whole, True)
+                kept = full._replace(services=whole & rules.SERVICES_ASKED)
+                assert ref.applies(full) == ref.applies(kept), (services, kind)

@@ -40,7 +40,7 @@ class Facts:
     kind: str  # policy.DocKind value
     elements: frozenset[str] | None  # the statements' elements; None: not known
     format: str  # the source's format: json, yaml, ...
-    services: frozenset[str] | None  # the services its Action entries name; None: any (a wildcard, NotAction)
+    services: frozenset[str] | None  # of SERVICES_ASKED, those its Action entries name; None: any (a wildcard, NotAction)
     placeholders: bool  # some string may hold "${" (PolicyDocument.may_hold_placeholder)
 
 
@@ -134,6 +134,10 @@ INDEX: tuple[RuleRef, ...] = (
 )
 
 REFS_BY_ID: dict[str, RuleRef] = {ref.id: ref for ref in INDEX}
+# The services some rule's ``services`` names: a document's other services decide nothing, so
+# Facts hold only these (and the applicable rules are found once per few kinds of document,
+# not once per set of services).
+SERVICES_ASKED: frozenset[str] = frozenset(service for ref in INDEX for service in ref.services)
 # The input rules, by the input problem each reports (source.Problem).
 _PROBLEM_RULES = {Problem.SYNTAX: "APL001", Problem.DUPLICATE_KEY: "APL002", Problem.UNDECODABLE: "APL003",
                   Problem.LIMIT: "APL004"}
