@@ -231,9 +231,11 @@ def covers_every_role(pattern: str) -> bool:
     partition = arn.partition if arn is not None and not wildcard.has_wildcard(arn.partition) else "aws"
     account = arn.account if arn is not None and not wildcard.has_wildcard(arn.account) else "123456789012"
     prefix = f"arn:{partition}:iam::{account}:role/"
-    # pattern = head + "*": it matches prefix + anything when head matches a prefix of `prefix`.
+    # pattern = head + "*": it matches prefix + anything when head matches a prefix of `prefix`,
+    # that is when head + "*" matches `prefix` (the star takes the rest): one match, not one
+    # per length of `prefix`.
     head = pattern.rstrip("*")
-    return any(_matches(head, prefix[:k]) for k in range(len(prefix) + 1))
+    return _matches(head + "*", prefix)
 
 
 def _matches(pattern: str, text: str) -> bool:
