@@ -221,3 +221,69 @@ def test_redundant_entries_of_a_short_list_are_those_of_the_sorted_index(texts):
     from amplify_policy_lint.rules import redundant_entry
 
     assert redundant_entry._covered_few(texts) == redundant_entry._covered(texts)
+
+
+# --- APL303: a pattern that covers every role ----------------------------------------------------
+
+@given(st.sampled_from(["", "arn:", "arn:aws:", "arn:aws:iam::", "arn:*:iam::*:", "arn:aws:iam::123456789012:",
+                        "arn:aws-cn:iam::1:ro", "a*:", "arn:aws:iam::*:role/"]),
+       st.text(alphabet="arn:ws*?/ioleP12", max_size=12), st.sampled_from(["", "*", "**"]))
+def test_covers_every_role_is_a_match_of_some_prefix_of_the_role_arn(start, body, stars):
+    body = start + body
+    from amplify_policy_lint import passrole
+    from amplify_policy_lint.resources import parse_arn
+
+    pattern = body + stars
+    if "${" in pattern or wildcard.compile(pattern).matches_everything or not pattern.endswith("*"):
+        return
+    arn = parse_arn(pattern, head=None)
+    partition = arn.partition if arn is not None and not wildcard.has_wildcard(arn.partition) else "aws"
+    account = arn.account if arn is not None and not wildcard.has_wildcard(arn.account) else "123456789012"
+    prefix = f"arn:{partition}:iam::{account}:role/"
+    head = pattern.rstrip("*")
+    plainly = any(wildcard.compile(head, ignore_case=False).matches(prefix[:k]) for k in range(len(prefix) + 1))
+    assert passrole.covers_every_role(pattern) is plainly
+
+
+def test_covers_every_role_on_chosen_patterns():
+    from amplify_policy_lint import passrole
+
+    assert passrole.covers_every_role("arn:aws:iam::*:role/*")
+    assert passrole.covers_every_role("arn:aws:iam::123456789012:*")
+    assert passrole.covers_every_role("arn:aws:iam::123456789012:ro*")
+    assert not passrole.covers_every_role("arn:aws:iam::123456789012:role/amplify-*")
+    assert not passrole.covers_every_role("arn:aws:iam::123456789012:role/service-role/*")
+
+
+# --- APL204: answers kept per key ----------------------------------------------------------------
+
+CONDITION_KEYS = st.sampled_from(["aws:SourceArn", "aws:sourcearn", "aws:NoSuchKey", "s3:prefix", "S3:Prefix",
+                                  "s3:NoSuchKey", "ec2:ResourceTag/Team", "iam:PassedToService", "nosuchsvc:key",
+                                  "token.actions.githubusercontent.com:sub", "bad key", "noprefix", ":x", "saml:sub"])
+
+
+@given(st.lists(st.fixed_dictionaries({
+    "Effect": st.just("Allow"),
+    "Action": st.lists(st.sampled_from(["s3:GetObject", "ec2:RunInstances", "iam:PassRole", "nosuchsvc:Do",
+                                        "s3:*", "*"]), min_size=1, max_size=3),
+    "Resource": st.just("*"),
+    "Condition": st.dictionaries(st.sampled_from(["StringEquals", "StringLike", "Null"]),
+                                 st.dictionaries(CONDITION_KEYS, st.just("x"), min_size=1, max_size=3),
+                                 min_size=1, max_size=2)}), min_size=1, max_size=3))
+def test_unknown_condition_keys_are_those_each_key_gets_afresh(statement_list):
+    import pytest
+
+    from amplify_policy_lint.rules import unknown_condition_key as rule
+
+    document = _document(statement_list)
+    context = Context()
+
+    def found():
+        return [(v.path, v.variant, dict(v.args)) for v in rule.check(document, context)]
+
+    kept = found()
+    with pytest.MonkeyPatch.context() as patch:  # every answer worked out again, not kept
+        patch.setattr(rule, "_kind", rule._kind.__wrapped__)
+        patch.setattr(rule, "_problem", rule._problem.__wrapped__)
+        assert found() == kept
+    assert found() == kept  # asked again: the kept answers

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 
+from ..caching import lru_cache
 from ..catalog import GLOBAL_CONDITION_KEYS, ActionStatus
 from ..conditions import well_formed_key
 from ..grants import join
@@ -25,24 +26,38 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
         named: set[str] | None = None
         for condition in conditions:
             key = condition.key
-            if not isinstance(key, str) or not well_formed_key(key):
-                continue  # APL105 reports keys without a service prefix
-            if catalog.is_global_condition_key(key):
+            if not isinstance(key, str):
                 continue
-            prefix = key.partition(":")[0]
-            if not catalog.has_service(prefix):
+            kind = _kind(catalog, key)
+            if kind is _SKIP:
+                continue
+            if kind is _UNKNOWN_SERVICE:
                 if named is None:
                     # Prefixes the statement's actions name: a key of a service the catalog
                     # does not know is the same problem as its actions (APL201), reported there.
                     named = {item.value.partition(":")[0].lower() for item in statement.actions if item.value}
-                if prefix.lower() in named:
+                if key.partition(":")[0].lower() in named:
                     continue  # the statement's own unknown service: APL201 reports it
             if not decided:
                 services, decided = _services(statement, catalog), True
-            problem = _problem(key, services, catalog)
+            problem = _problem(catalog, key, services)
             if problem is not None:
                 variant, args = problem
                 yield Violation(condition.path, {"key": key, **args}, variant=variant, part="key")
+
+
+# What a key is, before the statement's actions are looked at (_kind).
+_SKIP, _UNKNOWN_SERVICE, _JUDGED = "skip", "unknown-service", "judged"
+
+
+@lru_cache(maxsize=4096)
+def _kind(catalog: Any, key: str) -> str:
+    """Whether a key is passed over (malformed: APL105 reports keys without a service prefix;
+    global), names a service the catalog does not know, or is judged against the services:
+    asked once per key, as a run meets the same few hundred keys in thousands of statements."""
+    if not well_formed_key(key) or catalog.is_global_condition_key(key):
+        return _SKIP
+    return _JUDGED if catalog.has_service(key.partition(":")[0]) else _UNKNOWN_SERVICE
 
 
 def _services(statement: Statement, catalog: Any) -> tuple[str, ...] | None:
@@ -64,8 +79,10 @@ def _services(statement: Statement, catalog: Any) -> tuple[str, ...] | None:
     return tuple(found) or None
 
 
-def _problem(key: str, services: tuple[str, ...] | None, catalog: Any) -> tuple[str, dict] | None:
-    """Why ``key`` (not global, well formed) matches no request of the statement, if it does not."""
+@lru_cache(maxsize=4096)
+def _problem(catalog: Any, key: str, services: tuple[str, ...] | None) -> tuple[str, dict] | None:
+    """Why ``key`` (not global, well formed) matches no request of the statement, if it does not
+    (the same answer for the same key and services: kept; the caller copies its arguments)."""
     prefix, _, rest = key.partition(":")
     lowered = prefix.lower()
     if services is not None and catalog.defines_condition_key(key, services):
