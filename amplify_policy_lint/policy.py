@@ -405,6 +405,22 @@ class ActionIndex:
         else:
             self._anywhere.append((wildcard.compile(value), index))
 
+    def names(self) -> list[str]:
+        """The plain names of the statements' Action lists, lower case (a name holding a line
+        break comes in pieces, and an empty piece may come too): the names a plain action
+        must be among to be named outright."""
+        return self._text.split("\n")
+
+    def patterns(self) -> list[tuple[str, Statement]]:
+        """Each Action entry with a wildcard (as written) and its statement, in no set order."""
+        found = [(pattern.source, index) for entries in self._patterns.values() for pattern, index in entries]
+        found.extend((pattern.source, index) for pattern, index in self._anywhere)
+        return [(source, self._statements[index]) for source, index in found]
+
+    def always(self) -> list[Statement]:
+        """The statements judged for every action: NotAction, or an unresolved entry."""
+        return [self._statements[index] for index in self._always]
+
     def candidates(self, action: str) -> list[Statement]:
         lower = action.lower()
         found = set(self._always)

@@ -106,24 +106,24 @@ def _on_service_managed(grant: Grant, entry: PassRoleEntry) -> bool:
 
 
 def _candidates(documents: tuple[PolicyDocument, ...]) -> set[PassRoleEntry]:
-    """Table entries some Allow statement may grant (the evaluator has the last word)."""
+    """Table entries some Allow statement may grant (the evaluator has the last word), and
+    maybe a few only a Deny names: the plain names come from the documents' action indexes
+    (every statement's names, lower case, looked up together), the evaluator weeds those out."""
     found: set[PassRoleEntry] = set()
     for document in documents:
-        for statement in document.statements:
+        index = document.action_index
+        found.update(passrole.named(index.names()))
+        for pattern, statement in index.patterns():
+            if statement.effect == "Allow":
+                found.update(passrole.matching(pattern))
+        for statement in index.always():
             if statement.effect != "Allow":
                 continue
             values = [item.value for item in statement.actions]
             if statement.action_key == "Action":
-                if None in values:
-                    values = [value for value in values if value is not None]
-                # Most lists are plain names: lowered at once and looked up together (in C).
-                lowered = "\n".join(values).lower()
-                plain = lowered.split("\n") if "*" not in lowered and "?" not in lowered else ()
-                if len(plain) == len(values):  # (a name holding a line break is matched on its own)
-                    found.update(passrole.named(plain))
-                    continue
                 for value in values:
-                    found.update(passrole.matching(value))
+                    if value is not None:
+                        found.update(passrole.matching(value))
             elif statement.action_key == "NotAction" and None not in values:
                 found.update(passrole.not_matching(values))  # type: ignore[arg-type]
     return found
