@@ -205,9 +205,7 @@ def _version_of(metadata: bytes) -> str:
 
 
 def _digest(text: str) -> str:
-    """A short stable digest of ``text`` for a folder name (``hash`` changes from process to
-    process; hashlib's import would cost more than the whole cache read)."""
-    value = 0xCBF29CE484222325
-    for byte in text.encode("utf-8", "surrogateescape"):  # FNV-1a, 64 bits
-        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return f"{value:016x}"
+    """A short digest of ``text``, the same in every process, for a folder name (``hash``
+    changes from process to process, and hashlib's import would cost more than the whole
+    cache read): the text's bytes as one number, modulo a Mersenne prime."""
+    return f"{int.from_bytes(text.encode('utf-8', 'surrogateescape'), 'little') % 0x1FFFFFFFFFFFFFFF:016x}"
