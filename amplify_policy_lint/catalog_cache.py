@@ -198,7 +198,8 @@ def _well_shaped(compact: object) -> bool:
 def _version_of(metadata: bytes) -> str:
     from .fastjson import loads
 
-    data = loads(metadata.decode("utf-8-sig"))
+    text = metadata.decode("utf-8")  # a BOM by hand: the utf-8-sig codec is a module more to import
+    data = loads(text[1:] if text.startswith("\ufeff") else text)
     if not isinstance(data, dict):
         raise ValueError("metadata.json is not an object")
     return str(data.get("version", "unknown"))

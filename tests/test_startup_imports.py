@@ -16,10 +16,12 @@ import pytest
 # Never on the one-small-file path: each only for inputs or options that need it. re (with
 # enum, functools and collections: a sixth of the run) is there only when a pattern is used,
 # which a valid policy does not need; json only for output formats and messages (fastjson.py
-# reads JSON); the rest are inputs' readers, options and their stdlib.
+# reads JSON); importlib (with warnings) and the utf-8-sig codec, which the package does without;
+# the rest are inputs' readers, options and their stdlib.
 NEVER = ("dataclasses", "inspect", "argparse", "gettext", "typing", "jsonschema", "yaml", "tree_sitter",
          "tree_sitter_typescript", "tree_sitter_hcl", "difflib", "hypothesis", "tomllib", "tomli", "re", "enum",
-         "functools", "collections", "json", "contextlib", "importlib.util", "array", "fnmatch", "types")
+         "functools", "collections", "json", "contextlib", "importlib", "importlib.util", "warnings", "array",
+         "fnmatch", "types", "encodings.utf_8_sig")
 
 # As bin/amplify-policy-lint-hook (the pre-commit entry) runs it; the modules are listed before
 # the probe's own json import.

@@ -43,8 +43,7 @@ the parsed file is.
 """
 from __future__ import annotations
 
-import importlib
-
+from .. import import_module
 from ..model import PrincipalKey
 from ..records import named_tuple, record
 
@@ -103,7 +102,7 @@ DETECTION_ORDER = tuple(k for k in KINDS if not k.fallback) + tuple(k for k in K
 def module(kind: InputKind) -> ModuleType:
     """The module of ``kind``, imported on first use: a run over policy files never loads
     the template, plan or Serverless code (start-up speed, not a cycle)."""
-    return importlib.import_module(f"{__name__}.{kind.module}")
+    return import_module(f"{__name__}.{kind.module}")
 
 
 @named_tuple

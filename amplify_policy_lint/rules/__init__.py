@@ -17,8 +17,7 @@ module on first use: for --list-rules, --explain, the README table and the tests
 """
 from __future__ import annotations
 
-import importlib
-
+from .. import import_module
 from ..model import Rule, Scope, register_rules
 from ..records import named_tuple, record
 from ..source.problems import Problem
@@ -164,7 +163,7 @@ _LOADED: dict[str, Rule] = {}
 def _load(module: str) -> Rule:
     rule = _LOADED.get(module)
     if rule is None:
-        rule = importlib.import_module(f"{__name__}.{module}").RULE
+        rule = import_module(f"{__name__}.{module}").RULE
         register_rules((rule,), by_id)
         _LOADED[module] = rule
     return rule
