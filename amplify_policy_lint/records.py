@@ -24,7 +24,6 @@ Fields are the class's own annotations, in order; ``ClassVar`` annotations are n
 """
 from __future__ import annotations
 
-import keyword
 
 __all__ = ["Choices", "FrozenInstanceError", "field", "named_tuple", "record", "replace"]
 
@@ -146,7 +145,9 @@ def _init(class_name: str, fields: list[_Field], frozen: bool):
     arguments, body, namespace = [], [], {"_MISSING": _MISSING, "_set": object.__setattr__}
     for spec in fields:
         name = spec.name
-        if not name.isidentifier() or keyword.iskeyword(name):
+        # A keyword cannot be annotated in a class body; a name from elsewhere would fail to
+        # compile below (keyword.iskeyword would import a module more at start-up).
+        if not name.isidentifier():
             raise TypeError(f"{class_name}: {name!r} cannot be a field name")
         if spec.factory is not _MISSING:
             namespace[f"_factory_{name}"] = spec.factory
@@ -225,7 +226,7 @@ def named_tuple(cls: type) -> type:
     kept. ``__new__`` is written on first use, as a record's ``__init__`` is."""
     names, defaults = [], {}
     for name in cls.__dict__.get("__annotations__", {}):
-        if name.startswith("_") or not name.isidentifier() or keyword.iskeyword(name):
+        if name.startswith("_") or not name.isidentifier():  # no keyword: see _init
             raise TypeError(f"{cls.__name__}: {name!r} cannot be a field name")
         names.append(name)
         if name in cls.__dict__:

@@ -174,3 +174,14 @@ def test_choices_behave_as_the_enum_they_replace():
         class Twice(Choices):
             A = "a"
             B = "a"
+
+
+def test_a_keyword_field_name_made_outside_a_class_body_is_refused():
+    # A class body cannot annotate a keyword; annotations written by hand fail when the
+    # constructor is written (on first use), as namedtuple would refuse them.
+    from amplify_policy_lint.records import named_tuple
+
+    for make in (record, named_tuple):
+        made = make(type("Odd", (), {"__annotations__": {"ok": "int", "class": "int"}}))
+        with pytest.raises(SyntaxError):
+            made(1, 2)

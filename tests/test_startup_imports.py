@@ -21,7 +21,7 @@ import pytest
 NEVER = ("dataclasses", "inspect", "argparse", "gettext", "typing", "jsonschema", "yaml", "tree_sitter",
          "tree_sitter_typescript", "tree_sitter_hcl", "difflib", "hypothesis", "tomllib", "tomli", "re", "enum",
          "functools", "collections", "json", "contextlib", "importlib", "importlib.util", "warnings", "array",
-         "fnmatch", "types", "encodings.utf_8_sig")
+         "fnmatch", "types", "encodings.utf_8_sig", "keyword")
 
 # As bin/amplify-policy-lint-hook (the pre-commit entry) runs it; the modules are listed before
 # the probe's own json import.
