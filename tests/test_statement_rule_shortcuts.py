@@ -312,3 +312,26 @@ def test_unknown_condition_keys_are_those_each_key_gets_afresh(statement_list):
         patch.setattr(rule, "_problem", rule._problem.__wrapped__)
         assert found() == kept
     assert found() == kept  # asked again: the kept answers
+
+
+# --- APL108: a document without "${" or an intrinsic object -----------------------------------
+
+TEMPLATE_VALUES = st.sampled_from(["*", "arn:aws:s3:::b/*", "arn:aws:s3:::${Bucket}/*", "${AWS::AccountId}",
+                                   "${aws:username}", "${env}", {"Ref": "Bucket"}, {"Fn::Sub": "arn:${X}"},
+                                   {"Fn::Join": ["", ["a", "${B}"]]}, {"Condition": "x"}, {"Fn::If": ["c", "a", "b"]}])
+
+
+@given(st.lists(st.fixed_dictionaries({
+    "Effect": st.just("Allow"), "Action": st.sampled_from(["s3:GetObject", "${Action}", {"Ref": "A"}]),
+    "Resource": st.lists(TEMPLATE_VALUES, min_size=1, max_size=3) | TEMPLATE_VALUES},
+    optional={"Condition": st.fixed_dictionaries({"StringEquals": st.dictionaries(
+        st.sampled_from(["aws:SourceAccount", "s3:prefix"]), TEMPLATE_VALUES, min_size=1)})}),
+    min_size=1, max_size=3), st.sampled_from(["policy", "custom-policies", "cloudformation"]))
+def test_unevaluated_template_values_without_marks_are_those_of_the_whole_walk(statement_list, container):
+    from amplify_policy_lint.records import replace
+    from amplify_policy_lint.rules import unevaluated_template_value as rule
+
+    document = replace(_document(statement_list), container=container)
+    found = [(v.path, v.variant) for v in rule.check(document, Context())]
+    document.__dict__["_facts"] = (True, True, None)  # as if both marks were there: the whole walk
+    assert found == [(v.path, v.variant) for v in rule.check(document, Context())]

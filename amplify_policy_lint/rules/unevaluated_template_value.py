@@ -47,6 +47,8 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     elements = _ALL if container == "custom-policies" else _VALUES
     # Without a "${" anywhere, no text is a finding: only intrinsic objects are looked for.
     placeholders = document.may_hold_placeholder
+    if not placeholders and not document.may_hold_intrinsic:
+        return  # neither a "${" nor an intrinsic object anywhere (most policies): nothing to find
     for path, statement in statement_list(document.data):
         if not isinstance(statement, dict):
             continue
