@@ -139,6 +139,8 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
             continue
         actions = [_Entries(texts[0], False) for _, _, texts in group]
         actions_index = _Index(actions, [entries.texts[0] for entries in actions])
+        if not actions_index.heads and all(len(holders) == 1 for holders in actions_index.plain.values()):
+            continue  # no pattern, and each first action is only its own statement's: no candidate
         # Built only once some statement has a candidate by its actions (most have none): the
         # resources' entries and index, and each statement's Condition as canonical text.
         resources: list[_Entries] | None = None
