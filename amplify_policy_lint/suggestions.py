@@ -50,7 +50,67 @@ class Suggestion:
     @property
     def text(self) -> str:
         """Two-space indented JSON, as the AWS console writes policies."""
-        return json.dumps(self.statement, indent=2)
+        return indented_json(self.statement)
+
+
+def indented_json(value: Any) -> str:
+    """``json.dumps(value, indent=2)``: for strings, lists, mappings with text keys, booleans,
+    None and integers (what a statement holds) written here, with json's C string encoder,
+    instead of by json's encoder in Python (which indenting takes: a tenth of a millisecond a
+    suggestion); anything else by json.dumps itself."""
+    pieces: list[str] = []
+    try:
+        _indented(value, "\n", pieces)
+    except (_Unwritten, RecursionError):  # (a structure that holds itself: json's own error)
+        return json.dumps(value, indent=2)
+    return "".join(pieces)
+
+
+class _Unwritten(Exception):
+    """A value :func:`_indented` leaves to json.dumps."""
+
+
+def _indented(value: Any, newline: str, pieces: list[str]) -> None:
+    kind = type(value)
+    if kind is str:
+        pieces.append(_encode_string(value))
+    elif kind is dict:
+        if not value:
+            pieces.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, member in value.items():
+            if type(key) is not str:
+                raise _Unwritten  # json turns numbers and booleans into keys its own way
+            pieces.append(separator)
+            pieces.append(_encode_string(key))
+            pieces.append(": ")
+            _indented(member, inner, pieces)
+            separator = "," + inner
+        pieces.append(newline + "}")
+    elif kind is list:
+        if not value:
+            pieces.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for member in value:
+            pieces.append(separator)
+            _indented(member, inner, pieces)
+            separator = "," + inner
+        pieces.append(newline + "]")
+    elif value is None:
+        pieces.append("null")
+    elif kind is bool:
+        pieces.append("true" if value else "false")
+    elif kind is int:
+        pieces.append(int.__repr__(value))
+    else:
+        raise _Unwritten
+
+
+_encode_string = json.encoder.encode_basestring_ascii  # what json.dumps writes a string with (ensure_ascii)
 
 
 def shaped(body: Mapping[str, Any], container: str | None) -> dict[str, Any]:

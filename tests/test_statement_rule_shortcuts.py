@@ -335,3 +335,20 @@ def test_unevaluated_template_values_without_marks_are_those_of_the_whole_walk(s
     found = [(v.path, v.variant) for v in rule.check(document, Context())]
     document.__dict__["_facts"] = (True, True, None)  # as if both marks were there: the whole walk
     assert found == [(v.path, v.variant) for v in rule.check(document, Context())]
+
+
+# --- the suggested statements' text ----------------------------------------------------------------
+
+JSON_LIKE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=6)
+    | st.sampled_from(["é", "\u2028", '"', "\\", "\x00", "🙂"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    | st.dictionaries(st.integers() | st.booleans() | st.none(), inner, max_size=2),
+    max_leaves=12)
+
+
+@given(JSON_LIKE)
+def test_suggestion_text_is_json_dumps_indented(value):
+    from amplify_policy_lint.suggestions import indented_json
+
+    assert indented_json(value) == json.dumps(value, indent=2)
