@@ -352,3 +352,17 @@ def test_suggestion_text_is_json_dumps_indented(value):
     from amplify_policy_lint.suggestions import indented_json
 
     assert indented_json(value) == json.dumps(value, indent=2)
+
+
+@given(st.lists(st.text(alphabet="ab:/*", max_size=10), max_size=14))
+def test_redundant_entries_with_inner_pieces_are_those_of_the_entry_by_entry_search(texts):
+    """Patterns of several stars ("a*:b*/a*"), whose inner pieces and end are asked first."""
+    from amplify_policy_lint.policy import Item
+    from amplify_policy_lint.rules import redundant_entry
+
+    entries = [(Item(text, ("Resource", index)), text) for index, text in enumerate(texts)]
+    in_order = list(redundant_entry._redundant_in_order(entries))
+    found = redundant_entry._covered(texts)
+    assert [(entries[i][0], entries[found[i]][0]) for i in sorted(found)] == in_order
+    if len(texts) <= redundant_entry._FEW:
+        assert redundant_entry._covered_few(texts) == found

@@ -106,15 +106,27 @@ def _covered_few(texts: list[str]) -> dict[int, int]:
     for _, pattern in wild:
         general = texts[pattern]
         compiled = None if "?" in general else wildcard.compile(general, False)  # "?": only an equal text
+        head, piece, tail = _pieces(general)
         for index, text in enumerate(texts):
             if index == pattern or index in found:
                 continue
-            if not (compiled.matches(text) if compiled is not None else general == text):
+            if not (text.startswith(head) and text.endswith(tail) and piece in text and compiled.matches(text)
+                    if compiled is not None else general == text):
                 continue
             if pattern > index and wildcard.covers(text, general, ignore_case=False):
                 continue  # equal patterns: the later one is the redundant one
             found[index] = pattern
     return found
+
+
+def _pieces(pattern: str) -> tuple[str, str, str]:
+    """What every text a pattern with a "*" matches holds, to be asked first, in C: the text
+    before its first "*" (a start), the longest of the pieces between two stars (somewhere;
+    "" when there is none), and the text after its last "*" (an end). The head and the longest
+    piece alone let through ARNs of one service ("arn:aws:ec2:*:*:volume/*" against
+    "arn:aws:ec2:*:*:instance/*")."""
+    chunks = pattern.split("*")
+    return chunks[0], max(chunks[1:-1], key=len, default=""), chunks[-1]
 
 
 def _covered(texts: list[str]) -> dict[int, int] | None:
@@ -144,12 +156,8 @@ def _covered(texts: list[str]) -> dict[int, int] | None:
     for pattern in sorted(wild, key=lambda index: (len(heads[index]), index)):
         head, general = heads[pattern], texts[pattern]
         compiled = None if "?" in general else wildcard.compile(general, False)
-        # A text the pattern matches holds each of its literal pieces: the longest one, looked
-        # for in C, turns away most texts that only share the head (ARNs of one service).
-        piece = max(general.split("*"), key=len)
-        # And it ends with the text after the last "*" (a pattern of one service's ARNs often
-        # shares its head and its longest piece with every other: "arn:aws:apigateway:*::/apis").
-        tail = general[general.rfind("*") + 1:]
+        # (Every text here starts with the head.)
+        _, piece, tail = _pieces(general)
         position = bisect_left(keys, head)
         while position < count and keys[position].startswith(head):
             index = owns[position][1]
