@@ -88,20 +88,24 @@ class _Index:
     """Which statements of a group have an entry that may cover one of the texts it will be
     asked about (``asked``: each statement's first entry): the plain entries equal to it, and
     the patterns whose literal head is a prefix of its own (a pattern can only cover a text
-    that starts with its head).
+    that starts with its head). ``lists`` are the statements' entries.
 
-    Only the plain entries that are asked about are indexed, found by intersecting each
-    statement's set of plain entries with the set of those texts (in C)."""
+    Only the plain entries that are asked about are indexed, found by intersecting the set of
+    those texts with each statement's list (in C)."""
 
-    def __init__(self, entries: Sequence[_Entries], asked: Sequence[str]) -> None:
+    def __init__(self, lists: Sequence[Sequence[str]], asked: Sequence[str]) -> None:
         self.plain: dict[str, set[int]] = {}
         self.heads: dict[str, set[int]] = {}
         wanted = frozenset(text for text in asked if "*" not in text and "?" not in text)
-        for position, group in enumerate(entries):
-            for text in group.plain & wanted:
+        for position, texts in enumerate(lists):
+            # (A pattern is never among the wanted texts: the intersection holds plain ones only.)
+            for text in wanted.intersection(texts):
                 self.plain.setdefault(text, set()).add(position)
-            for pattern in group.patterns:
-                self.heads.setdefault(wildcard.literal_head(pattern), set()).add(position)
+            joined = "".join(texts)
+            if "*" in joined or "?" in joined:
+                for text in texts:
+                    if "*" in text or "?" in text:  # wildcard.has_wildcard
+                        self.heads.setdefault(wildcard.literal_head(text), set()).add(position)
         self.lengths = sorted({len(head) for head in self.heads})
 
     def covering(self, text: str) -> set[int]:
@@ -137,26 +141,25 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     for group in grouped.values():
         if len(group) < 2:
             continue
-        actions = [_Entries(texts[0], False) for _, _, texts in group]
-        actions_index = _Index(actions, [entries.texts[0] for entries in actions])
+        actions_index = _Index([texts[0] for _, _, texts in group], [texts[0][0] for _, _, texts in group])
         if not actions_index.heads and all(len(holders) == 1 for holders in actions_index.plain.values()):
             continue  # no pattern, and each first action is only its own statement's: no candidate
         # Built only once some statement has a candidate by its actions (most have none): the
-        # resources' entries and index, and each statement's Condition as canonical text.
-        resources: list[_Entries] | None = None
+        # resources' index, each statement's entries split for the containment tests and its
+        # Condition as canonical text.
         resources_index: _Index | None = None
+        entries: dict[tuple[int, int], _Entries] = {}  # (position, 0 actions / 1 resources)
         conditions: dict[int, str] = {}
-        for position, (index, statement, texts) in enumerate(group):
-            candidates = actions_index.covering(actions[position].texts[0])
+        for position, (index, statement, (actions, resources)) in enumerate(group):
+            candidates = actions_index.covering(actions[0])
             candidates.discard(position)
             if not candidates:
                 continue
-            if resources is None:
-                resources = [_Entries(texts[1], False) for _, _, texts in group]
-                resources_index = _Index(resources, [entries.texts[0] for entries in resources if entries.texts])
-            own_resources = resources[position]
-            if own_resources.texts:
-                candidates &= resources_index.covering(own_resources.texts[0])  # type: ignore[union-attr]
+            if resources:
+                if resources_index is None:
+                    resources_index = _Index([texts[1] for _, _, texts in group],
+                                             [texts[1][0] for _, _, texts in group if texts[1]])
+                candidates &= resources_index.covering(resources[0])
             condition = _condition(conditions, position, statement)
             for other in sorted(candidates):
                 budget -= 1
@@ -166,10 +169,12 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
                 same_condition = _condition(conditions, other, other_statement) == condition
                 if other_statement.condition not in (None, {}) and not same_condition:
                     continue
-                if not (resources[other].cover(own_resources) and actions[other].cover(actions[position])):
+                own_actions, own_resources = _split(entries, group, position)
+                other_actions, other_resources = _split(entries, group, other)
+                if not (other_resources.cover(own_resources) and other_actions.cover(own_actions)):
                     continue
-                mutual = (same_condition and own_resources.cover(resources[other])
-                          and actions[position].cover(actions[other]))
+                mutual = (same_condition and own_resources.cover(other_resources)
+                          and own_actions.cover(other_actions))
                 if mutual and other_index > index:
                     continue  # equal statements: the later one is reported
                 sid = other_statement.sid
@@ -177,6 +182,15 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
                 yield Violation(statement.path, {"other": shown, "effect": statement.effect},
                                 part="opening")
                 break
+
+
+def _split(entries: dict[tuple[int, int], _Entries], group: list, position: int) -> tuple[_Entries, _Entries]:
+    """The statement's actions and resources as _Entries, built once (kept in ``entries``)."""
+    found = entries.get((position, 0))
+    if found is None:
+        actions, resources = group[position][2]
+        entries[(position, 0)], entries[(position, 1)] = _Entries(actions, False), _Entries(resources, False)
+    return entries[(position, 0)], entries[(position, 1)]
 
 
 def _condition(conditions: dict[int, str], position: int, statement: Statement) -> str:
