@@ -421,9 +421,14 @@ def patterns_overlap(a: str, b: str) -> bool:
     """Whether some text matches both IAM wildcard patterns (case-sensitive, as ARNs are)."""
     if not (wildcard.has_wildcard(a) or wildcard.has_wildcard(b)):
         return a == b  # the common case (two app ids), without the walk
+    if (a and not a.strip("*")) or (b and not b.strip("*")):
+        return True  # one matches every text (a ${Region} of a format), the other some
     n, m = len(a), len(b)
     if (n + 1) * (m + 1) > _MAX_STATES:
         return True
+    head_a, head_b = wildcard.literal_head(a), wildcard.literal_head(b)
+    if not (head_a.startswith(head_b) or head_b.startswith(head_a)):
+        return False  # a text of both starts with both
     seen = set()
     stack = [(0, 0)]
     while stack:

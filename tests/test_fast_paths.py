@@ -1133,3 +1133,50 @@ def test_fits_answers_as_trying_each_format_for_every_kind_of_action_of_a_few_se
                 assert matcher.fits(info, entry) == _fits_one_by_one(matcher, info, entry), (info.full_name, entry)
                 compared += 1
     assert compared > 500
+
+
+# --- patterns_overlap: a pattern of stars, and the literal heads -------------------------------
+
+def _reference_patterns_overlap(a, b):
+    """resources.patterns_overlap as it was before it answered a pattern of stars and two
+    literal heads that cannot start a common text without the walk."""
+    if not (wildcard.has_wildcard(a) or wildcard.has_wildcard(b)):
+        return a == b
+    n, m = len(a), len(b)
+    if (n + 1) * (m + 1) > resources._MAX_STATES:
+        return True
+    seen, stack = set(), [(0, 0)]
+    while stack:
+        state = stack.pop()
+        if state in seen:
+            continue
+        seen.add(state)
+        i, j = state
+        if i == n and j == m:
+            return True
+        ca = a[i] if i < n else None
+        cb = b[j] if j < m else None
+        if ca == "*":
+            stack.append((i + 1, j))
+            if cb is not None and cb != "*":
+                stack.append((i, j + 1))
+        if cb == "*":
+            stack.append((i, j + 1))
+            if ca is not None and ca != "*":
+                stack.append((i + 1, j))
+        if ca is not None and cb is not None and ca != "*" and cb != "*":
+            if ca == cb or ca == "?" or cb == "?":
+                stack.append((i + 1, j + 1))
+    return False
+
+
+@given(a=st.text(alphabet="ab/:*?", max_size=30), b=st.text(alphabet="ab/:*?", max_size=30))
+def test_patterns_overlap_answers_as_the_walk(a, b):
+    assert resources.patterns_overlap(a, b) == _reference_patterns_overlap(a, b)
+
+
+@pytest.mark.parametrize("a, b", [("*", ""), ("", "*"), ("**", "a?b"), ("a" * 600 + "*", "b" * 600), ("x" * 600, "*"),
+                                  ("db:autoscaled-reader*", "cluster:*"), ("role/a*", "role/*"), ("a*", "?b"),
+                                  ("rule/x", "rule/*/*"), ("a" * 600 + "?", "b" * 600 + "*")])
+def test_patterns_overlap_answers_as_the_walk_on_the_shortcuts_and_past_the_budget(a, b):
+    assert resources.patterns_overlap(a, b) == _reference_patterns_overlap(a, b)
