@@ -794,10 +794,18 @@ class ResourceMatcher:
         # literal head starts with the same character: each kept in the catalog's order,
         # with the literal head of its first piece and whether that piece has a
         # placeholder (see below), or None when the plain answer does not apply.
-        pairs = tuple((t, t.plain_form(LOOSE) and t.plain_form(LOOSE)[1][0]) for t in own)
+        pairs = tuple((t, t.first_piece_head()) for t in own)
+        groups: dict[str, list[Any]] = {first: [] for first in {t.resource_head[:1] for t in own}}
+        for pair in pairs:
+            first = pair[0].resource_head[:1]
+            if first:
+                groups[first].append(pair)
+            else:
+                for group in groups.values():
+                    group.append(pair)
         by_first: dict[str | None, tuple[Any, ...]] = {None: pairs}
-        for first in {t.resource_head[:1] for t in own}:
-            by_first[first] = tuple(pair for pair in pairs if pair[0].resource_head[:1] in ("", first))
+        for first, group in groups.items():
+            by_first[first] = tuple(group)
         self._heads[service] = by_first if own else None
         # Per first character, the longest first literal head of those formats: a one-piece
         # pattern is settled by that many characters of its head and one more (see above).
@@ -999,6 +1007,17 @@ class _ArnTemplate:
             self.aligned_colons = 5 + (self.resource_tokens.count(":") if self.resource_colon else 0)
         else:
             self.ends_with_placeholder = bool(self.tokens) and self.tokens[-1] is _PLACEHOLDER
+
+    def first_piece_head(self) -> tuple[str, bool] | None:
+        """``plain_form(LOOSE)[1][0]`` without the rest: the literal head of the resource part's
+        first ":"-separated piece and whether that piece has a placeholder; None when a literal
+        "?" leaves the format no plain form."""
+        parts = self.source.lower().split(":", 5)
+        starred = wildcard.variables_as_stars(parts[5]) if len(parts) == 6 else ""
+        if "?" in starred:
+            return None
+        first = starred.split(":", 1)[0]
+        return first.split("*", 1)[0], "*" in first
 
     @property
     def tokens(self) -> tuple[Any, ...]:

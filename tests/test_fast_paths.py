@@ -1180,3 +1180,30 @@ def test_patterns_overlap_answers_as_the_walk(a, b):
                                   ("rule/x", "rule/*/*"), ("a" * 600 + "?", "b" * 600 + "*")])
 def test_patterns_overlap_answers_as_the_walk_on_the_shortcuts_and_past_the_budget(a, b):
     assert resources.patterns_overlap(a, b) == _reference_patterns_overlap(a, b)
+
+
+# --- the index of a service's formats (formats_fitting) ---------------------------------------
+
+@given(source=st.text(alphabet="arn:${P}*/x?", max_size=30))
+def test_the_head_of_a_formats_first_piece_is_its_plain_forms(source):
+    template = resources._ArnTemplate(source)
+    form = template.plain_form(resources.LOOSE)
+    assert template.first_piece_head() == (form and form[1][0])
+
+
+def test_every_service_is_indexed_as_it_was():
+    from amplify_policy_lint.catalog import default_catalog
+
+    catalog = default_catalog()
+    matcher = resources.ResourceMatcher(catalog)
+    for service in catalog.service_prefixes():
+        by_first = matcher._index_formats(service)
+        own = tuple(t for t in matcher._all_templates(service) if t.fields and t.arn_service in (service, None))
+        if not own:
+            assert by_first is None
+            continue
+        pairs = tuple((t, t.plain_form(resources.LOOSE) and t.plain_form(resources.LOOSE)[1][0]) for t in own)
+        expected = {None: pairs}
+        for first in {t.resource_head[:1] for t in own}:
+            expected[first] = tuple(pair for pair in pairs if pair[0].resource_head[:1] in ("", first))
+        assert by_first == expected, service
