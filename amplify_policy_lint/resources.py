@@ -273,7 +273,7 @@ def arn_field_problems(resource: str, matcher: "ResourceMatcher") -> tuple[Field
             return ()
         lower = service.lower()
         if not matcher.has_service(lower):
-            if lower in matcher.arn_namespaces():
+            if matcher.names_arn_namespace(lower):
                 return ()  # a namespace of another service's ARNs (Service Catalog's "catalog")
             return (FieldProblem("INVALID_SERVICE", f"names service {service!r}, which no ARN format of the "
                                                     "catalog has"),)
@@ -505,6 +505,8 @@ class ResourceMatcher:
         self._one_piece: dict[str, dict[str, tuple[dict[str, tuple[_ArnTemplate, ...]], int]]] = {}
         self._heads: dict[str, dict[str | None, tuple[Any, ...]] | None] = {}
         self._namespaces: frozenset[str] | None = None
+        self._namespace_found: dict[str, bool] = {}
+        self._namespaces_of: dict[str, frozenset[str]] = {}
         self._actions_named: dict[str, Any] = {}
         self._kind_formats: dict[tuple[str, tuple[str, ...]], tuple[Any, ...]] = {}
 
@@ -746,18 +748,38 @@ class ResourceMatcher:
             found = self._groups_by_char[service] = {c: groups.get(c) for c in self._heads[service] or () if c}
         return found
 
+    def names_arn_namespace(self, name: str) -> bool:
+        """``name in arn_namespaces()``, reading the services one by one until one has it,
+        first those whose prefix holds the name or is part of it (Service Catalog's "catalog"):
+        only a name that no format has loads every service."""
+        if self._namespaces is not None:
+            return name in self._namespaces
+        found = self._namespace_found.get(name)
+        if found is None:
+            prefixes = self.catalog.service_prefixes()
+            related = [prefix for prefix in prefixes if name in prefix or prefix in name]
+            found = any(name in self._prefix_namespaces(prefix) for prefix in related + list(prefixes))
+            self._namespace_found[name] = found
+        return found
+
     def arn_namespaces(self) -> frozenset[str]:
         """The service fields of every ARN format in the catalog. Read only when an entry names
         a service that is no action prefix: every service's resource types are loaded then."""
         if self._namespaces is None:
-            # From the formats' text: making every service's _ArnTemplate would cost more than
-            # the entries of a whole corpus.
             self._namespaces = frozenset(
-                service for prefix in self.catalog.service_prefixes()
-                for resource_type in self.catalog.resource_types(prefix).values()
+                service for prefix in self.catalog.service_prefixes() for service in self._prefix_namespaces(prefix))
+        return self._namespaces
+
+    def _prefix_namespaces(self, prefix: str) -> frozenset[str]:
+        """The service fields of the service's ARN formats, from their text: making every
+        service's _ArnTemplate would cost more than the entries of a whole corpus."""
+        found = self._namespaces_of.get(prefix)
+        if found is None:
+            found = self._namespaces_of[prefix] = frozenset(
+                service for resource_type in self.catalog.resource_types(prefix).values()
                 for text in resource_type.arn_pattern.split(", ")
                 if text.strip() and (service := _arn_service(text.strip().lower())))
-        return self._namespaces
+        return found
 
     def formats_fitting(self, service: str, resource_part: str) -> tuple[_ArnTemplate, ...] | None:
         """The ARN formats of ``service`` (in its own namespace) whose resource part can match

@@ -352,6 +352,11 @@ def test_the_arn_namespaces_are_the_service_fields_of_every_format():
                          for t in matcher._all_templates(prefix) if t.arn_service)
     assert resources.ResourceMatcher(catalog).arn_namespaces() == expected
     assert "catalog" in expected and "s3" in expected
+    for name in ("catalog", "elastic-inference", "route53-recovery-control", "s3", "nosuch", "", "ec", "service",
+                 "servicecatalogue", "execute-api"):
+        assert resources.ResourceMatcher(catalog).names_arn_namespace(name) == (name in expected), name
+    matcher = resources.ResourceMatcher(catalog)
+    assert [matcher.names_arn_namespace(name) for name in ("nosuch", "catalog", "nosuch")] == [False, True, False]
 
 
 # --- the plain resource part without the walk (resources._plain_walk) ------------------------
