@@ -507,6 +507,7 @@ class ResourceMatcher:
         self._namespaces: frozenset[str] | None = None
         self._namespace_found: dict[str, bool] = {}
         self._namespaces_of: dict[str, frozenset[str]] = {}
+        self._unions: dict[str, dict[str | None, Any]] = {}
         self._actions_named: dict[str, Any] = {}
         self._kind_formats: dict[tuple[str, tuple[str, ...]], tuple[Any, ...]] = {}
 
@@ -808,7 +809,7 @@ class ResourceMatcher:
                 if found is None:
                     found = group[0][key] = _one_piece_fitting(by_first.get(first, ()), key)
                 return found
-        return _formats_fitting(by_first, resource_part)
+        return _formats_fitting(by_first, resource_part, self._unions[service])
 
     def _index_formats(self, service: str) -> dict[str | None, tuple[Any, ...]] | None:
         own = tuple(t for t in self._all_templates(service) if t.fields and t.arn_service in (service, None))
@@ -829,6 +830,7 @@ class ResourceMatcher:
         for first, group in groups.items():
             by_first[first] = tuple(group)
         self._heads[service] = by_first if own else None
+        self._unions[service] = {}
         # Per first character, the longest first literal head of those formats: a one-piece
         # pattern is settled by that many characters of its head and one more (see above).
         self._one_piece[service] = {
@@ -1310,16 +1312,21 @@ def _one_piece_fitting(candidates: tuple[Any, ...], head: str) -> tuple[_ArnTemp
     return tuple(t for t, piece in candidates if piece[0].startswith(head) or (piece[1] and head.startswith(piece[0])))
 
 
-def _formats_fitting(by_first: dict[str | None, tuple[Any, ...]], resource_part: str) -> tuple[_ArnTemplate, ...]:
+def _formats_fitting(by_first: dict[str | None, tuple[Any, ...]], resource_part: str,
+                     unions: dict[str | None, Any]) -> tuple[_ArnTemplate, ...]:
     # Most formats of a service start with another literal type name (instance/ against
     # volume/...): the literal heads settle those without a walk, as the walk's first step
     # would (a service has dozens of formats, each entry is asked about every one).
     head = wildcard.literal_head(resource_part)
-    candidates = by_first.get(head[0], by_first.get("", ())) if head else by_first[None]
+    key = (head[0] if head[0] in by_first else "") if head else None
+    candidates = by_first.get(key, ())
     plain = _plain_pieces(resource_part, LOOSE)
     if plain is None and candidates:
-        # A "?" or an inner "*": the walk, for all the candidates at once.
-        automaton = _automaton(tuple(t.resource_tokens for t, _ in candidates), LOOSE, True)
+        # A "?" or an inner "*": the walk, for all the candidates at once (their automaton
+        # kept with the service's index, ``unions``).
+        automaton = unions.get(key)
+        if automaton is None:
+            automaton = unions[key] = _make_automaton(tuple(t.resource_tokens for t, _ in candidates), LOOSE, True)
         reached = _run(resource_part, automaton)
         return tuple(t for (t, _), bit in zip(candidates, automaton[6])
                      if reached & bit and (head.startswith(t.resource_head) or t.resource_head.startswith(head)))
@@ -1399,8 +1406,12 @@ def _walk(pattern: str, tokens: tuple[Any, ...], mode: int, colon_in_last: bool)
 # each run of M's bits from the lowest bit of S in it to the bit past its end, and the
 # exclusive or with M leaves exactly the positions so reached (each run ends at a 0 of M).
 @lru_cache(maxsize=8192)
-def _automaton(sequences: tuple[tuple[Any, ...], ...], mode: int,
-               colon_in_last: bool) -> tuple[int, int, dict[str, tuple[int, int]], tuple[int, int], int, tuple[int, ...]]:
+def _automaton(sequences: tuple[tuple[Any, ...], ...], mode: int, colon_in_last: bool) -> tuple[Any, ...]:
+    """:func:`_make_automaton`, remembered (a format is walked with many patterns)."""
+    return _make_automaton(sequences, mode, colon_in_last)
+
+
+def _make_automaton(sequences: tuple[tuple[Any, ...], ...], mode: int, colon_in_last: bool) -> tuple[Any, ...]:
     """(starts, epsilon, star, moves by character, moves of any other character, all read,
     each format's "all read" bit) of the formats ``sequences`` side by side."""
     segments = mode == SEGMENTS

@@ -496,7 +496,8 @@ def test_the_formats_of_a_service_walked_in_one_pass_are_those_each_walk_finds(s
     from amplify_policy_lint.catalog import default_catalog
 
     matcher = default_catalog().resources
-    assert matcher.formats_fitting(service, resource_part) == _formats_fitting_one_by_one(matcher, service, resource_part)
+    expected = _formats_fitting_one_by_one(matcher, service, resource_part)
+    assert matcher.formats_fitting(service, resource_part) == expected
 
 
 def test_the_walk_in_one_pass_answers_as_each_walk_for_every_catalog_format():
