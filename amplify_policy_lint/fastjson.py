@@ -28,26 +28,30 @@ class _Options:
 
     __slots__ = ("strict", "object_hook", "object_pairs_hook", "parse_float", "parse_int", "parse_constant")
 
-    def __init__(self, object_pairs_hook: Callable | None, parse_constant: Callable | None) -> None:
+    def __init__(self, object_pairs_hook: Callable | None, parse_constant: Callable | None,
+                 parse_float: Callable | None = None, parse_int: Callable | None = None) -> None:
         self.strict = True
         self.object_hook = None
         self.object_pairs_hook = object_pairs_hook
-        self.parse_float = float
-        self.parse_int = int
+        self.parse_float = parse_float or float
+        self.parse_int = parse_int or int
         self.parse_constant = parse_constant if parse_constant is not None else _CONSTANTS.__getitem__
 
 
-def loads(text: str, *, object_pairs_hook: Callable | None = None, parse_constant: Callable | None = None) -> Any:
-    """``json.loads(text, object_pairs_hook=..., parse_constant=...)`` for a ``str``."""
+def loads(text: str, *, object_pairs_hook: Callable | None = None, parse_constant: Callable | None = None,
+          parse_float: Callable | None = None, parse_int: Callable | None = None) -> Any:
+    """``json.loads(text, object_pairs_hook=..., parse_constant=..., parse_float=...,
+    parse_int=...)`` for a ``str``."""
     if _make_scanner is None:  # pragma: no cover
         import json
 
-        return json.loads(text, object_pairs_hook=object_pairs_hook, parse_constant=parse_constant)
+        return json.loads(text, object_pairs_hook=object_pairs_hook, parse_constant=parse_constant,
+                          parse_float=parse_float, parse_int=parse_int)
     if text.startswith("\ufeff"):
         raise _error("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
     start = len(text) - len(text.lstrip(_WHITESPACE))
     try:
-        value, end = _make_scanner(_Options(object_pairs_hook, parse_constant))(text, start)
+        value, end = _make_scanner(_Options(object_pairs_hook, parse_constant, parse_float, parse_int))(text, start)
     except StopIteration as stop:
         raise _error("Expecting value", text, stop.value) from None
     except SystemError:
@@ -56,7 +60,8 @@ def loads(text: str, *, object_pairs_hook: Callable | None = None, parse_constan
         # it fails with a SystemError. A text that is not JSON is read again by json itself.
         import json
 
-        return json.loads(text, object_pairs_hook=object_pairs_hook, parse_constant=parse_constant)
+        return json.loads(text, object_pairs_hook=object_pairs_hook, parse_constant=parse_constant,
+                          parse_float=parse_float, parse_int=parse_int)
     if end != len(text) and len(text.rstrip(_WHITESPACE)) > end:
         raise _error("Extra data", text, end + len(text[end:]) - len(text[end:].lstrip(_WHITESPACE)))
     return value

@@ -301,7 +301,14 @@ class PolicyDocument:
         """What the rules that read the whole document ask, from one text of it written in C:
         its compact JSON (:func:`compact_json`) or, failing that, its ``repr``. Either writes a
         string's "$", "{", ":" and letters as they are, and a one-key mapping as "{" and its
-        key: a mark that is not in the text is nowhere in the data. The text is not kept."""
+        key: a mark that is not in the text is nowhere in the data. The text is not kept.
+
+        A document that is all of a JSON file whose text writes its data as compact JSON
+        does, but for white space (``Source.plain_json``), is asked through that text instead:
+        writing the data again would cost more than reading it did."""
+        source = self.source
+        if source.plain_json and not self.base and self.data is source.data:
+            return plain_text_facts(source.text)
         text = compact_json(self.data)
         if text is not None:
             return "${" in text, any(mark in text for mark in _JSON_INTRINSIC_MARKS), plain_json_size(text)
@@ -333,6 +340,16 @@ def compact_json(data: Any) -> str | None:
         return dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError, RecursionError):
         return None
+
+
+def plain_text_facts(text: str) -> tuple[bool, bool, int | None]:
+    """PolicyDocument._facts from a JSON text that writes its data as :func:`compact_json`
+    would, but for white space outside strings (json_reader's ``plain_json``: no escape, every
+    number as Python writes it). Its strings are the compact text's, so "${" is in one text when
+    it is in the other; without the white space the two are the same text but for white space
+    inside strings, which no mark holds and the size does not count."""
+    packed = "".join(text.split())
+    return "${" in text, any(mark in packed for mark in _JSON_INTRINSIC_MARKS), plain_json_size(packed)
 
 
 def plain_json_size(text: str) -> int | None:

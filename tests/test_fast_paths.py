@@ -1213,3 +1213,44 @@ def test_every_service_is_indexed_as_it_was():
         for first in {t.resource_head[:1] for t in own}:
             expected[first] = tuple(pair for pair in pairs if pair[0].resource_head[:1] in ("", first))
         assert by_first == expected, service
+
+
+# --- a document's facts from its own plain JSON text ---------------------------------------------
+
+def _compact_facts(data):
+    from amplify_policy_lint.policy import _JSON_INTRINSIC_MARKS, compact_json, plain_json_size
+
+    text = compact_json(data)
+    return "${" in text, any(mark in text for mark in _JSON_INTRINSIC_MARKS), plain_json_size(text)
+
+
+FACT_STRINGS = st.text(alphabet=st.sampled_from(list('ab ${}:"\\\t\nRefFn:Condition\u00e9\u2028\u3000')), max_size=10)
+FACT_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-10**20, max_value=10**20)
+    | st.floats(allow_nan=False, allow_infinity=False) | FACT_STRINGS
+    | st.sampled_from([{"Ref": "X"}, {"Fn::If": ["c", 1, 2]}, {"Condition": "C"}]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(FACT_STRINGS, inner, max_size=4),
+    max_leaves=25)
+
+
+@settings(max_examples=300)
+@given(value=st.dictionaries(FACT_STRINGS, FACT_VALUES, max_size=5), indent=st.sampled_from([None, 0, 2, "\t"]),
+       ascii_only=st.booleans())
+def test_facts_from_a_plain_json_text_are_the_facts_of_its_compact_json(value, indent, ascii_only):
+    from amplify_policy_lint.policy import plain_text_facts
+
+    text = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
+    source, problems = parse_json("p.json", text)
+    assert source is not None and problems == []
+    if source.plain_json:
+        assert plain_text_facts(text) == _compact_facts(source.data)
+
+
+@pytest.mark.parametrize("text, plain", [
+    ('{"a": [1, 2.5, -3, 0.1, -0.0, 1e+16]}', True),
+    ('{"a": -0}', False), ('{"a": 1E5}', False), ('{"a": 1.50}', False), ('{"a": 1e999}', False),
+    ('{"a": "x\\u0024{y"}', False), ('{"a": "\\/"}', False), ('{"a": "b c"}', True),
+])
+def test_a_text_is_plain_json_only_when_compact_json_writes_it_alike(text, plain):
+    source, _ = parse_json("p.json", text)
+    assert source.plain_json is plain

@@ -71,7 +71,7 @@ class Source:
     def __init__(self, name: str, text: str, fmt: str, data: Any,
                  table: Positions | None = None,
                  build_table: Callable[[], Positions] | None = None, *,
-                 multi_document: bool = False,
+                 multi_document: bool = False, plain_json: bool = False,
                  yaml_scalars: "dict[JsonPath, YamlScalar] | None" = None) -> None:
         self.name = name
         self.text = text
@@ -82,6 +82,9 @@ class Source:
         self._build_table = build_table
         # A YAML stream of several documents: ``data`` is the list of them.
         self.multi_document = multi_document
+        # JSON text that writes ``data`` as compact JSON would but for white space outside
+        # strings: no escape, every number as Python writes it (json_reader.parse_json).
+        self.plain_json = plain_json
         # How each YAML scalar was written (plain or quoted, resolved tag), for APL005.
         self.yaml_scalars: dict[JsonPath, YamlScalar] = yaml_scalars if yaml_scalars is not None else {}
         self._sealed = True

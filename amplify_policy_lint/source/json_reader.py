@@ -35,11 +35,25 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(name)
 
 
+def _float(token: str, rewritten: list[str]) -> float:
+    value = float(token)
+    if repr(value) != token:
+        rewritten.append(token)
+    return value
+
+
+def _int(token: str, rewritten: list[str]) -> int:
+    if token == "-0":  # JSON writes no other integer two ways
+        rewritten.append(token)
+    return int(token)
+
+
 def parse_json(name: str, text: str) -> tuple[Source | None, list[InputViolation]]:
     """Parse JSON text. Returns the source (None when unreadable) and input findings."""
+    rewritten: list[str] = []  # numbers that Python writes otherwise (1E3, 1.50, -0)
     try:
-        data = loads(text, object_pairs_hook=_pairs_without_duplicates,
-                          parse_constant=_reject_constant)
+        data = loads(text, object_pairs_hook=_pairs_without_duplicates, parse_constant=_reject_constant,
+                     parse_float=lambda token: _float(token, rewritten), parse_int=lambda token: _int(token, rewritten))
     except (ValueError, _Duplicate, RecursionError):
         # The fast reader said no; the slow one says exactly where and why.
         pass
@@ -51,7 +65,8 @@ def parse_json(name: str, text: str) -> tuple[Source | None, list[InputViolation
         if (depth_matters or strings_matter) and _beyond_limits(data, depth_matters, strings_matter):
             # The position-recording reader refuses it too, and says where.
             return None, [_depth_violation_json(text)]
-        return Source(name, text, "json", data, build_table=lambda: _JsonPositions(text, data)), []
+        return Source(name, text, "json", data, build_table=lambda: _JsonPositions(text, data),
+                      plain_json=not rewritten and "\\" not in text), []
     reader = _JsonReader(text)
     try:
         result = reader.read()
