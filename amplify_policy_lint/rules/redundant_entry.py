@@ -279,7 +279,8 @@ def _principals(document: PolicyDocument, statement) -> Iterator[Violation]:
 
 def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
     for statement in document.statements:
-        yield from _principals(document, statement)
+        if statement.principal_key is not None:  # (an identity policy's statements have none)
+            yield from _principals(document, statement)
         for key, items, ignore_case in ((statement.action_key, statement.actions, True),
                                         (statement.resource_key, statement.resources, False)):
             if key is None or len(items) < 2:
