@@ -18,6 +18,8 @@ EXECUTION_ROLE = "LambdaExecutionRole"
 def function_dir(file: str) -> str | None:
     """The function's directory when ``file`` is its custom-policies.json or its template."""
     directory, name = os.path.split(os.path.normpath(file))
+    if name != CUSTOM_POLICIES_NAME and not name.endswith(TEMPLATE_SUFFIX):
+        return None  # neither of function_files(): asked of every file a run reads
     parent, function = os.path.split(directory)
     if os.path.basename(parent) != "function" or os.path.basename(os.path.dirname(parent)) != "backend":
         return None

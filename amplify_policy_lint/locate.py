@@ -51,6 +51,7 @@ def _policy_files(globs: tuple[str, ...], base_dir: str | None):
     return PathSpec(globs, base_dir)
 
 
+@caching.lru_cache(maxsize=64)  # asked several times for each file as it is read, located and linted
 def claimed_by_name(name: str) -> InputKind | None:
     """The kind a file is by its name alone (custom-policies.json, an extension of a syntax
     of the kind's own), whatever it holds."""

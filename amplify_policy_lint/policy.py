@@ -611,8 +611,9 @@ def _branch_items(value: Any, path: JsonPath) -> tuple[Item, ...]:
     or an entry of its list."""
     if not isinstance(value, (dict, list)):
         return ()  # a string (or nothing): no Fn::If
+    if isinstance(value, list) and not any(issubclass(kind, dict) for kind in set(map(type, value))):
+        return ()  # only a mapping can be an Fn::If: the entries' types are told apart in C
     found: list[Item] = []
-    # Only a mapping can be an Fn::If: the strings of a long Action list are passed over in C.
     entries = ([(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list)
                else [(None, value)])
     for index, entry in entries:
