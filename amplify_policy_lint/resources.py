@@ -508,6 +508,7 @@ class ResourceMatcher:
         self._namespace_found: dict[str, bool] = {}
         self._namespaces_of: dict[str, frozenset[str]] = {}
         self._unions: dict[str, dict[str | None, Any]] = {}
+        self._wholes_of: dict[tuple[str, str], frozenset[str]] = {}
         self._actions_named: dict[str, Any] = {}
         self._kind_formats: dict[tuple[str, tuple[str, ...]], tuple[Any, ...]] = {}
 
@@ -621,9 +622,8 @@ class ResourceMatcher:
                for template in self._templates_named(info.service, listed.name)]
         own_services = {template.arn_service for template in own}
         if arn_service in own_services:
-            everything = self._all_templates(info.service)
             recognised = [t for t in self._aligned_templates(info.service, pattern) if t.arn_service == arn_service]
-            return any(_related(mine, seen, everything) for mine in own for seen in recognised)
+            return any(self._related(info.service, mine, seen) for mine in own for seen in recognised)
         if own_services != {info.service} or not self.catalog.has_service(arn_service):
             return False
         return bool(self._aligned_templates(arn_service, pattern))
@@ -844,6 +844,24 @@ class ResourceMatcher:
         if found is None:
             found = tuple(t for rt in self.catalog.resource_types(prefix).values() for t in self._templates(prefix, rt))
             self._service_templates[prefix] = found
+        return found
+
+    def _related(self, prefix: str, first: _ArnTemplate, second: _ArnTemplate) -> bool:
+        """The same format, one a part of the other, or both parts of a third format of the
+        service (one that ends in a placeholder)."""
+        a, b = first.source, second.source
+        if a.startswith(b) or b.startswith(a):
+            return True
+        return not self._wholes(prefix, a).isdisjoint(self._wholes(prefix, b))
+
+    def _wholes(self, prefix: str, source: str) -> frozenset[str]:
+        """The service's formats that ``source`` starts with and that end in a placeholder
+        (those it may be a part of); remembered per format."""
+        key = (prefix, source)
+        found = self._wholes_of.get(key)
+        if found is None:
+            found = self._wholes_of[key] = frozenset(
+                t.source for t in self._all_templates(prefix) if source.startswith(t.source) and t.ends_with_placeholder)
         return found
 
     def _aligned_templates(self, prefix: str, pattern: str) -> tuple[_ArnTemplate, ...]:
@@ -1158,7 +1176,7 @@ def _plain_form(tokens: tuple[Any, ...], separators: str) -> tuple[Any, ...] | N
         else:
             current.append(token)
     pieces.append("".join(current))
-    return (tuple(wildcard.Pattern(piece, ignore_case=False) for piece in pieces),
+    return (tuple(wildcard.compile(piece, ignore_case=False) for piece in pieces),
             tuple((piece.split("*", 1)[0], "*" in piece) for piece in pieces),
             "".join(written), bool(tokens) and tokens[-1] is _PLACEHOLDER)
 
@@ -1334,15 +1352,6 @@ def _formats_fitting(by_first: dict[str | None, tuple[Any, ...]], resource_part:
                  if (head.startswith(t.resource_head) or t.resource_head.startswith(head))
                  and (_walk(resource_part, t.resource_tokens, LOOSE, True) if plain is None
                       or (answer := _plain_answer(plain, t.plain_form(LOOSE))) is None else answer))
-
-
-def _related(first: _ArnTemplate, second: _ArnTemplate, everything: list[_ArnTemplate]) -> bool:
-    """The same format, one a part of the other, or both parts of a third format."""
-    a, b = first.source, second.source
-    if a.startswith(b) or b.startswith(a):
-        return True
-    return any(a.startswith(t.source) and b.startswith(t.source) and t.ends_with_placeholder
-               for t in everything)
 
 
 def _aligned(parts: list[str], template: _ArnTemplate, mode: int) -> bool:

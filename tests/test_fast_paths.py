@@ -1215,6 +1215,29 @@ def test_every_service_is_indexed_as_it_was():
         assert by_first == expected, service
 
 
+def _reference_related(first, second, everything):
+    """resources._related as it was, before it remembered the formats each one is part of."""
+    a, b = first.source, second.source
+    if a.startswith(b) or b.startswith(a):
+        return True
+    return any(a.startswith(t.source) and b.startswith(t.source) and t.ends_with_placeholder for t in everything)
+
+
+def test_formats_are_related_as_they_were():
+    from amplify_policy_lint.catalog import default_catalog
+
+    matcher = resources.ResourceMatcher(default_catalog())
+    related = 0
+    for service in ("amplify", "s3", "apigateway", "logs", "glue", "ec2"):
+        everything = matcher._all_templates(service)
+        for first in everything:
+            for second in everything[::3]:
+                expected = _reference_related(first, second, everything)
+                assert matcher._related(service, first, second) == expected, (first.source, second.source)
+                related += expected
+    assert related > 100
+
+
 # --- a document's facts from its own plain JSON text ---------------------------------------------
 
 def _compact_facts(data):
