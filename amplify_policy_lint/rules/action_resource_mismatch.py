@@ -42,8 +42,9 @@ def check(document: PolicyDocument, context: Context) -> Iterator[Violation]:
             if all(_granted_elsewhere(info, statement, document, catalog, covering) for info in infos):
                 continue  # another statement covers it on resources it acts on: redundant, not broken
             groups.setdefault(_target(item.value, resources), []).append((item, infos))
-        for index, mismatched in sorted(groups.items()):
-            yield Violation(resources[index].path, _message_args(mismatched, resources, catalog))
+        if groups:
+            for index, mismatched in sorted(groups.items()):
+                yield Violation(resources[index].path, _message_args(mismatched, resources, catalog))
 
 
 def _decidable_resources(statement: Statement) -> tuple[Item, ...] | None:
@@ -72,7 +73,12 @@ def _surely_misfit(kinds: tuple[tuple[Any, ActionInfo], ...], resources: tuple[I
     for kind, info in kinds:
         answer = misfits.get(kind)
         if answer is None:
-            answer = misfits[kind] = all(matcher.surely_misfits_kind(kind, info, item.value) for item in resources)
+            answer = True
+            for item in resources:
+                if not matcher.surely_misfits_kind(kind, info, item.value):
+                    answer = False
+                    break
+            misfits[kind] = answer
         if not answer:
             return False
     return True
