@@ -24,7 +24,7 @@ MappingProxyType = type(type.__dict__)
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from typing import Any, Mapping
+    from typing import Any, Iterable, Mapping
 
 
 # The parts of a service's compact form (catalog_cache.py).
@@ -293,6 +293,17 @@ class Catalog:
         if status is None:
             status = self._checked[token] = self._check_action(token)
         return status
+
+    def check_actions(self, tokens: Iterable[str]) -> list[ActionStatus]:
+        """:meth:`check_action` of each token, in order (a document's every entry at once)."""
+        checked = self._checked
+        found = []
+        for token in tokens:
+            status = checked.get(token)
+            if status is None:
+                status = checked[token] = self._check_action(token)
+            found.append(status)
+        return found
 
     def _check_action(self, token: str) -> ActionStatus:
         if not well_formed_action(token):

@@ -483,8 +483,11 @@ def action_statuses(document: PolicyDocument, catalog: Any) -> tuple[tuple[Item,
     """Each of :func:`action_entries` with what ``catalog.check_action`` says of it
     (an ``ActionStatus``): asked once per document for the rules that report each verdict
     (APL201, APL202, APL203)."""
-    return document.query(("action_statuses", catalog), lambda: tuple(
-        (item, catalog.check_action(item.value)) for item in action_entries(document)))
+    def statuses() -> tuple[tuple[Item, Any], ...]:
+        items = tuple(action_entries(document))
+        return tuple(zip(items, catalog.check_actions([item.value for item in items])))
+
+    return document.query(("action_statuses", catalog), statuses)
 
 
 def resource_entries(document: PolicyDocument) -> Iterator[Item]:

@@ -256,6 +256,12 @@ def test_action_statuses(catalog):
     assert catalog.check_action("amplify") is ActionStatus.MALFORMED
 
 
+def test_checking_many_actions_at_once_answers_as_one_by_one():
+    tokens = ["Amplify:deleteapp", "amplfy:Delete*", "amplify:DeleteAppp", "amplify:Delet*x", "*", "*:*",
+              "amplify", "s3:GetObject", "Amplify:deleteapp", "iam:Pass*", ""]
+    assert Catalog().check_actions(tokens) == [Catalog().check_action(token) for token in tokens]
+
+
 def test_checking_a_pattern_loads_only_its_service():
     fresh = Catalog()
     fresh.check_action("amplify:Delete*")
