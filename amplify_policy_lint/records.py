@@ -205,20 +205,40 @@ def _repr(names: tuple[str, ...]):
     return __repr__
 
 
+def _fields_getter(names: tuple[str, ...]):
+    """A function of an instance giving its fields ``names``, all read in C (attrgetter): a
+    tuple, or the value itself for one name (either compares and hashes alike for a class)."""
+    return _attrgetter(*names) if names else _no_fields
+
+
+def _no_fields(instance: object) -> tuple:
+    return ()
+
+
 def _eq(names: tuple[str, ...]):
+    fields_of = _fields_getter(names)
+
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
+        return fields_of(self) == fields_of(other)
 
     return __eq__
 
 
 def _hash(names: tuple[str, ...]):
+    fields_of = _fields_getter(names)
+
     def __hash__(self) -> int:
-        return hash(tuple(getattr(self, name) for name in names))
+        return hash(fields_of(self))
 
     return __hash__
+
+
+try:
+    from _operator import attrgetter as _attrgetter  # the C function operator.attrgetter is
+except ImportError:  # pragma: no cover - other interpreters
+    from operator import attrgetter as _attrgetter
 
 
 def _refuse_assignment(self, name: str, value: object) -> None:
