@@ -67,9 +67,11 @@ class Plan:
 
 
 def lint_paths(paths: Sequence[str], settings: Settings,
-               progress: Callable[[int, int], None] | None = None) -> Report:
+               progress: Callable[[int, int], None] | None = None, resume_collector: bool = False) -> Report:
     """Lint ``paths``. ``progress(done, total)`` is called after each group of files.
-    A bad baseline file raises config.ConfigError."""
+    ``resume_collector``: the caller paused the cycle collector for the run's start-up (see
+    cli.main); it is turned back on once the first group is linted. A bad baseline file
+    raises config.ConfigError."""
     plan = Plan.build(settings)
     report = Report()
     skipped = Skipped()
@@ -82,11 +84,12 @@ def lint_paths(paths: Sequence[str], settings: Settings,
     linted = {os.path.normpath(f) for f in files}
     tasks = [(group, context_files(group, linted, settings.principals, settings.base_dir, settings.exclude))
              for group in group_files(files, settings)]
-    # What is alive between two groups lives for the run (the catalog read so far, caches,
-    # the findings): moved out of the collector's sight, its full collections no longer walk
-    # it again and again (on the managed corpus they took 7% of the run). Given back at the
-    # end; left alone when the caller froze objects itself.
-    freezing = len(tasks) > 1 and gc.get_freeze_count() == 0
+    # What is alive between two groups lives for the run (the modules the first group
+    # imported, the catalog read so far, caches, the findings): moved out of the collector's
+    # sight, its full collections no longer walk it again and again (on the managed corpus
+    # they took 7% of the run). Given back at the end; left alone when the caller froze
+    # objects itself.
+    freezing = gc.get_freeze_count() == 0
     try:
         for outcome, count in _lint_tasks(tasks, plan, len(files)):
             report.merge(outcome)
@@ -95,6 +98,9 @@ def lint_paths(paths: Sequence[str], settings: Settings,
                 progress(done, len(files))
             if freezing:
                 gc.freeze()
+            if resume_collector:
+                gc.enable()
+                resume_collector = False
     finally:
         if freezing:
             gc.unfreeze()
@@ -160,6 +166,7 @@ _worker_plan: "Plan | None" = None  # a --jobs worker's plan, built once per pro
 
 def _start_worker(settings: Settings) -> None:
     global _worker_plan
+    gc.enable()  # a forked worker starts with its parent's collector, which cli.main may have paused
     _worker_plan = Plan.build(settings)
 
 
