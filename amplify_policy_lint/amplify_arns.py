@@ -14,15 +14,14 @@ from __future__ import annotations
 
 from . import wildcard
 from .policy import Statement
-from .records import named_tuple
+from .records import NamedTuple
 from .resources import parse_arn, patterns_overlap
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from typing import Iterable
 
-@named_tuple
-class AppScope:
+class AppScope(NamedTuple):
     """The Amplify apps one resource entry can name; each field is an IAM wildcard pattern."""
 
     partition: str = "*"

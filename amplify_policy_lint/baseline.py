@@ -22,7 +22,7 @@ from . import PROG, caching
 from .config import ConfigError
 from .globs import posix_relative
 from .model import Finding, JsonPath
-from .records import record
+from .records import Record
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -32,8 +32,7 @@ VERSION = 1
 TOKEN_LIMIT = 200
 
 
-@record(slots=False)
-class Entry:
+class Entry(Record, slots=False):
     file: str
     rule_id: str
     json_path: JsonPath
@@ -46,8 +45,7 @@ class Entry:
         return match_keys(self.file, self.rule_id, self.json_path, self.token)
 
 
-@record(slots=False)
-class Baseline:
+class Baseline(Record, slots=False):
     path: str
     base_dir: str
     entries: tuple[Entry, ...]
@@ -164,8 +162,7 @@ def _count(value: object) -> int:
     return value
 
 
-@record(frozen=False, slots=False)
-class Match:
+class Match(Record, frozen=False, slots=False):
     kept: list[Finding]
     suppressed: int
     # Entries (with how many of their count) that matched nothing.

@@ -7,7 +7,7 @@ is the same C implementation functools wraps (``_functools._lru_cache_wrapper``)
 """
 from __future__ import annotations
 
-from .records import named_tuple
+from .records import NamedTuple
 
 try:
     from _functools import _lru_cache_wrapper
@@ -19,8 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from typing import Any, Callable
 
 
-@named_tuple
-class CacheInfo:
+class CacheInfo(NamedTuple):
     """What ``cache_info()`` answers, as functools's."""
 
     hits: int

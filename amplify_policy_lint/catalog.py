@@ -16,7 +16,7 @@ from . import caching, wildcard
 from .caching import lru_cache
 from .catalog_cache import ACTIONS, CONDITION_KEYS, KINDS, RESOURCE_TYPES, CompactStore, compact_part, compact_service
 from .fastjson import loads
-from .records import Choices, named_tuple
+from .records import Choices, NamedTuple
 from .resources import ResourceMatcher
 
 # types.MappingProxyType, the type of a class's __dict__, without importing types (start-up).
@@ -31,8 +31,7 @@ class CatalogError(Exception):
     """The catalog data cannot be found or read."""
 
 
-@named_tuple
-class ActionResource:
+class ActionResource(NamedTuple):
     """A resource type an action works on, as listed for the action."""
 
     name: str
@@ -40,8 +39,7 @@ class ActionResource:
     condition_keys: tuple[str, ...]
 
 
-@named_tuple
-class ActionInfo:
+class ActionInfo(NamedTuple):
     service: str  # the service prefix, lower case as IAM lists it
     name: str  # canonical case, e.g. "DeleteApp"
     access_level: str  # "Read", "Write", "List", "Tagging" or "Permissions management"
@@ -53,15 +51,13 @@ class ActionInfo:
         return f"{self.service}:{self.name}"
 
 
-@named_tuple
-class ResourceType:
+class ResourceType(NamedTuple):
     name: str
     arn_pattern: str  # e.g. "arn:${Partition}:amplify:${Region}:${Account}:apps/${AppId}"
     condition_keys: tuple[str, ...]
 
 
-@named_tuple
-class ConditionKey:
+class ConditionKey(NamedTuple):
     key: str  # canonical case; may be a template such as "aws:RequestTag/${TagKey}"
     type: str  # "String", "ARN", "ArrayOfString", ...
 

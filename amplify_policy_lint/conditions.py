@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .caching import lru_cache
-from .records import named_tuple
+from .records import NamedTuple
 
 
 
@@ -26,8 +26,7 @@ _MIN_YEAR, _MAX_YEAR = -292275054, 292278993
 _MAX_EPOCH = 2**63 - 1
 
 
-@named_tuple
-class Operator:
+class Operator(NamedTuple):
     text: str
     qualifier: str | None  # "ForAnyValue:" / "ForAllValues:"
     base: str  # without qualifier and IfExists, as written

@@ -20,7 +20,7 @@ import os
 
 from . import regex
 from .model import Rule, Severity
-from .records import named_tuple
+from .records import NamedTuple
 from .rules import INDEX, UNREADABLE, RuleRef, find
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
@@ -46,8 +46,7 @@ class ConfigError(Exception):
     """A bad option or configuration value: a one-line message, exit code 2."""
 
 
-@named_tuple
-class Settings:
+class Settings(NamedTuple):
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     # (The empty mappings below are shared defaults: settings are never changed.)
@@ -122,8 +121,7 @@ def unknown_rule(selector: str) -> str:
 # Finding and reading configuration files
 
 
-@named_tuple
-class FileConfig:
+class FileConfig(NamedTuple):
     """A configuration file, read and checked. ``values`` holds only the keys the file sets,
     already normalised (see ``_NORMALISERS``); paths in it are absolute."""
 

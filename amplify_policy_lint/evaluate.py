@@ -25,7 +25,7 @@ from __future__ import annotations
 from . import wildcard
 from .model import JsonPath
 from .policy import Item, PolicyDocument, Statement
-from .records import Choices, named_tuple
+from .records import Choices, NamedTuple
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -58,8 +58,7 @@ class Tri(Choices):
     MAYBE = "maybe"
 
 
-@named_tuple
-class Grant:
+class Grant(NamedTuple):
     """One statement entry that matches the action.
 
     ``item`` is the matching Action entry, or None when the statement matches through
@@ -84,8 +83,7 @@ class Grant:
         return self.item is None
 
 
-@named_tuple
-class Evaluation:
+class Evaluation(NamedTuple):
     """``decision`` is the net answer. ``grants`` are the Allow entries that match the action
     and target, also when a Deny overrides them (then the decision is DENIED or UNKNOWN), so
     check the decision before reporting a grant. ``denials`` are the Deny entries that

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .config import Settings
 from .model import Finding, Rule, Scope, Severity, Span, one_line
-from .records import field, record
+from .records import Record, field
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -61,8 +61,7 @@ UNUSED_SUPPRESSION = Rule(
 META_RULES = (UNUSED_SUPPRESSION,)
 
 
-@record(frozen=False, slots=False)
-class Outcome:
+class Outcome(Record, frozen=False, slots=False):
     findings: list[Finding]
     suppressed: dict[str, int] = field(default_factory=dict)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 from .model import Edit, FileError, Finding, Fix, Safety
-from .records import named_tuple
+from .records import NamedTuple
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -23,8 +23,7 @@ MAX_PASSES = 5
 _BOM = b"\xef\xbb\xbf"
 
 
-@named_tuple
-class FixOutcome:
+class FixOutcome(NamedTuple):
     """What fixing did: per changed file, its bytes before and after; the fixes applied;
     notes for the user (files left alone, fixes left over)."""
 

@@ -25,7 +25,7 @@ from .locate import Hints, detect_kind, locate, looks_policy_bearing, own_syntax
 from .model import FileError, Finding, Fix, PrincipalKey, Rule, Scope, Severity, Span, Violation, one_line
 from .policy import PolicyDocument, Principal, statement_list
 from .principals import context_files, group_of, principal_groups
-from .records import named_tuple, replace
+from .records import NamedTuple, replace
 from .report import Report
 from .rules import LIMIT_RULE_ID, SERVICES_ASKED, Facts, RuleRef, by_id, rule_for_problem
 from .source import InputProblem, InputViolation, Problem, Source, decode, decode_loosely, line_index, parse
@@ -39,8 +39,7 @@ class InternalError(Exception):
     """A bug in the linter (a rule that crashed): reported in one line, exit code 2."""
 
 
-@named_tuple
-class Plan:
+class Plan(NamedTuple):
     """The rules to run, split by scope, with the settings that shape findings."""
 
     settings: Settings
@@ -261,8 +260,7 @@ def group_name(files: Sequence[str], plan: Plan) -> str | None:
     return group_of(files, plan.settings.principals, plan.settings.base_dir)
 
 
-@named_tuple
-class FileOutcome:
+class FileOutcome(NamedTuple):
     report: Report
     located: Located | None = None
 
@@ -284,8 +282,7 @@ def lint_file(name: str, plan: Plan, data: bytes | None = None) -> FileOutcome:
     return FileOutcome(report, located)
 
 
-@named_tuple
-class _Read:
+class _Read(NamedTuple):
     text: str
     source: Source
     problems: list[InputViolation]  # duplicate keys and the like: the file was read all the same

@@ -9,7 +9,7 @@ import os
 
 from . import caching, inputs
 from .inputs import InputKind, Located
-from .records import named_tuple
+from .records import NamedTuple
 from .source import Source
 
 KINDS = ("auto", *(kind.name for kind in inputs.KINDS))
@@ -23,8 +23,7 @@ _FILE_NAMES = frozenset(name for kind in inputs.KINDS for name in kind.file_name
 _NEVER_POLICIES = (".tfvars",)
 
 
-@named_tuple
-class Hints:
+class Hints(NamedTuple):
     """What decides whether a file is policy-bearing besides its content."""
 
     kind: str = "auto"

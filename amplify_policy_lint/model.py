@@ -7,7 +7,7 @@ records.py, which imports nothing of it either.
 """
 from __future__ import annotations
 
-from .records import Choices, field, record
+from .records import Choices, Record, field
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -46,8 +46,7 @@ class Scope(Choices):
     PRINCIPAL = "principal"  # every document of one principal together
 
 
-@record
-class Span:
+class Span(Record):
     """A region of a file. Lines and columns are 1-based code points; the end is exclusive."""
 
     line: int
@@ -69,8 +68,7 @@ class Safety(Choices):
     UNSAFE = "unsafe"
 
 
-@record
-class Edit:
+class Edit(Record):
     """Replace ``text[start:end]`` of ``file`` by ``replacement``. Offsets count code points of
     the file's text as the linter reads it (UTF-8, a leading byte order mark left out); ``span``
     is the same region in lines and columns, filled in where the finding is made."""
@@ -82,8 +80,7 @@ class Edit:
     span: Span | None = field(default=None, compare=False)
 
 
-@record
-class Fix:
+class Fix(Record):
     """Edits that together resolve one finding: all of them are applied, or none."""
 
     safety: Safety
@@ -91,8 +88,7 @@ class Fix:
     edits: tuple[Edit, ...]
 
 
-@record
-class Violation:
+class Violation(Record):
     """What a rule reports: where (as a JSON path) and the arguments of its message.
 
     ``variant`` picks one of the rule's messages; ``severity`` overrides the rule's default
@@ -112,8 +108,7 @@ class Violation:
     fix: Fix | None = None
 
 
-@record
-class Rule:
+class Rule(Record):
     """A rule's identity, documentation and check.
 
     ``check`` takes ``(document, context)`` for DOCUMENT rules and ``(principal, context)``
@@ -164,8 +159,7 @@ def register_rules(rules: Iterable[Rule], lookup: Callable[[str], Rule]) -> None
         _REGISTERED[rule.id] = (rule, lookup)
 
 
-@record
-class PrincipalKey:
+class PrincipalKey(Record):
     """Whose permissions a document is part of: a typed value, never a string parsed back.
 
     ``kind`` says what defines the principal: ``"file"`` (every document of one policy
@@ -188,8 +182,7 @@ class PrincipalKey:
         return self.file if self.kind in ("file", "amplify-function") else None
 
 
-@record
-class Origin:
+class Origin(Record):
     """Where the source of a generated file made what a finding is about: the TypeScript line
     that created a CDK construct, for a finding in its synthesized template."""
 
@@ -198,8 +191,7 @@ class Origin:
     column: int
 
 
-@record
-class Finding:
+class Finding(Record):
     file: str
     span: Span
     rule: Rule
@@ -218,8 +210,7 @@ class Finding:
         return (self.file, self.span.line, self.span.column, self.rule.id, self.message)
 
 
-@record
-class FileError:
+class FileError(Record):
     """A file that could not be read at all (missing, a directory, no permission)."""
 
     file: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import wildcard
 from .caching import lru_cache
 from .model import Severity
-from .records import named_tuple
+from .records import NamedTuple
 from .resources import parse_arn
 from .policy import Statement
 
@@ -21,8 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 PASS_ROLE = "iam:PassRole"
 
 
-@named_tuple
-class PassRoleEntry:
+class PassRoleEntry(NamedTuple):
     action: str  # canonical case, e.g. "amplify:CreateApp"
     fields: tuple[str, ...]  # request members that carry the role; may be empty
     required: bool  # the API requires a role field

@@ -58,7 +58,7 @@ except ImportError:  # pragma: no cover - an interpreter without the C accelerat
 from . import caching, regex, wildcard
 from .conditions import Operator, parse_operator
 from .model import JsonPath, PrincipalKey
-from .records import Choices, field, record
+from .records import Choices, Record, field
 from .resources import names_every_resource
 from .source import Source
 
@@ -74,8 +74,7 @@ class DocKind(Choices):
     UNKNOWN = "unknown"  # a bare policy file whose kind cannot be told
 
 
-@record
-class Item:
+class Item(Record):
     """One entry of Action, NotAction, Resource or NotResource.
 
     ``value`` is None when the entry is not a plain string (an intrinsic function, a
@@ -86,8 +85,7 @@ class Item:
     path: JsonPath  # relative to the document
 
 
-@record
-class ConditionValue:
+class ConditionValue(Record):
     """One value a condition compares a key with.
 
     ``value`` is as written: a string, a number, a boolean, None, or, when only deploy time
@@ -107,8 +105,7 @@ class ConditionValue:
         return self.value if isinstance(self.value, str) else None
 
 
-@record
-class Condition:
+class Condition(Record):
     """One key tested under one operator: ``{"StringLike": {"aws:SourceArn": [...]}}`` is one.
 
     ``key`` is as written (a YAML key may be a number); ``listed`` says the values were
@@ -128,8 +125,7 @@ class Condition:
         return self.key.lower() if isinstance(self.key, str) else None
 
 
-@record
-class ConditionBlock:
+class ConditionBlock(Record):
     """One operator of a Condition and the keys under it; ``conditions`` is None when the
     operator's value cannot be read (an intrinsic function, or not a mapping)."""
 
@@ -138,8 +134,7 @@ class ConditionBlock:
     conditions: tuple[Condition, ...] | None
 
 
-@record(slots=False)
-class Statement:
+class Statement(Record, slots=False):
     """One statement, normalised. Facts several rules ask about (``conditions``,
     ``condition_keys()``, ...) are worked out on first use and kept with the statement
     (a ``__dict__``, not slots, holds them), so each is computed once per statement."""
@@ -218,8 +213,7 @@ class Statement:
         return tuple((entry, path) for entry, path in entries if isinstance(entry, str) and "${" not in entry)
 
 
-@record(slots=False, eq=False)
-class PolicyDocument:
+class PolicyDocument(Record, slots=False, eq=False):
     """One policy document found in a file.
 
     ``source`` answers positions for paths relative to ``base`` (for an embedded JSON
@@ -456,8 +450,7 @@ class ActionIndex:
         return [self._statements[i] for i in sorted(found)]
 
 
-@record
-class Principal:
+class Principal(Record):
     """Whose permissions are evaluated together: a role, user or group, or a file.
 
     ``complete`` is False when the principal has policies the linter cannot see (an AWS

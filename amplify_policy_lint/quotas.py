@@ -12,11 +12,10 @@ it is over it whatever the others hold.
 from __future__ import annotations
 
 from .policy import compact_json, plain_json_size
-from .records import named_tuple
+from .records import NamedTuple
 
 
-@named_tuple
-class Quota:
+class Quota(NamedTuple):
     characters: int
     what: str  # how a message names the quota, with its article
 

@@ -5,12 +5,11 @@ spirit: built once, compared by value, never changed. The standard ``dataclasses
 imports ``inspect`` (and with it ``ast``, ``dis``, ``tokenize``), which on its own costs about
 as much as starting the interpreter: more than everything else a pre-commit run on one small
 policy needs (measured with ``valgrind --tool=callgrind``: ``import dataclasses`` runs
-72 million instructions, ``python -c pass`` 38 million). ``record`` writes the same methods
+72 million instructions, ``python -c pass`` 38 million). ``Record`` writes the same methods
 for the subset of features this package uses, and refuses anything else, so that a class
 never silently gets other semantics than a dataclass would give it.
 
-    @record
-    class Span:
+    class Span(Record):
         line: int
         column: int = 1
         note: str = field(default="", compare=False)
@@ -18,14 +17,23 @@ never silently gets other semantics than a dataclass would give it.
 ``Choices`` does the same for ``enum.Enum``: creating an Enum class runs about half a million
 instructions (``EnumType.__new__``), and the pipeline has eight of them on its start-up path.
 
-``record`` takes ``frozen`` (default True), ``slots`` (default True) and ``eq`` (default
-True; with ``eq=False`` instances compare and hash by identity, as a dataclass's do).
-Fields are the class's own annotations, in order; ``ClassVar`` annotations are not fields.
+``Record`` takes ``frozen`` (default True), ``slots`` (default True) and ``eq`` (default
+True; with ``eq=False`` instances compare and hash by identity, as a dataclass's do) as class
+keywords: ``class Box(Record, slots=False, eq=False)``. Fields are the class's own
+annotations, in order; ``ClassVar`` annotations are not fields.
+
+``Record`` and ``NamedTuple`` are written as base classes rather than decorators, as
+``typing.NamedTuple`` is, for the same reason: their metaclass builds the class from the class
+statement's namespace, once. A decorator receives a class already made, and has to make it
+again to give it slots or a tuple base; the class made first is thrown away, and making one
+costs as many instructions as a record's other set-up (some 70 thousand; a run on one small
+policy defines 43 of them). Neither base stays among the class's bases: the class made is a
+plain class (``isinstance(x, Record)`` is False).
 """
 from __future__ import annotations
 
 
-__all__ = ["Choices", "FrozenInstanceError", "field", "named_tuple", "record", "replace"]
+__all__ = ["Choices", "FrozenInstanceError", "NamedTuple", "Record", "field", "replace"]
 
 _MISSING = object()
 
@@ -52,14 +60,18 @@ def field(*, default: object = _MISSING, default_factory: object = _MISSING, com
     return _Field(default, default_factory, compare, repr)
 
 
-def record(cls: type | None = None, /, *, frozen: bool = True, slots: bool = True, eq: bool = True):
-    """Class decorator: ``__init__``, ``__repr__``, ``__eq__``/``__hash__`` (with ``eq``),
-    assignment refused (with ``frozen``), ``__slots__`` (with ``slots``)."""
+class _RecordType(type):
+    def __new__(mcls, name: str, bases: tuple, namespace: dict, /, **options: bool):
+        if not bases:  # Record itself
+            return super().__new__(mcls, name, bases, namespace)
+        return _build(name, tuple(base for base in bases if base is not Record), namespace, **options)
 
-    def wrap(klass: type) -> type:
-        return _build(klass, frozen=frozen, slots=slots, eq=eq)
 
-    return wrap if cls is None else wrap(cls)
+class Record(metaclass=_RecordType):
+    """Base of a record class: ``__init__``, ``__repr__``, ``__eq__``/``__hash__`` (with
+    ``eq``), assignment refused (with ``frozen``), ``__slots__`` (with ``slots``)."""
+
+    __slots__ = ()
 
 
 def replace(instance: object, **changes: object) -> object:
@@ -72,14 +84,15 @@ def replace(instance: object, **changes: object) -> object:
     return type(instance)(**values)
 
 
-def _build(cls: type, *, frozen: bool, slots: bool, eq: bool) -> type:
-    if any(hasattr(base, "__record_fields__") for base in cls.__mro__[1:]):
-        raise TypeError(f"{cls.__name__}: a record cannot extend another record")
+def _build(class_name: str, bases: tuple, body: dict, *, frozen: bool = True, slots: bool = True,
+           eq: bool = True) -> type:
+    if any(hasattr(base, "__record_fields__") for base in bases):
+        raise TypeError(f"{class_name}: a record cannot extend another record")
     fields = []
-    for name, annotation in cls.__dict__.get("__annotations__", {}).items():
+    for name, annotation in body.get("__annotations__", {}).items():
         if isinstance(annotation, str) and annotation.replace("typing.", "").startswith("ClassVar"):
             continue
-        value = cls.__dict__.get(name, _MISSING)
+        value = body.get(name, _MISSING)
         spec = value if isinstance(value, _Field) else _Field(default=value)
         spec.name = name
         fields.append(spec)
@@ -87,14 +100,13 @@ def _build(cls: type, *, frozen: bool, slots: bool, eq: bool) -> type:
     for spec in fields:
         has_default = spec.default is not _MISSING or spec.factory is not _MISSING
         if seen_default and not has_default:
-            raise TypeError(f"{cls.__name__}: field {spec.name!r} without a default follows one with a default")
+            raise TypeError(f"{class_name}: field {spec.name!r} without a default follows one with a default")
         seen_default = seen_default or has_default
 
-    namespace = {key: value for key, value in cls.__dict__.items()
-                 if key not in ("__dict__", "__weakref__") and not isinstance(value, _Field)}
+    namespace = {key: value for key, value in body.items() if not isinstance(value, _Field)}
     if slots:
         if "__slots__" in namespace:
-            raise TypeError(f"{cls.__name__}: record(slots=True) writes __slots__ itself")
+            raise TypeError(f"{class_name}: Record with slots writes __slots__ itself")
         for spec in fields:
             namespace.pop(spec.name, None)  # a default lives in __init__, not beside the slot
         namespace["__slots__"] = tuple(spec.name for spec in fields)
@@ -103,9 +115,9 @@ def _build(cls: type, *, frozen: bool, slots: bool, eq: bool) -> type:
 
     for written in ("__init__", "__setattr__", "__delattr__"):
         if written in namespace and (written == "__init__" or frozen):
-            raise TypeError(f"{cls.__name__}: a record writes {written} itself")
+            raise TypeError(f"{class_name}: a record writes {written} itself")
     # (``built``, the class made below, is looked up when __init__ is first written.)
-    namespace["__init__"] = _lazy(lambda: _init(cls.__name__, fields, frozen, built if slots else None), "__init__")
+    namespace["__init__"] = _lazy(lambda: _init(class_name, fields, frozen, built if slots else None), "__init__")
     namespace["__record_fields__"] = tuple(fields)
     if "__repr__" not in namespace:
         namespace["__repr__"] = _repr(tuple(spec.name for spec in fields if spec.repr))
@@ -121,8 +133,7 @@ def _build(cls: type, *, frozen: bool, slots: bool, eq: bool) -> type:
             # pickle (--jobs sends findings between processes) restores slots by setattr,
             # which a frozen class refuses: hand it the values to set directly.
             namespace["__getstate__"], namespace["__setstate__"] = _state(names)
-    built = type(cls)(cls.__name__, cls.__bases__, namespace)
-    built.__qualname__ = cls.__qualname__
+    built = type(class_name, bases, namespace)
     built.__init__.owner = built
     return built
 
@@ -249,33 +260,44 @@ def _refuse_deletion(self, name: str) -> None:
     raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 
-def named_tuple(cls: type) -> type:
-    """``class X(NamedTuple)`` without importing typing, and cheaper to define than
-    ``collections.namedtuple`` (which compiles ``__new__`` at once, about 0.15 ms a class):
-    a tuple subclass with the same fields, defaults, ``_fields``, ``_field_defaults``,
-    ``_make``, ``_replace``, ``_asdict``, repr and pickling, the class's methods and docstring
-    kept. ``__new__`` is written on first use, as a record's ``__init__`` is."""
+class _NamedTupleType(type):
+    def __new__(mcls, name: str, bases: tuple, namespace: dict, /):
+        if not bases:  # NamedTuple itself
+            return super().__new__(mcls, name, bases, namespace)
+        if bases != (NamedTuple,):
+            raise TypeError(f"{name}: a NamedTuple has no other base")
+        return _named_tuple(name, namespace)
+
+
+class NamedTuple(metaclass=_NamedTupleType):
+    """Base of ``class X(NamedTuple)`` as ``typing`` has it, without importing typing, and
+    cheaper to define than ``collections.namedtuple`` (which compiles ``__new__`` at once,
+    about 0.15 ms a class): a tuple subclass with the same fields, defaults, ``_fields``,
+    ``_field_defaults``, ``_make``, ``_replace``, ``_asdict``, repr and pickling, the class's
+    methods and docstring kept. ``__new__`` is written on first use, as a record's
+    ``__init__`` is."""
+
+
+def _named_tuple(class_name: str, body: dict) -> type:
     names, defaults = [], {}
-    for name in cls.__dict__.get("__annotations__", {}):
+    for name in body.get("__annotations__", {}):
         if name.startswith("_") or not name.isidentifier():  # no keyword: see _init
-            raise TypeError(f"{cls.__name__}: {name!r} cannot be a field name")
+            raise TypeError(f"{class_name}: {name!r} cannot be a field name")
         names.append(name)
-        if name in cls.__dict__:
-            defaults[name] = cls.__dict__[name]
+        if name in body:
+            defaults[name] = body[name]
         elif defaults:
-            raise TypeError(f"{cls.__name__}: field {name!r} without a default follows one with a default")
+            raise TypeError(f"{class_name}: field {name!r} without a default follows one with a default")
     fields = tuple(names)
-    namespace = {key: value for key, value in cls.__dict__.items()
-                 if key not in ("__dict__", "__weakref__") and key not in fields}
-    namespace.update(_tuple_methods(cls.__name__, fields))
+    namespace = {key: value for key, value in body.items() if key not in fields}
+    namespace.update(_tuple_methods(class_name, fields))
     namespace["__slots__"] = ()
     namespace["_fields"], namespace["_field_defaults"] = fields, defaults
     namespace["__match_args__"] = fields
-    namespace["__new__"] = _lazy(lambda: _tuple_new(cls.__name__, fields, defaults), "__new__")
+    namespace["__new__"] = _lazy(lambda: _tuple_new(class_name, fields, defaults), "__new__")
     for index, name in enumerate(fields):
         namespace[name] = _tuplegetter(index, f"Alias for field number {index}")
-    built = type(cls.__name__, (tuple,), namespace)
-    built.__qualname__ = cls.__qualname__
+    built = type(class_name, (tuple,), namespace)
     built.__new__.owner = built
     return built
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from . import limits, regex, wildcard
 from .caching import lru_cache
-from .records import named_tuple, record
+from .records import NamedTuple, Record
 from .wildcard import has_wildcard
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
@@ -37,8 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 # -- ARNs as written --------------------------------------------------------------------------
 
 
-@record
-class Arn:
+class Arn(Record):
     """An ARN (or ARN pattern) split into its six fields, as written.
 
     ``resource`` is everything after the fifth colon (it may hold colons of its own);
@@ -117,8 +116,7 @@ IAM_RESOURCE_PREFIXES = (
 _VARIABLE = regex.compile(r"\$\{[^{}]*\}")
 
 
-@named_tuple
-class ArnProblem:
+class ArnProblem(NamedTuple):
     message: str
     rejected: bool  # True: IAM refuses the policy; False: accepted but matches nothing
 
@@ -234,8 +232,7 @@ def account_id_shape(text: str) -> bool:
     return len(text) == 12 and text.isascii() and text.isdigit()
 
 
-@named_tuple
-class FieldProblem:
+class FieldProblem(NamedTuple):
     code: str  # the Access Analyzer issue code
     message: str  # what is wrong, after "resource '...' "
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 
 from .policy import PolicyDocument, Statement
-from .records import record
+from .records import Record
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -40,8 +40,7 @@ OWN_ACCOUNT = "${aws:PrincipalAccount}"
 CUSTOM_POLICIES = "custom-policies"
 
 
-@record(slots=False)
-class Suggestion:
+class Suggestion(Record, slots=False):
     """A statement to paste into the document a finding is about."""
 
     statement: Mapping[str, Any]

@@ -18,7 +18,7 @@ import re
 
 from . import regex
 from . import PROG
-from .records import record
+from .records import Record
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -35,8 +35,7 @@ _DISABLE = regex.compile(r"\s*disable\s*=\s*(?P<rules>\S(?:.*\S)?)\s*")
 USAGE = "expected '# amplify-policy-lint: disable=RULE[,RULE...] -- reason'"
 
 
-@record(slots=False)
-class Directive:
+class Directive(Record, slots=False):
     """One directive: where its comment is, which line it applies to, and what it names."""
 
     file: str

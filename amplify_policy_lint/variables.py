@@ -4,15 +4,14 @@
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 """
 from __future__ import annotations
-from .records import named_tuple
+from .records import NamedTuple
 
 
 # Characters written as variables so that IAM does not read them as wildcards or a variable.
 ESCAPES = ("*", "?", "$")
 
 
-@named_tuple
-class VariableProblem:
+class VariableProblem(NamedTuple):
     code: str  # the Access Analyzer issue code
     variable: str  # the text of the variable as written (up to the end of the value without "}")
 

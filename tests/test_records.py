@@ -1,4 +1,4 @@
-"""records.record gives the semantics of a frozen dataclass for the features it accepts."""
+"""records.Record gives the semantics of a frozen dataclass for the features it accepts."""
 from __future__ import annotations
 
 import copy
@@ -8,11 +8,10 @@ from typing import ClassVar
 
 import pytest
 
-from amplify_policy_lint.records import FrozenInstanceError, field, record, replace
+from amplify_policy_lint.records import FrozenInstanceError, NamedTuple, Record, field, replace
 
 
-@record
-class Point:
+class Point(Record):
     x: int
     y: int = 0
     note: str = field(default="", compare=False)
@@ -32,8 +31,7 @@ class Reference:
     tags: list = dataclasses.field(default_factory=list, repr=False, compare=False)
 
 
-@record(eq=False, slots=False)
-class Box:
+class Box(Record, eq=False, slots=False):
     content: object
 
 
@@ -92,8 +90,7 @@ def test_identity_records_compare_by_identity():
 
 def test_mistakes_are_refused():
     with pytest.raises(TypeError):
-        @record
-        class Wrong:
+        class Wrong(Record):
             a: int = 1
             b: int
 
@@ -101,18 +98,14 @@ def test_mistakes_are_refused():
         field(default=1, default_factory=list)
 
     with pytest.raises(TypeError):
-        @record
-        class Child(Point):
+        class Child(Point, Record):
             z: int = 0
 
 
 def test_named_tuple_is_the_namedtuple_typing_would_build():
-    from typing import NamedTuple
+    from typing import NamedTuple as TypingNamedTuple
 
-    from amplify_policy_lint.records import named_tuple
-
-    @named_tuple
-    class Ours:
+    class Ours(NamedTuple):
         """A pair."""
 
         a: int
@@ -121,7 +114,7 @@ def test_named_tuple_is_the_namedtuple_typing_would_build():
         def both(self) -> str:
             return f"{self.a}{self.b}"
 
-    class Theirs(NamedTuple):
+    class Theirs(TypingNamedTuple):
         a: int
         b: str = "x"
 
@@ -132,8 +125,7 @@ def test_named_tuple_is_the_namedtuple_typing_would_build():
     a, b = Ours(3)
     assert (a, b) == (3, "x")
     with pytest.raises(TypeError):
-        @named_tuple
-        class Wrong:
+        class Wrong(NamedTuple):
             a: int = 1
             b: int
 
@@ -179,9 +171,35 @@ def test_choices_behave_as_the_enum_they_replace():
 def test_a_keyword_field_name_made_outside_a_class_body_is_refused():
     # A class body cannot annotate a keyword; annotations written by hand fail when the
     # constructor is written (on first use), as namedtuple would refuse them.
-    from amplify_policy_lint.records import named_tuple
-
-    for make in (record, named_tuple):
-        made = make(type("Odd", (), {"__annotations__": {"ok": "int", "class": "int"}}))
+    for base in (Record, NamedTuple):
+        made = type(base)("Odd", (base,), {"__annotations__": {"ok": "int", "class": "int"}})
         with pytest.raises(SyntaxError):
             made(1, 2)
+
+
+def test_the_class_statement_makes_the_class_once():
+    # The metaclass builds the final class from the statement's namespace: no class is made
+    # first and thrown away, the base is not kept, and the __class__ cell (super()) is the
+    # class made.
+    class Loud(Record):
+        level: int
+
+        def __repr__(self) -> str:
+            return "loud " + super().__repr__()
+
+        def own(self) -> type:
+            return __class__
+
+    assert type(Loud) is type and Record not in Loud.__mro__ and Loud.__qualname__.endswith("<locals>.Loud")
+    assert Loud(1).own() is Loud and repr(Loud(1)).startswith("loud <")
+
+    class Pair(NamedTuple):
+        a: int
+
+        def own(self) -> type:
+            return __class__
+
+    assert type(Pair) is type and Pair.__mro__ == (Pair, tuple, object) and Pair(1).own() is Pair
+    with pytest.raises(TypeError):
+        class Mixed(NamedTuple, Point):
+            a: int

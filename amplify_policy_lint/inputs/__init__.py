@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from .. import import_module
 from ..model import PrincipalKey
-from ..records import named_tuple, record
+from ..records import NamedTuple, Record
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 
@@ -56,8 +56,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from ..source import InputViolation
 
 
-@record(slots=False)
-class InputKind:
+class InputKind(Record, slots=False):
     """When an input kind applies; ``module`` (under ``inputs/``) does the rest."""
 
     name: str  # the --kind value
@@ -105,15 +104,13 @@ def module(kind: InputKind) -> ModuleType:
     return import_module(f"{__name__}.{kind.module}")
 
 
-@named_tuple
-class PrincipalInfo:
+class PrincipalInfo(NamedTuple):
     id: PrincipalKey
     label: str
     complete: bool = True
 
 
-@named_tuple
-class Located:
+class Located(NamedTuple):
     documents: "tuple[PolicyDocument, ...]" = ()
     principals: tuple[PrincipalInfo, ...] = ()
     # Why the file holds no policy, for --verbose.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..embedded import EmbeddedSource, embed, written
 from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind, PolicyDocument, is_intrinsic, make_document
-from ..records import named_tuple
+from ..records import NamedTuple
 from ..source import InputViolation, LineIndex, Source
 from . import Located, PrincipalInfo
 
@@ -19,8 +19,7 @@ NO_VALUE = {"Ref": "AWS::NoValue"}
 ENDPOINT_POLICY = "VPC endpoint policy"
 
 
-@named_tuple
-class Pending:
+class Pending(NamedTuple):
     """A document found, whose principals may still grow (its fields and list are filled in)."""
 
     fields: dict[str, Any]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .. import caching
 from ..model import JsonPath
-from ..records import field, record
+from ..records import Record, field
 from ..source import InputViolation, PositionTable, Problem, Source
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
@@ -54,15 +54,13 @@ class TerraformSource(Source):
 # The syntax tree, reduced to blocks and attributes
 
 
-@record(frozen=False, slots=False, eq=False)
-class Attribute:
+class Attribute(Record, frozen=False, slots=False, eq=False):
     name: str
     name_node: Any
     expr: Any  # the expression node, parentheses removed
 
 
-@record(frozen=False, slots=False, eq=False)
-class Block:
+class Block(Record, frozen=False, slots=False, eq=False):
     type: str
     labels: tuple[str, ...]
     node: Any

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind, PolicyDocument, make_document
-from ..records import field, record
+from ..records import Record, field
 from ..source import Source
 from .hcl import Attribute, Block, HclFile, Values, is_unknown, list_elements, reference, string_value, unknown
 from .policy_file import policy_kind
@@ -25,8 +25,7 @@ MASK = "\ue000"
 
 
 
-@record(frozen=False, slots=False, eq=False)
-class Doc:
+class Doc(Record, frozen=False, slots=False, eq=False):
     """A policy document found in the directory (built into a PolicyDocument per file)."""
 
     origin: HclFile  # the .tf file whose expression holds or names it

@@ -36,7 +36,7 @@ import re
 from .. import caching
 from ..model import JsonPath, PrincipalKey
 from ..policy import DocKind, make_document, statement_list
-from ..records import field, named_tuple, record
+from ..records import NamedTuple, Record, field
 from ..source import PositionTable, Source
 from . import Located, PrincipalInfo
 from .policy_file import policy_kind
@@ -131,8 +131,7 @@ def _tree(text: str):
 # Values with where they were written
 
 
-@record(frozen=False, slots=False)
-class V:
+class V(Record, frozen=False, slots=False):
     """A JSON value being built, with its code point range in the text (None: not written,
     e.g. the Version CDK adds) and the range of its key when it is a mapping member.
 
@@ -170,8 +169,7 @@ def _place(value: V, path: JsonPath, table: PositionTable) -> Any:
     return [_place(v, path + (i,), table) for i, v in enumerate(value.value)]
 
 
-@named_tuple
-class _Placed:
+class _Placed(NamedTuple):
     """A document found in the text, apart from the data (the source's ``data[index]``)."""
 
     kind: DocKind | None  # None: judged from its content (Principal present or not)
@@ -198,8 +196,7 @@ class TypeScriptSource(Source):
 # Reading
 
 
-@record(frozen=False, slots=False)
-class _Document:
+class _Document(Record, frozen=False, slots=False):
     value: V  # the document
     kind: DocKind | None  # None: judged from its content (Principal present or not)
     label: str
@@ -208,8 +205,7 @@ class _Document:
     skip: bool = False  # not an IAM policy after all (API Gateway's resource policy)
 
 
-@record(frozen=False, slots=False)
-class _Principal:
+class _Principal(Record, frozen=False, slots=False):
     label: str
     complete: bool = False
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from .. import import_module
 from ..model import Rule, Scope, register_rules
-from ..records import named_tuple, record
+from ..records import NamedTuple, Record
 from ..source.problems import Problem
 
 # Document kinds (policy.DocKind values) by the rules that look at them only.
@@ -32,8 +32,7 @@ YAML = frozenset({"yaml"})  # source formats
 IAM = ("iam",)  # services
 
 
-@named_tuple
-class Facts:
+class Facts(NamedTuple):
     """What the registry asks of a document to skip the rules that cannot report on it."""
 
     kind: str  # policy.DocKind value
@@ -43,8 +42,7 @@ class Facts:
     placeholders: bool  # some string may hold "${" (PolicyDocument.may_hold_placeholder)
 
 
-@record
-class RuleRef:
+class RuleRef(Record):
     """A rule as the registry knows it before its module is imported."""
 
     id: str

@@ -13,7 +13,7 @@ from ..model import JsonPath
 from .core import PositionTable, Source
 from .problems import InputProblem, InputViolation, Problem, duplicate_key
 from .text import line_index
-from ..records import named_tuple
+from ..records import NamedTuple
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -245,8 +245,7 @@ def _next_item(text: str, resume: int, pending: int) -> int:
 _JSON_SPACE = " \t\n\r"
 
 
-@named_tuple
-class _JsonResult:
+class _JsonResult(NamedTuple):
     data: Any
     table: PositionTable
 

@@ -5,7 +5,7 @@ input rules (APL001-APL004 in ``rules/``) turn them into findings. No rule id ap
 """
 from __future__ import annotations
 
-from ..records import Choices, named_tuple
+from ..records import Choices, NamedTuple
 
 
 class Problem(Choices):
@@ -25,8 +25,7 @@ class InputProblem(Exception):
         self.offset = offset
 
 
-@named_tuple
-class InputViolation:
+class InputViolation(NamedTuple):
     """An input problem placed by character offsets into the text (end exclusive)."""
 
     kind: Problem

@@ -12,7 +12,7 @@ from ..model import JsonPath
 from .core import PositionTable, Source
 from .problems import InputProblem, InputViolation, Problem, duplicate_key
 from .text import line_index
-from ..records import named_tuple
+from ..records import NamedTuple
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -32,8 +32,7 @@ CFN_SHORT_TAGS = {
 _YAML_STD = "tag:yaml.org,2002:"
 
 
-@named_tuple
-class YamlScalar:
+class YamlScalar(NamedTuple):
     """How a YAML scalar was written: its resolved tag, and whether it was a plain scalar."""
 
     tag: str
