@@ -24,7 +24,7 @@ MappingProxyType = type(type.__dict__)
 
 TYPE_CHECKING = False  # typing is not imported at run time: start-up (tests/test_startup_imports.py)
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from typing import Any, Iterable, Mapping
+    from typing import Any, Callable, Iterable, Mapping
 
 
 class CatalogError(Exception):
@@ -158,7 +158,12 @@ class Catalog:
         # Each service's compact form, its three parts handed out once each (then dropped).
         self._compact: dict[str, list[tuple | None]] = {}
         self._services: frozenset[str] | None = None
-        self._actions: dict[str, Mapping[str, ActionInfo]] = {}
+        # Each service's action entries (its compact form's, keyed by lower-case name), and the
+        # ActionInfo records built from them when asked: a run over the managed policies reads
+        # some 20,000 actions of 404 services and asks about 4,300 of them (building them all
+        # was a fortieth of that run).
+        self._action_entries: dict[str, dict[str, tuple]] = {}
+        self._action_infos: dict[str, dict[str, ActionInfo]] = {}
         self._resource_types: dict[str, Mapping[str, ResourceType]] = {}
         self._condition_keys: dict[str, _KeyIndex] = {}
         self._expanded: dict[str, tuple[str, ...]] = {}
@@ -199,16 +204,31 @@ class Catalog:
     def actions(self, prefix: str) -> Mapping[str, ActionInfo]:
         """The actions of a service keyed by lower-case name; empty for an unknown service."""
         prefix = prefix.lower()
-        if prefix not in self._actions:
-            resources = self._action_resources
-            self._actions[prefix] = MappingProxyType({
-                lower: ActionInfo(prefix, name, access, tuple([_action_resource(r, resources) for r in types]), keys)
-                for lower, name, access, types, keys in self._service_part(prefix, ACTIONS)
-            })
-        return self._actions[prefix]
+        return MappingProxyType({lower: self.action(prefix, lower) for lower in self._entries(prefix)})
 
     def action(self, prefix: str, name: str) -> ActionInfo | None:
-        return self.actions(prefix).get(name.lower())
+        prefix, lower = prefix.lower(), name.lower()
+        infos = self._action_infos.get(prefix)
+        if infos is None:
+            infos = self._action_infos[prefix] = {}
+        found = infos.get(lower)
+        if found is None:
+            entry = self._entries(prefix).get(lower)
+            if entry is None:
+                return None
+            _, name, access, types, keys = entry
+            resources = self._action_resources
+            found = infos[lower] = ActionInfo(prefix, name, access,
+                                              tuple([_action_resource(r, resources) for r in types]), keys)
+        return found
+
+    def _entries(self, prefix: str) -> dict[str, tuple]:
+        """The service's action entries (``prefix`` in lower case) by lower-case name: the
+        compact form's (lower-case name, name, access level, resource types, condition keys)."""
+        found = self._action_entries.get(prefix)
+        if found is None:
+            found = self._action_entries[prefix] = {entry[0]: entry for entry in self._service_part(prefix, ACTIONS)}
+        return found
 
     def expand(self, pattern: str) -> tuple[str, ...]:
         """Canonical ``service:Action`` names the action pattern matches, sorted.
@@ -228,13 +248,13 @@ class Catalog:
             return self._expand_without_colon(pattern)
         found = []
         for prefix in self._services_matching(service_part):
-            actions = self.actions(prefix)
+            entries = self._entries(prefix)
             if not wildcard.has_wildcard(action_part):
-                info = actions.get(action_part.lower())
-                found.extend([info.full_name] if info else [])
+                entry = entries.get(action_part.lower())
+                found.extend([f"{prefix}:{entry[1]}"] if entry else [])
                 continue
             compiled = wildcard.compile(action_part)
-            found.extend(info.full_name for lower, info in actions.items() if compiled.matches(lower))
+            found.extend(f"{prefix}:{entry[1]}" for lower, entry in entries.items() if compiled.matches(lower))
         return found
 
     def _expand_without_colon(self, pattern: str) -> list[str]:
@@ -249,11 +269,11 @@ class Catalog:
                 break
         compiled = wildcard.compile(pattern)
         return [
-            info.full_name
+            full_name
             for prefix in sorted(self._service_set())
             if prefix.startswith(head)
-            for info in self.actions(prefix).values()
-            if compiled.matches(info.full_name)
+            for full_name in [f"{prefix}:{entry[1]}" for entry in self._entries(prefix).values()]
+            if compiled.matches(full_name)
         ]
 
     def _services_matching(self, service_part: str) -> list[str]:
@@ -268,9 +288,9 @@ class Catalog:
         key = (prefix.lower(), name.lower(), n)
         found = self._suggested_actions.get(key)
         if found is None:
-            actions = self.actions(prefix)
-            close = close_matches(key[1], list(actions), n)
-            found = self._suggested_actions[key] = tuple(actions[lower].name for lower in close)
+            entries = self._entries(key[0])
+            close = close_matches(key[1], list(entries), n)
+            found = self._suggested_actions[key] = tuple(entries[lower][1] for lower in close)
         return found
 
     def check_action(self, token: str) -> ActionStatus:
@@ -304,7 +324,7 @@ class Catalog:
             return ActionStatus.KNOWN if self._matches_any(token) else ActionStatus.MATCHES_NOTHING
         if not self.has_service(service):
             return ActionStatus.UNKNOWN_SERVICE
-        actions = self.actions(service)
+        actions = self._entries(service.lower())
         if not actions:
             return ActionStatus.UNDECIDABLE
         if wildcard.has_wildcard(name):
@@ -319,7 +339,7 @@ class Catalog:
         compiled = wildcard.compile(action_part)
         return any(compiled.matches(lower)
                    for prefix in self._services_matching(service_part)
-                   for lower in self.actions(prefix))
+                   for lower in self._entries(prefix))
 
     # -- resource types and condition keys -------------------------------------------
 
@@ -542,7 +562,10 @@ def close_matches(word: str, possibilities: Any, n: int = 3, cutoff: float = 0.6
     difflib computes the costly ``ratio`` of every candidate whose cheap upper bound
     (``quick_ratio``) passes the cutoff: most of a service's actions share letters enough to
     pass it. Here candidates are taken in decreasing order of that bound, and the search stops
-    once the bound falls below the n-th best ratio found: no later candidate can place.
+    once the bound falls below the n-th best ratio found: no later candidate can place. Before
+    its ratio, a candidate must also pass a tighter bound: the matching blocks ``ratio`` counts
+    are a common subsequence of the two, so the longest one bounds them (on the managed
+    policies' suggestions, 141 ratios are computed instead of 1,148).
     """
     import heapq
     from difflib import SequenceMatcher
@@ -551,20 +574,19 @@ def close_matches(word: str, possibilities: Any, n: int = 3, cutoff: float = 0.6
         raise ValueError(f"n must be > 0: {n!r}")
     if not 0.0 <= cutoff <= 1.0:
         raise ValueError(f"cutoff must be in [0.0, 1.0]: {cutoff!r}")
+    bounded = _quick_bounds(word, possibilities, cutoff)
+    bounded.sort(key=_first, reverse=True)  # stable: equal bounds keep the candidates' order
     matcher = SequenceMatcher()
     matcher.set_seq2(word)
-    bounded = []
-    for candidate in possibilities:
-        matcher.set_seq1(candidate)
-        if matcher.real_quick_ratio() >= cutoff:
-            bound = matcher.quick_ratio()
-            if bound >= cutoff:
-                bounded.append((bound, candidate))
-    bounded.sort(key=_first, reverse=True)  # stable: equal bounds keep the candidates' order
+    common_subsequence = _common_subsequence_with(word)
     best: list[tuple[float, str]] = []  # the n largest (ratio, candidate) so far, smallest first
     for bound, candidate in bounded:
-        if len(best) == n and bound < best[0][0]:
+        floor = best[0][0] if len(best) == n else cutoff
+        if len(best) == n and bound < floor:
             break
+        length = len(word) + len(candidate)
+        if length and 2.0 * common_subsequence(candidate) / length < floor:
+            continue
         matcher.set_seq1(candidate)
         score = matcher.ratio()
         if score >= cutoff:
@@ -572,6 +594,52 @@ def close_matches(word: str, possibilities: Any, n: int = 3, cutoff: float = 0.6
             if len(best) > n:
                 heapq.heappop(best)
     return [candidate for _, candidate in heapq.nlargest(n, best)]
+
+
+def _quick_bounds(word: str, possibilities: Any, cutoff: float) -> list[tuple[float, str]]:
+    """(difflib's quick_ratio, candidate) for the candidates whose two cheap bounds pass the
+    cutoff, in order: real_quick_ratio from the lengths, quick_ratio from the letters the two
+    have in common, counted by str.count (in C) for each distinct letter of the word. The same
+    numbers as difflib's, without a matcher per candidate: a third of the instructions."""
+    letters: dict[str, int] = {}
+    for letter in word:
+        letters[letter] = letters.get(letter, 0) + 1
+    counted = tuple(letters.items())
+    bounded = []
+    for candidate in possibilities:
+        length = len(word) + len(candidate)
+        if not length:
+            bounded.append((1.0, candidate))  # two empty strings: difflib's ratio is 1.0
+            continue
+        if 2.0 * min(len(word), len(candidate)) / length < cutoff:
+            continue
+        common = 0
+        for letter, wanted in counted:
+            found = candidate.count(letter)
+            common += found if found < wanted else wanted
+        bound = 2.0 * common / length
+        if bound >= cutoff:
+            bounded.append((bound, candidate))
+    return bounded
+
+
+def _common_subsequence_with(word: str) -> Callable[[str], int]:
+    """A function giving the length of the longest common subsequence of ``word`` and a
+    candidate, bit-parallel (Hyyrö 2004): bit i of ``row`` is cleared once word[:i+1] has
+    gained a match, and the cleared bits count them."""
+    masks: dict[str, int] = {}
+    for index, letter in enumerate(word):
+        masks[letter] = masks.get(letter, 0) | 1 << index
+    full = (1 << len(word)) - 1
+
+    def common_subsequence(candidate: str) -> int:
+        row = full
+        for letter in candidate:
+            matched = row & masks.get(letter, 0)
+            row = ((row + matched) | (row - matched)) & full
+        return len(word) - row.bit_count()
+
+    return common_subsequence
 
 
 def _first(entry: tuple[float, str]) -> float:

@@ -78,3 +78,19 @@ def test_a_separate_process_reports_the_same(tmp_path):
     """)
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert ast.literal_eval(result.stdout) == ["amplify"]
+
+
+def test_action_records_are_built_only_for_the_actions_asked_about():
+    # A large run reads some 20,000 actions and asks about a fifth of them: checking,
+    # expanding and suggesting read the service's entries, not records.
+    from amplify_policy_lint.catalog import ActionStatus, Catalog
+
+    catalog = Catalog()
+    assert catalog.check_actions(["amplify:GetApp", "amplify:Get*", "amplify:NoSuchAction"]) == [
+        ActionStatus.KNOWN, ActionStatus.KNOWN, ActionStatus.UNKNOWN_ACTION]
+    assert "amplify:DeleteApp" in catalog.expand("amplify:Delete*") and catalog.expand("amplify*:listapps")
+    assert catalog.suggest_actions("amplify", "DeleteAp")[0] == "DeleteApp"
+    assert not catalog._action_infos.get("amplify")
+    info = catalog.action("amplify", "DELETEAPP")
+    assert catalog._action_infos["amplify"] == {"deleteapp": info}
+    assert catalog.actions("amplify")["deleteapp"] is info and len(catalog._action_infos["amplify"]) > 1

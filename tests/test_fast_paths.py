@@ -536,13 +536,44 @@ def test_names_every_resource_without_splitting_answers_as_before(entry):
 _WORDS = st.text(alphabet="abcdeGH:-*?", max_size=10)
 
 
+@settings(max_examples=500)
 @given(_WORDS, st.lists(_WORDS, max_size=30), st.integers(1, 5), st.sampled_from([0.0, 0.3, 0.6, 0.75, 1.0]))
 def test_close_matches_is_difflibs_get_close_matches(word, possibilities, n, cutoff):
     import difflib
 
-    from amplify_policy_lint.catalog import close_matches
+    from amplify_policy_lint.catalog import _quick_bounds, close_matches
 
     assert close_matches(word, possibilities, n, cutoff) == difflib.get_close_matches(word, possibilities, n, cutoff)
+    # The first bounds are difflib's own numbers (so the candidates' order is difflib's too).
+    matchers = [difflib.SequenceMatcher(None, candidate, word) for candidate in possibilities]
+    assert _quick_bounds(word, possibilities, cutoff) == [
+        (matcher.quick_ratio(), candidate) for matcher, candidate in zip(matchers, possibilities)
+        if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff]
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="abcaab:-", max_size=14), st.text(alphabet="abcaab:-x", max_size=14))
+def test_the_bit_parallel_common_subsequence_is_the_longest_one(word, candidate):
+    from amplify_policy_lint.catalog import _common_subsequence_with
+
+    # The textbook table: longest[i][j] for word[:i] and candidate[:j].
+    longest = [[0] * (len(candidate) + 1) for _ in range(len(word) + 1)]
+    for i, a in enumerate(word, 1):
+        for j, b in enumerate(candidate, 1):
+            longest[i][j] = longest[i - 1][j - 1] + 1 if a == b else max(longest[i - 1][j], longest[i][j - 1])
+    assert _common_subsequence_with(word)(candidate) == longest[-1][-1]
+
+
+def test_close_matches_on_a_service_s_actions_is_difflibs():
+    # Real candidate lists: many share letters, so the ratio bound does the pruning.
+    import difflib
+
+    from amplify_policy_lint.catalog import Catalog, close_matches
+
+    names = list(Catalog()._entries("ec2"))
+    for word in ("describeinstance", "runinstancess", "createvpcendpointt", "x", "getpasswordata", ""):
+        for n, cutoff in ((3, 0.6), (1, 0.8), (5, 0.3)):
+            assert close_matches(word, names, n, cutoff) == difflib.get_close_matches(word, names, n, cutoff)
 
 
 @given(st.lists(st.text(alphabet="ab*?:", max_size=5), max_size=14))
