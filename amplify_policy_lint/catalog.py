@@ -216,9 +216,9 @@ class Catalog:
             entry = self._entries(prefix).get(lower)
             if entry is None:
                 return None
-            _, name, access, types, keys = entry
+            _, canonical, access, types, keys = entry
             resources = self._action_resources
-            found = infos[lower] = ActionInfo(prefix, name, access,
+            found = infos[lower] = ActionInfo(prefix, canonical, access,
                                               tuple([_action_resource(r, resources) for r in types]), keys)
         return found
 
