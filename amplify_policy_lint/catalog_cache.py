@@ -142,7 +142,7 @@ class CompactStore:
             return
         payload = marshal.dumps(compact)
         try:
-            if not os.path.isdir(folder):
+            if not os.path.isfile(os.path.join(folder, SOURCE)):  # a new folder (or one a crash left without it)
                 self._start(folder)
             _write_whole(folder, prefix, _MAGIC + len(payload).to_bytes(4, "little") + payload)
         except OSError:

