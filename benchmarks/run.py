@@ -5,6 +5,7 @@ same run (absolute times differ from machine to machine; ratios much less).
     python benchmarks/run.py                  # everything, peers installed on first use
     python benchmarks/run.py --skip-peers     # only our own figures
     python benchmarks/run.py --runs 9 --json out.json
+    python benchmarks/run.py --skip-peers --skip-scaling --instructions   # needs valgrind
 
 What it measures (each figure is the median of --runs cold processes):
   1. one small file through the hook's command (.pre-commit-hooks.yaml's entry, with the
@@ -13,7 +14,7 @@ What it measures (each figure is the median of --runs cold processes):
      benchmarks/.bench-venv, which holds a regular install of this checkout (as pre-commit
      installs a hook), reinstalled on every run;
   2. the 1,523 AWS managed policies in one process, against a process that only json.loads
-     the same files (and peak memory of both);
+     the same files, taking turns (and peak memory of both);
   3. the same folder with parliament 1.6.4, and the CloudFormation corpus with cfn-lint
      against ours on the same folder (peers live in their own virtual environment,
      benchmarks/.peers-venv, created on first use; parliament needs setuptools<81).
@@ -33,7 +34,11 @@ What it measures (each figure is the median of --runs cold processes):
      (tree-sitter-typescript), a Terraform module directory of 100 `.tf` files (tree-sitter-hcl),
      and the CloudFormation corpus (the JSON reader and PyYAML's compose); and 300 `.ts` files
      without IAM against 300 small non-policy JSON files (both skipped by a byte search).
-     checkov is the Terraform peer when it installs (--skip-peers leaves it out).
+     checkov is the Terraform peer when it installs (--skip-peers leaves it out);
+  7. with --instructions, the figures of 1 and 2 (and the managed corpus with one cheap rule
+     selected, which is what reading and normalising cost) once more in instructions executed,
+     counted by valgrind's callgrind: they barely move between runs, where wall time on a
+     shared virtual machine swings by a fifth, so a change of a few per cent shows.
 It never runs in the test suite. Standard library only.
 """
 from __future__ import annotations
@@ -387,12 +392,19 @@ def main() -> int:
     parser.add_argument("--skip-scaling", action="store_true", help="do not run the 4x/16x copies")
     parser.add_argument("--skip-sources", action="store_true",
                         help="do not run the TypeScript, Terraform and template-floor figures")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the instructions of the one-file and managed-corpus figures "
+                        "and their baselines with valgrind's callgrind (deterministic where wall time "
+                        "on a shared machine is not; adds a few minutes)")
     parser.add_argument("--json", type=Path, default=HERE / "results" / "latest.json",
                         help="where to write the figures (default: benchmarks/results/latest.json)")
     args = parser.parse_args()
     managed, templates = CORPUS / "aws-managed", CORPUS / "cloudformation"
     if not managed.is_dir():
         print(f"the corpus {managed} is absent; nothing to measure", file=sys.stderr)
+        return 2
+    if args.instructions and shutil.which("valgrind") is None:
+        print("--instructions needs valgrind (apt-get install valgrind)", file=sys.stderr)
         return 2
     runs = args.runs
     if args.python:
@@ -429,15 +441,20 @@ def main() -> int:
                      f"{ratio(figures['one_file_console'], figures['python_pass']):.2f}x python -c pass "
                      "(pip's console script imports re)", ""))
 
-        figures["json_loop"] = measure([python, "-c", _JSON_LOOP, str(managed)], runs, env)
-        figures["managed"] = measure(linter(command, str(managed)), runs, env)
+        # Taking turns with the json.load loop, as above: the loop alone swung by a third
+        # between runs on a shared machine, and with it the ratio.
+        figures["json_loop"], figures["managed"], figures["managed_no_cache"] = measure_paired(
+            [[python, "-c", _JSON_LOOP, str(managed)], linter(command, str(managed)),
+             linter(command, "--no-cache", str(managed))], runs, env)
         rows.append(("1,523 managed policies", _s(figures["managed"]),
                      f"{ratio(figures['managed'], figures['json_loop']):.2f}x json.load loop", "<= 10x"))
         rows.append(("  peak memory", f"{figures['managed']['peak_mib']:.0f} MiB",
                      f"json.load loop {figures['json_loop']['peak_mib']:.0f} MiB", "< 60 MiB"))
-        figures["managed_no_cache"] = measure(linter(command, "--no-cache", str(managed)), runs, env)
         rows.append(("  the same, --no-cache (no compact catalog)", _s(figures["managed_no_cache"]),
                      f"{ratio(figures['managed_no_cache'], figures['json_loop']):.2f}x json.load loop", ""))
+
+        if args.instructions:
+            rows.extend(instruction_figures(python, command, small, managed, env, figures, cwd=scratch))
 
         if templates.is_dir():
             figures["templates"] = measure(linter(command, str(templates)), runs, env)
@@ -539,6 +556,53 @@ def source_figures(python: str, command: list[str], scratch: Path, templates: Pa
         rows.append(("checkov, the same 100 .tf files", _s(figures["checkov_tf100"]),
                      f"ours is {ratio(figures['checkov_tf100'], figures['tf100']):.1f}x faster", ""))
     return rows
+
+
+def instruction_figures(python: str, command: list[str], small: Path, managed: Path, env: dict,
+                        figures: dict, cwd: str) -> list[tuple[str, str, str, str]]:
+    """The headline figures again, in instructions executed (callgrind), each once: they do not
+    swing with the machine's load the way wall time does, so a change of a few per cent shows.
+    The rules-left-out row (--select of one cheap rule) says how much of the managed-corpus
+    figure is reading, locating and normalising, before any rule runs."""
+    counted = {
+        "ir_python_pass": [python, "-c", "pass"],
+        "ir_one_file": linter(command, small.name),
+        "ir_json_loop": [python, "-c", _JSON_LOOP, str(managed)],
+        "ir_managed": linter(command, str(managed)),
+        "ir_managed_pipeline": linter(command, "--select", "APL507", str(managed)),
+    }
+    for key, counted_command in counted.items():
+        figures[key] = {"instructions": count_instructions(counted_command, env, cwd), "command":
+                        _shorten(" ".join(counted_command))}
+    ir = {key: figures[key]["instructions"] for key in counted}
+    return [
+        ("instructions: python -c pass", _m(ir["ir_python_pass"]), "callgrind, one run each", ""),
+        ("  one small file (hook)", _m(ir["ir_one_file"]),
+         f"{ir['ir_one_file'] / ir['ir_python_pass']:.2f}x python -c pass", "<= 3x"),
+        ("  json.load loop, managed policies", _m(ir["ir_json_loop"]), "", ""),
+        ("  1,523 managed policies", _m(ir["ir_managed"]),
+         f"{ir['ir_managed'] / ir['ir_json_loop']:.2f}x json.load loop", "<= 10x"),
+        ("  the same, no rule but APL507", _m(ir["ir_managed_pipeline"]),
+         f"{ir['ir_managed_pipeline'] / ir['ir_json_loop']:.2f}x json.load loop", ""),
+    ]
+
+
+def count_instructions(command: list[str], env: dict, cwd: str) -> int:
+    """Instructions one run of ``command`` executes, counted by valgrind's callgrind."""
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "callgrind.out"
+        done = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *command],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
+        if done.returncode not in OURS_OK or not out.exists():
+            raise SystemExit(f"callgrind run failed ({done.returncode}): {' '.join(command)}\n{done.stderr[-2000:]}")
+        for line in out.read_text().splitlines():
+            if line.startswith(("summary:", "totals:")):
+                return int(line.split()[1])
+    raise SystemExit(f"callgrind wrote no totals for: {' '.join(command)}")
+
+
+def _m(instructions: int) -> str:
+    return f"{instructions / 1e6:,.1f}M"
 
 
 def _s(figure: dict) -> str:
