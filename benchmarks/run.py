@@ -30,12 +30,12 @@ What it measures (each figure is the median of --runs cold processes):
   5. scaling over 1x, 4x and 16x copies of the managed-policy corpus, and --jobs 2 against
      --jobs 1 on the 16x copy;
   6. source inputs, each against its floor (the same files read and parsed by the parser
-     alone, in one process of the same interpreter): an Amplify Gen 2 `backend.ts` with IAM
+     alone, in one process of the same interpreter, taking turns): an Amplify Gen 2 `backend.ts` with IAM
      (tree-sitter-typescript), a Terraform module directory of 100 `.tf` files (tree-sitter-hcl),
      and the CloudFormation corpus (the JSON reader and PyYAML's compose); and 300 `.ts` files
      without IAM against 300 small non-policy JSON files (both skipped by a byte search).
      checkov is the Terraform peer when it installs (--skip-peers leaves it out);
-  7. with --instructions, the figures of 1 and 2 (and the managed corpus with one cheap rule
+  7. with --instructions, the figures of 1, 2 and 6 (and the managed corpus with one cheap rule
      selected, which is what reading and normalising cost) once more in instructions executed,
      counted by valgrind's callgrind: they barely move between runs, where wall time on a
      shared virtual machine swings by a fifth, so a change of a few per cent shows.
@@ -456,14 +456,13 @@ def main() -> int:
         if args.instructions:
             rows.extend(instruction_figures(python, command, small, managed, env, figures, cwd=scratch))
 
-        if templates.is_dir():
+        if not args.skip_sources:
+            rows.extend(source_figures(python, command, Path(scratch), templates, runs, env, figures,
+                                       with_peers=not args.skip_peers, instructions=args.instructions))
+        elif templates.is_dir():
             figures["templates"] = measure(linter(command, str(templates)), runs, env)
             rows.append(("534 CloudFormation templates", _s(figures["templates"]),
                          f"peak {figures['templates']['peak_mib']:.0f} MiB", ""))
-
-        if not args.skip_sources:
-            rows.extend(source_figures(python, command, Path(scratch), templates, runs, env, figures,
-                                       with_peers=not args.skip_peers))
 
         peers = None if args.skip_peers else ensure_peers()
         if peers is not None:
@@ -524,8 +523,9 @@ def _shorten(command: str) -> str:
 
 
 def source_figures(python: str, command: list[str], scratch: Path, templates: Path, runs: int,
-                   env: dict, figures: dict, with_peers: bool) -> list[tuple[str, str, str, str]]:
-    """Section 6 of the docstring: each source input against its parse-only floor."""
+                   env: dict, figures: dict, with_peers: bool, instructions: bool) -> list[tuple[str, str, str, str]]:
+    """Section 6 of the docstring: each source input against its parse-only floor, taking turns
+    with it; with ``instructions``, the same pairs counted by callgrind too."""
     rows = []
     folders = write_source_inputs(scratch / "sources")
     floors = {
@@ -533,22 +533,34 @@ def source_figures(python: str, command: list[str], scratch: Path, templates: Pa
         "tf100": ["tree_sitter_hcl", "language", ".tf"],
     }
     labels = {"gen2": "Gen 2 backend.ts with IAM", "tf100": "Terraform module, 100 .tf files"}
+    pairs = {}  # figure -> (its command, its baseline's figure)
     for name, (module, function, suffix) in floors.items():
-        floor = measure([python, "-c", _TREE_SITTER_FLOOR, module, function, str(folders[name]), suffix],
-                        runs, env)
-        ours = measure(linter(command, str(folders[name])), runs, env)
-        figures[f"{name}_floor"], figures[name] = floor, ours
-        rows.append((labels[name], _s(ours), f"{ratio(ours, floor):.2f}x parse-only floor", "<= 3x"))
-    figures["json300"] = measure(linter(command, str(folders["json300"])), runs, env)
-    figures["ts300"] = measure(linter(command, str(folders["ts300"])), runs, env)
+        floor_command = [python, "-c", _TREE_SITTER_FLOOR, module, function, str(folders[name]), suffix]
+        ours_command = linter(command, str(folders[name]))
+        figures[f"{name}_floor"], figures[name] = measure_paired([floor_command, ours_command], runs, env)
+        pairs[f"{name}_floor"], pairs[name] = (floor_command, None), (ours_command, f"{name}_floor")
+        rows.append((labels[name], _s(figures[name]),
+                     f"{ratio(figures[name], figures[f'{name}_floor']):.2f}x parse-only floor", "<= 3x"))
+    json300, ts300 = linter(command, str(folders["json300"])), linter(command, str(folders["ts300"]))
+    figures["json300"], figures["ts300"] = measure_paired([json300, ts300], runs, env)
+    pairs["json300"], pairs["ts300"] = (json300, None), (ts300, "json300")
     rows.append(("300 .ts files without IAM", _s(figures["ts300"]),
                  f"{ratio(figures['ts300'], figures['json300']):.2f}x 300 non-policy JSON files", "<= 1.5x"))
     if templates.is_dir():
-        figures["templates_floor"] = measure([python, "-c", _TEMPLATE_FLOOR, str(templates)], runs, env)
-        if "templates" not in figures:
-            figures["templates"] = measure(linter(command, str(templates)), runs, env)
-        rows.append(("CloudFormation corpus vs parse floor", _s(figures["templates"]),
-                     f"{ratio(figures['templates'], figures['templates_floor']):.2f}x JSON/YAML parse only", ""))
+        figures["templates_floor"], figures["templates"] = measure_paired(
+            [[python, "-c", _TEMPLATE_FLOOR, str(templates)], linter(command, str(templates))], runs, env)
+        rows.append(("534 CloudFormation templates", _s(figures["templates"]),
+                     f"{ratio(figures['templates'], figures['templates_floor']):.2f}x JSON/YAML parse only; "
+                     f"peak {figures['templates']['peak_mib']:.0f} MiB", ""))
+    if instructions:
+        for key, (counted, _) in pairs.items():
+            figures[f"ir_{key}"] = {"instructions": count_instructions(counted, env, None),
+                                    "command": _shorten(" ".join(counted))}
+        rows.append(("instructions: the source inputs", "", "callgrind, one run each", ""))
+        for key, label, budget in (("gen2", "  Gen 2 backend.ts", "<= 3x"), ("tf100", "  100 .tf files", "<= 3x"),
+                                   ("ts300", "  300 .ts files without IAM", "<= 1.5x")):
+            counted, baseline = figures[f"ir_{key}"]["instructions"], figures[f"ir_{pairs[key][1]}"]["instructions"]
+            rows.append((label, _m(counted), f"{counted / baseline:.2f}x its baseline ({_m(baseline)})", budget))
     checkov = ensure_checkov() if with_peers else None
     if checkov is not None:
         figures["checkov_tf100"] = measure([str(checkov), "--quiet", "--compact", "--framework", "terraform",
@@ -587,7 +599,7 @@ def instruction_figures(python: str, command: list[str], small: Path, managed: P
     ]
 
 
-def count_instructions(command: list[str], env: dict, cwd: str) -> int:
+def count_instructions(command: list[str], env: dict, cwd: str | None) -> int:
     """Instructions one run of ``command`` executes, counted by valgrind's callgrind."""
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "callgrind.out"
